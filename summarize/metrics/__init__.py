@@ -1,0 +1,1 @@
+"""Metrics: one module per family; every score carries a signature of the settings behind it."""

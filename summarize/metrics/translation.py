@@ -1,0 +1,44 @@
+"""BLEU, chrF++ and TER through sacrebleu (never reimplemented), corpus and sentence level."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from summarize.metrics.base import Score
+
+# chrF++ is chrF with word bigrams (word_order=2), as in sacrebleu's `-m chrf --chrf-word-order 2`.
+CHRF_PLUS_PLUS_WORD_ORDER = 2
+
+
+def _metrics():
+    from sacrebleu.metrics import BLEU, CHRF, TER
+
+    return {
+        "bleu": BLEU(),
+        "chrf++": CHRF(word_order=CHRF_PLUS_PLUS_WORD_ORDER),
+        "ter": TER(),
+    }
+
+
+def corpus_scores(hypotheses: Sequence[str], references: Sequence[str]) -> dict[str, Score]:
+    """Corpus BLEU, chrF++ and TER of line-aligned hypotheses against one reference each."""
+    scores: dict[str, Score] = {}
+    for name, metric in _metrics().items():
+        result = metric.corpus_score(list(hypotheses), [list(references)])
+        details: dict[str, float] = {}
+        if name == "bleu":
+            details = {
+                "bp": result.bp,
+                "sys_len": result.sys_len,
+                "ref_len": result.ref_len,
+                **{f"precision_{n + 1}": p for n, p in enumerate(result.precisions)},
+            }
+        scores[name] = Score(name, result.score, str(metric.get_signature()), details)
+    return scores
+
+
+def sentence_chrf(hypothesis: str, reference: str) -> float:
+    """Sentence-level chrF++ (sacrebleu), the per-segment score in the round-trip table."""
+    from sacrebleu.metrics import CHRF
+
+    return CHRF(word_order=CHRF_PLUS_PLUS_WORD_ORDER).sentence_score(hypothesis, [reference]).score

@@ -1,0 +1,86 @@
+"""Table rows shared by the terminal and Markdown renderers (one source of truth for columns)."""
+
+from __future__ import annotations
+
+from summarize.result import RunResult, SegmentResult, SummaryResult, TranslationResult
+
+TRANSLATION_SCORE_HEADER = ["system", "BLEU", "chrF++", "TER", "emb. cosine", "flagged segments"]
+SUMMARY_SCORE_HEADER = [
+    "summary",
+    "ROUGE-1",
+    "ROUGE-2",
+    "ROUGE-L",
+    "emb. cosine",
+    "compression",
+    "flags",
+]
+SEGMENT_HEADER = ["#", "original", "pivot", "back-translation", "chrF++", "cos", "flags"]
+
+
+def flag_text(flags) -> str:
+    return ", ".join(f"{flag.step}:{flag.code}" for flag in flags)
+
+
+def segment_row(segment: SegmentResult) -> list[str]:
+    return [
+        str(segment.index + 1),
+        segment.source,
+        segment.pivot or "",
+        segment.output,
+        f"{segment.chrf:.1f}",
+        f"{segment.embedding_cosine:.2f}",
+        flag_text(segment.flags),
+    ]
+
+
+def translation_score_row(system: TranslationResult) -> list[str]:
+    scores = system.scores
+    flagged = sum(1 for segment in system.segments if segment.flags)
+    return [
+        system.name,
+        f"{scores['bleu'].value:.1f}",
+        f"{scores['chrf++'].value:.1f}",
+        f"{scores['ter'].value:.1f}",
+        f"{scores['embedding_cosine'].value:.3f}",
+        f"{flagged}/{len(system.segments)}",
+    ]
+
+
+def summary_score_row(summary: SummaryResult) -> list[str]:
+    scores = summary.scores
+    return [
+        summary.name,
+        f"{scores['rouge1'].value:.1f}",
+        f"{scores['rouge2'].value:.1f}",
+        f"{scores['rougeL'].value:.1f}",
+        f"{scores['embedding_cosine'].value:.3f}",
+        f"{scores['compression_ratio'].value:.1f}x",
+        flag_text(summary.flags),
+    ]
+
+
+def signatures(result: RunResult) -> list[tuple[str, str]]:
+    """(metric, signature) pairs, each distinct signature once, in first-seen order."""
+    seen: dict[tuple[str, str], None] = {}
+    for system in result.translations:
+        for name, score in system.scores.items():
+            seen[(name, score.signature)] = None
+    for summary in result.summaries:
+        for name, score in summary.scores.items():
+            seen[(name, score.signature)] = None
+    return list(seen)
+
+
+def model_lines(result: RunResult) -> list[str]:
+    lines = []
+    for system in result.translations:
+        for role, model in (("forward", system.forward_model), ("backward", system.backward_model)):
+            if model:
+                lines.append(f"{system.name} {role}: {model['model_id']} @ {model['revision']}")
+    for summary in result.summaries:
+        if summary.model and summary.method == "abstractive":
+            lines.append(
+                f"{summary.name}: {summary.model['model_id']} @ {summary.model['revision']}"
+            )
+    lines.append(f"embeddings: {result.embedder['model_id']} @ {result.embedder['revision']}")
+    return lines

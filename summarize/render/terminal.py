@@ -1,0 +1,86 @@
+"""Terminal output with rich: tables for comparisons, plain ASCII when not a terminal."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from summarize.render import rows
+from summarize.result import RunResult
+
+_PLAIN_WIDTH = 160
+
+
+def make_console() -> Console:
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=_PLAIN_WIDTH, no_color=True, highlight=False)
+    return console
+
+
+def _table(console: Console, title: str, header: list[str], body: list[list[str]]) -> Table:
+    table = Table(
+        title=title,
+        box=box.ROUNDED if console.is_terminal else box.ASCII,
+        show_lines=True,
+        title_justify="left",
+    )
+    for column in header:
+        numeric = column in {"#", "chrF++", "cos", "BLEU", "TER", "ROUGE-1", "ROUGE-2", "ROUGE-L"}
+        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
+    for row in body:
+        table.add_row(*row)
+    return table
+
+
+def render_terminal(result: RunResult, console: Console | None = None) -> None:
+    console = console or make_console()
+    info = result.input
+    console.print(
+        f"[bold]{info.path}[/bold]: {info.paragraphs} paragraphs, {info.sentences} sentences, "
+        f"{info.words} words ({info.language})"
+    )
+    for system in result.translations:
+        console.print(
+            _table(
+                console,
+                f"Round trip {system.name}",
+                rows.SEGMENT_HEADER,
+                [rows.segment_row(segment) for segment in system.segments],
+            )
+        )
+    console.print(
+        _table(
+            console,
+            "Translation scores (back-translation vs original)",
+            rows.TRANSLATION_SCORE_HEADER,
+            [rows.translation_score_row(system) for system in result.translations],
+        )
+    )
+    console.print(
+        _table(
+            console,
+            "Summaries",
+            ["summary", "text"],
+            [[summary.name, summary.text or "(empty)"] for summary in result.summaries],
+        )
+    )
+    console.print(
+        _table(
+            console,
+            "Summary scores (vs the article)",
+            rows.SUMMARY_SCORE_HEADER,
+            [rows.summary_score_row(summary) for summary in result.summaries],
+        )
+    )
+    console.print("[bold]Signatures[/bold]")
+    for metric, signature in rows.signatures(result):
+        console.print(f"  {metric}: {signature}", markup=False)
+    console.print("[bold]Models[/bold]")
+    for line in rows.model_lines(result):
+        console.print(f"  {line}", markup=False)
+    console.print(
+        f"{result.flag_count()} quality flags; run took {result.timings['total_s']:.1f} s",
+        markup=False,
+    )

@@ -1,0 +1,85 @@
+"""The one result object of a run. Every renderer (terminal, JSON, Markdown) reads only this."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from summarize.metrics.base import Score
+from summarize.tasks.flags import Flag
+
+SCHEMA_VERSION = "summarize.run/1"
+
+
+@dataclass
+class InputInfo:
+    path: str
+    sha256: str
+    language: str
+    paragraphs: int
+    sentences: int
+    words: int
+
+
+@dataclass
+class SegmentResult:
+    """One sentence through a translation system."""
+
+    index: int
+    paragraph: int
+    source: str
+    pivot: str | None
+    output: str
+    reference: str
+    chrf: float
+    embedding_cosine: float
+    flags: list[Flag] = field(default_factory=list)
+
+
+@dataclass
+class TranslationResult:
+    """One translation system over the whole document.
+
+    ``mode`` is ``round_trip`` (reference = the English input, output = the back-translation)
+    or ``reference`` (output = the source translated into English).
+    """
+
+    name: str
+    mode: str
+    source_lang: str
+    pivot_lang: str | None
+    target_lang: str
+    forward_model: dict[str, Any]
+    backward_model: dict[str, Any] | None
+    segments: list[SegmentResult]
+    scores: dict[str, Score]
+
+
+@dataclass
+class SummaryResult:
+    name: str
+    method: str
+    model: dict[str, Any] | None
+    text: str
+    scores: dict[str, Score]
+    flags: list[Flag] = field(default_factory=list)
+
+
+@dataclass
+class RunResult:
+    tool_version: str
+    input: InputInfo
+    embedder: dict[str, Any]
+    translations: list[TranslationResult]
+    summaries: list[SummaryResult]
+    timings: dict[str, float]
+    notes: list[str] = field(default_factory=list)
+    schema: str = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def flag_count(self) -> int:
+        return sum(len(s.flags) for t in self.translations for s in t.segments) + sum(
+            len(s.flags) for s in self.summaries
+        )

@@ -1,0 +1,1 @@
+"""Tasks: re-translation, summarisation and the quality checks on their outputs."""

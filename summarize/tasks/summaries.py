@@ -1,0 +1,139 @@
+"""Summaries: lead-N baseline, extractive (embedding centroid + MMR), abstractive (a model).
+
+All are scored against the article with the same metrics, so the baselines show what the
+abstractive model adds.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from summarize.engines.base import AbstractiveSummarizer, Embedder
+from summarize.metrics.base import Score
+from summarize.metrics.rouge import rouge_scores
+from summarize.metrics.similarity import document_vector, embedding_signature
+from summarize.result import SummaryResult
+from summarize.segment import Segment
+from summarize.tasks.flags import summary_flags
+
+if TYPE_CHECKING:
+    import numpy as np
+
+# MMR trade-off between relevance to the centroid (1.0) and novelty against picked sentences.
+MMR_LAMBDA = 0.7
+
+
+def lead(segments: list[Segment], count: int) -> str:
+    """The first ``count`` sentences: the classic news baseline."""
+    return " ".join(segment.text for segment in segments[:count])
+
+
+def select_mmr(
+    sentence_vectors: np.ndarray, count: int, mmr_lambda: float = MMR_LAMBDA
+) -> list[int]:
+    """Indices (in document order) of sentences chosen by maximal marginal relevance.
+
+    Relevance is cosine similarity to the document centroid; each pick is penalised by its
+    highest similarity to the sentences already picked (Carbonell & Goldstein, 1998).
+    """
+    centroid = document_vector(sentence_vectors)
+    relevance = sentence_vectors @ centroid
+    similarity = sentence_vectors @ sentence_vectors.T
+    chosen: list[int] = []
+    candidates = list(range(len(sentence_vectors)))
+    while candidates and len(chosen) < count:
+
+        def marginal(i: int) -> float:
+            redundancy = max((float(similarity[i, j]) for j in chosen), default=0.0)
+            return mmr_lambda * float(relevance[i]) - (1 - mmr_lambda) * redundancy
+
+        best = max(candidates, key=marginal)
+        chosen.append(best)
+        candidates.remove(best)
+    return sorted(chosen)
+
+
+def score_summary(
+    name: str,
+    method: str,
+    text: str,
+    article: str,
+    article_vector: np.ndarray,
+    embedder: Embedder,
+    model: dict | None = None,
+) -> SummaryResult:
+    """ROUGE against the article, embedding similarity and compression ratio."""
+    scores = rouge_scores(text, article)
+    if text.strip():
+        summary_vector = embedder.embed([text])[0]
+        cosine = float(summary_vector @ article_vector)
+    else:
+        cosine = 0.0
+    scores["embedding_cosine"] = Score(
+        "embedding_cosine",
+        cosine,
+        embedding_signature(embedder.info, "summary-vs-doc:mean-of-sentences"),
+    )
+    summary_words = len(text.split())
+    scores["compression_ratio"] = Score(
+        "compression_ratio",
+        len(article.split()) / summary_words if summary_words else 0.0,
+        "article words / summary words",
+    )
+    return SummaryResult(name, method, model, text, scores, summary_flags(text, article, name))
+
+
+def summarise_all(
+    segments: list[Segment],
+    article: str,
+    sentence_vectors: np.ndarray,
+    embedder: Embedder,
+    abstractive: list[AbstractiveSummarizer],
+    lead_count: int,
+    extractive_count: int,
+    progress,
+) -> list[SummaryResult]:
+    """Every summary of the article, scored: each abstractive model, extractive MMR and lead-N."""
+    article_vector = document_vector(sentence_vectors)
+    results: list[SummaryResult] = []
+    for summarizer in abstractive:
+        with progress.step(f"Summarising with {summarizer.info.name}"):
+            text = summarizer.summarize(article)
+        results.append(
+            score_summary(
+                f"abstractive:{summarizer.info.name}",
+                "abstractive",
+                text,
+                article,
+                article_vector,
+                embedder,
+                summarizer.info.to_dict(),
+            )
+        )
+    picked = select_mmr(sentence_vectors, extractive_count)
+    extractive_text = " ".join(segments[i].text for i in picked)
+    results.append(
+        score_summary(
+            f"extractive-mmr-{extractive_count}",
+            "extractive",
+            extractive_text,
+            article,
+            article_vector,
+            embedder,
+            {
+                **embedder.info.to_dict(),
+                "settings": {"mmr_lambda": MMR_LAMBDA, "sentences": extractive_count},
+            },
+        )
+    )
+    results.append(
+        score_summary(
+            f"lead-{lead_count}",
+            "lead",
+            lead(segments, lead_count),
+            article,
+            article_vector,
+            embedder,
+        )
+    )
+    return results

@@ -1,0 +1,64 @@
+"""Shared fixtures: paths to the seed and development data, and a CLI runner in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "seeds" / "000_e93c88f19b9118b4.txt"
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@dataclass
+class CliResult:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def seed_path() -> Path:
+    return SEED
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"development data not found at {SHARED_DATA} (see ../shared/data/README.md)")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def cache_dir(tmp_path_factory) -> Path:
+    """A fresh output store for this test session, so models really run.
+
+    Converted checkpoints of the bundled model are shared with the user's cache (converting
+    takes about a minute and always gives the same files).
+    """
+    root = tmp_path_factory.mktemp("summarize-cache")
+    shared_converted = Path.home() / ".cache" / "summarize" / "converted"
+    shared_converted.mkdir(parents=True, exist_ok=True)
+    (root / "converted").symlink_to(shared_converted, target_is_directory=True)
+    return root
+
+
+def run_cli(*args: str, cache: Path | None = None, timeout: float = 1800) -> CliResult:
+    """Run ``python -m summarize`` as a user would, capturing both streams."""
+    env = dict(os.environ)
+    if cache is not None:
+        env["SUMMARIZE_CACHE_DIR"] = str(cache)
+    completed = subprocess.run(
+        [sys.executable, "-m", "summarize", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        cwd=REPO,
+    )
+    return CliResult(completed.returncode, completed.stdout, completed.stderr)
