@@ -90,6 +90,19 @@ def run(
     device: Annotated[
         str, typer.Option(help="auto (CUDA if present, else CPU), cpu, or cuda[:N].")
     ] = "auto",
+    backend: Annotated[
+        str,
+        typer.Option(help="Generation backend: transformers, or ct2 (CTranslate2, int8 on CPU)."),
+    ] = "transformers",
+    threads: Annotated[
+        int | None, typer.Option(help="CPU threads for generation (default: the backend's own).")
+    ] = None,
+    quantization: Annotated[
+        str | None,
+        typer.Option(
+            help="ct2 weights: int8 (CPU default), int8_float16 (CUDA default), float32..."
+        ),
+    ] = None,
     cache: Annotated[
         bool, typer.Option(help="Reuse and store model outputs in the cache (SUMMARIZE_CACHE_DIR).")
     ] = True,
@@ -112,6 +125,9 @@ def run(
         lead_sentences=lead,
         extractive_sentences=extractive_sentences,
         device=device,
+        backend=backend,
+        threads=threads,
+        quantization=quantization,
         language_check=language_check,
         use_cache=cache,
     )

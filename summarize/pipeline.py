@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from summarize import __version__
+from summarize.engines.registry import BACKENDS, resolve_source
 from summarize.errors import UserError
 from summarize.inputs import check_language, read_text_file
 from summarize.languages import Language, get_language
@@ -32,6 +33,9 @@ class RunOptions:
     lead_sentences: int = 3
     extractive_sentences: int = 3
     device: str = "auto"
+    backend: str = "transformers"
+    threads: int | None = None
+    quantization: str | None = None
     language_check: bool = True
     use_cache: bool = True
 
@@ -53,8 +57,10 @@ def prepare(path: Path, options: RunOptions) -> PreparedInput:
         raise UserError(f"the pivot language must differ from the input language ({source.code})")
     if options.lead_sentences < 1 or options.extractive_sentences < 1:
         raise UserError("--lead and --extractive-sentences must be at least 1")
-    from summarize.engines.registry import resolve_source
-
+    if options.backend not in BACKENDS:
+        raise UserError(f"unknown backend {options.backend!r}; use one of {', '.join(BACKENDS)}")
+    if options.threads is not None and options.threads < 1:
+        raise UserError("--threads must be at least 1")
     resolve_source(options.translator, "translator")
     resolve_source(options.back_translator or options.translator, "translator")
     for name in options.summarizers:
@@ -90,7 +96,14 @@ def run(
     timings: dict[str, float] = {}
     started = time.perf_counter()
     store = OutputStore(cache_dir() / "outputs.sqlite3") if options.use_cache else None
-    registry = EngineRegistry(resolve_device(options.device), store, progress.note)
+    registry = EngineRegistry(
+        resolve_device(options.device),
+        store,
+        progress.note,
+        backend=options.backend,
+        threads=options.threads,
+        quantization=options.quantization,
+    )
     try:
         with progress.step("Loading models"):
             embedder = registry.embedder(options.embedder)

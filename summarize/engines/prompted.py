@@ -1,19 +1,19 @@
 """Translation and summarisation by prompting a causal language model (few-shot, greedy).
 
-Prompts and examples are data (``models/prompts``, ``models/fewshot``). Generation is batched
-with left padding over inputs sorted by length, greedy, stops at the end of the line, and its
-length limit grows with the input. Outputs go through the :class:`~summarize.store.OutputStore`
-so nothing is generated twice.
+Prompts and examples are data (``models/prompts``, ``models/fewshot``). Inputs are sorted by
+length and batched under a token budget; generation (a :class:`CausalGenerator`: transformers or
+CTranslate2) is greedy, stops at the end of the line, and its length limit grows with the input.
+Outputs go through the :class:`~summarize.store.OutputStore` so nothing is generated twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from summarize.engines.base import ModelInfo, ProgressCallback
+from summarize.engines.batching import DEFAULT_TOKEN_BUDGET, plan_batches
+from summarize.engines.causal_generators import CausalGenerator
 from summarize.resources import data_dir, load_toml
 from summarize.store import OutputStore, output_key
 
@@ -24,34 +24,6 @@ if TYPE_CHECKING:
 TRANSLATION_TOKENS_PER_INPUT_TOKEN = 2.0
 TRANSLATION_EXTRA_TOKENS = 16
 SUMMARY_MAX_NEW_TOKENS = 160
-DEFAULT_BATCH_SIZE = 8
-
-
-@dataclass
-class LoadedCausalLM:
-    """A model and tokenizer in memory, set up for batched greedy generation."""
-
-    model: Any
-    tokenizer: Any
-    device: str
-
-
-def load_causal_lm(path: Path, device: str) -> LoadedCausalLM:
-    """Load a local transformers checkpoint for generation (never runs remote code)."""
-    import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer
-
-    from summarize.engines.torch_runtime import quiet_transformers
-
-    quiet_transformers()
-    tokenizer = AutoTokenizer.from_pretrained(path)
-    tokenizer.padding_side = "left"
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
-    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32, use_safetensors=True)
-    model.to(device)
-    model.eval()
-    return LoadedCausalLM(model, tokenizer, device)
 
 
 def fewshot_pairs(source: str, target: str) -> list[tuple[str, str]]:
@@ -68,21 +40,21 @@ class PromptedCausalLM:
 
     def __init__(
         self,
-        loaded: LoadedCausalLM,
+        generator: CausalGenerator,
         name: str,
         model_id: str,
         revision: str | None,
         store: OutputStore | None,
-        batch_size: int = DEFAULT_BATCH_SIZE,
+        token_budget: int = DEFAULT_TOKEN_BUDGET,
     ) -> None:
-        self._loaded = loaded
+        self.generator = generator
         self._store = store
-        self.batch_size = batch_size
+        self.token_budget = token_budget
         self.info = ModelInfo(
             name=name,
             model_id=model_id,
             revision=revision,
-            backend="transformers-causal-prompted",
+            backend=f"{generator.backend}-causal-prompted",
             settings={
                 "decoding": "greedy",
                 "stop": "end of line",
@@ -91,7 +63,7 @@ class PromptedCausalLM:
                     f" + {TRANSLATION_EXTRA_TOKENS}"
                 ),
                 "summary_max_new_tokens": SUMMARY_MAX_NEW_TOKENS,
-                "dtype": "float32",
+                **generator.settings,
             },
         )
 
@@ -112,7 +84,7 @@ class PromptedCausalLM:
         )
         prompts = [shots + template["query"].format(source=text, **names) for text in texts]
         limits = [
-            int(TRANSLATION_TOKENS_PER_INPUT_TOKEN * self._count_tokens(text))
+            int(TRANSLATION_TOKENS_PER_INPUT_TOKEN * self.generator.count_tokens(text))
             + TRANSLATION_EXTRA_TOKENS
             for text in texts
         ]
@@ -144,14 +116,13 @@ class PromptedCausalLM:
         outputs: dict[str, str] = self._store.get_many(keys) if self._store else {}
         if on_progress and outputs:
             on_progress(sum(1 for key in keys if key in outputs))
-        todo = sorted(
-            {key: i for i, key in enumerate(keys) if key not in outputs}.values(),
-            key=lambda i: len(prompts[i]),
-        )
-        for start in range(0, len(todo), self.batch_size):
-            batch = todo[start : start + self.batch_size]
-            texts = self._generate_batch(
-                [prompts[i] for i in batch], max(max_new_tokens[i] for i in batch)
+        todo = list({key: i for i, key in enumerate(keys) if key not in outputs}.values())
+        lengths = [self.generator.count_tokens(prompts[i]) for i in todo]
+        limits = [max_new_tokens[i] for i in todo]
+        for planned in plan_batches(lengths, limits, self.token_budget):
+            batch = [todo[j] for j in planned]
+            texts = self.generator.generate_batch(
+                [prompts[i] for i in batch], [max_new_tokens[i] for i in batch]
             )
             produced = {keys[i]: text for i, text in zip(batch, texts, strict=True)}
             outputs.update(produced)
@@ -160,25 +131,3 @@ class PromptedCausalLM:
             if on_progress:
                 on_progress(len(batch))
         return [outputs[key] for key in keys]
-
-    def _count_tokens(self, text: str) -> int:
-        return len(self._loaded.tokenizer(text, add_special_tokens=False).input_ids)
-
-    def _generate_batch(self, prompts: list[str], max_new_tokens: int) -> list[str]:
-        import torch
-
-        tokenizer = self._loaded.tokenizer
-        encoded = tokenizer(prompts, return_tensors="pt", padding=True).to(self._loaded.device)
-        with torch.inference_mode():
-            generated = self._loaded.model.generate(
-                **encoded,
-                max_new_tokens=max_new_tokens,
-                do_sample=False,
-                num_beams=1,
-                stop_strings=["\n"],
-                tokenizer=tokenizer,
-                pad_token_id=tokenizer.pad_token_id,
-            )
-        new_tokens = generated[:, encoded["input_ids"].shape[1] :]
-        decoded = tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
-        return [text.split("\n", 1)[0].strip() for text in decoded]

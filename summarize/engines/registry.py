@@ -53,15 +53,29 @@ def resolve_source(name: str, role: str) -> str:
     )
 
 
+BACKENDS = ("transformers", "ct2")
+
+
 class EngineRegistry:
     """Builds engines on demand and keeps each loaded model for the rest of the run."""
 
     def __init__(
-        self, device: str, store: OutputStore | None, notify: Callable[[str], None]
+        self,
+        device: str,
+        store: OutputStore | None,
+        notify: Callable[[str], None],
+        backend: str = "transformers",
+        threads: int | None = None,
+        quantization: str | None = None,
     ) -> None:
+        if backend not in BACKENDS:
+            raise UserError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
         self.device = device
         self.store = store
         self.notify = notify
+        self.backend = backend
+        self.threads = threads
+        self.quantization = quantization
         self._loaded: dict[str, object] = {}
 
     def translator(self, name: str) -> Translator:
@@ -85,7 +99,7 @@ class EngineRegistry:
         return self._loaded[source]
 
     def _load_text_engine(self, name: str, source: str):
-        from summarize.engines.prompted import PromptedCausalLM, load_causal_lm
+        from summarize.engines.prompted import PromptedCausalLM
 
         if source == "bundled:gemma-3-270m":
             from summarize.engines.bundled import (
@@ -94,9 +108,33 @@ class EngineRegistry:
                 bundled_lm_revision,
             )
 
-            path = bundled_lm_checkpoint(self.notify)
-            loaded = load_causal_lm(path, self.device)
-            return PromptedCausalLM(loaded, name, BUNDLED_LM_ID, bundled_lm_revision(), self.store)
-        path = Path(source).expanduser().resolve()
-        loaded = load_causal_lm(path, self.device)
-        return PromptedCausalLM(loaded, name, str(path), None, self.store)
+            path, model_id, revision = (
+                bundled_lm_checkpoint(self.notify),
+                BUNDLED_LM_ID,
+                bundled_lm_revision(),
+            )
+        else:
+            path = Path(source).expanduser().resolve()
+            model_id, revision = str(path), None
+        generator = self._causal_generator(path, model_id, revision)
+        return PromptedCausalLM(generator, name, model_id, revision, self.store)
+
+    def _causal_generator(self, path: Path, model_id: str, revision: str | None):
+        from summarize.engines.causal_generators import HfCausalGenerator
+
+        if self.backend == "ct2":
+            from summarize.engines.ct2 import (
+                Ct2CausalGenerator,
+                Ct2Unsupported,
+                ct2_checkpoint,
+                default_quantization,
+            )
+
+            quantization = self.quantization or default_quantization(self.device)
+            try:
+                ct2_path = ct2_checkpoint(path, model_id, revision, quantization, self.notify)
+            except Ct2Unsupported as exc:
+                self.notify(f"CTranslate2 cannot run {model_id} ({exc}); using transformers")
+            else:
+                return Ct2CausalGenerator(ct2_path, path, self.device, quantization, self.threads)
+        return HfCausalGenerator(path, self.device, self.threads)

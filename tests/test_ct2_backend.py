@@ -1,0 +1,85 @@
+"""The CTranslate2 backend on tiny causal LMs: same greedy output as transformers on float32,
+batching that does not change outputs, conversion cached, and a clear fallback."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from summarize.engines.causal_generators import HfCausalGenerator
+from summarize.engines.prompted import PromptedCausalLM
+from summarize.engines.registry import EngineRegistry
+from summarize.languages import get_language
+from summarize.segment import segment_document
+from tests.tiny_causal import build_causal_lm
+
+pytest.importorskip("ctranslate2")
+
+from summarize.engines.ct2 import Ct2CausalGenerator, ct2_checkpoint
+
+EN, RU = get_language("en"), get_language("ru")
+
+
+@pytest.fixture(scope="module")
+def tiny_llama(tmp_path_factory) -> Path:
+    return build_causal_lm(tmp_path_factory.mktemp("tiny-llama"), "llama")
+
+
+@pytest.fixture
+def isolated_cache(tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture(scope="module")
+def sentences() -> list[str]:
+    seed = Path(__file__).resolve().parent.parent / "seeds" / "000_e93c88f19b9118b4.txt"
+    texts = [s.text for s in segment_document(seed.read_text(encoding="utf-8"), "en")]
+    return sorted(texts, key=len)[:5]  # short ones: random weights always run to the limit
+
+
+def engine(generator, token_budget: int = 4096) -> PromptedCausalLM:
+    return PromptedCausalLM(generator, "tiny", "tiny-llama", None, None, token_budget)
+
+
+def test_ct2_float32_equals_transformers(tiny_llama, isolated_cache, sentences) -> None:
+    notes: list[str] = []
+    ct2_dir = ct2_checkpoint(tiny_llama, "tiny-llama", None, "float32", notes.append)
+    assert notes and "Converting tiny-llama to CTranslate2" in notes[0]
+    hf = engine(HfCausalGenerator(tiny_llama, "cpu"))
+    ct2 = engine(Ct2CausalGenerator(ct2_dir, tiny_llama, "cpu", "float32"))
+    hf_out = hf.translate(sentences, EN, RU)
+    ct2_out = ct2.translate(sentences, EN, RU)
+    assert any(hf_out)  # random weights still produce some text
+    assert ct2_out == hf_out
+    # Converted once: a second call finds it and says nothing.
+    assert ct2_checkpoint(tiny_llama, "tiny-llama", None, "float32", notes.append) == ct2_dir
+    assert len(notes) == 1
+
+
+def test_batched_equals_one_at_a_time(tiny_llama, isolated_cache, sentences) -> None:
+    ct2_dir = ct2_checkpoint(tiny_llama, "tiny-llama", None, "float32", lambda _m: None)
+    generator = Ct2CausalGenerator(ct2_dir, tiny_llama, "cpu", "float32")
+    batched = engine(generator, token_budget=100_000).translate(sentences, EN, RU)
+    single = engine(generator, token_budget=1).translate(sentences, EN, RU)
+    assert batched == single
+
+
+def test_int8_conversion_is_a_separate_cached_model(tiny_llama, isolated_cache) -> None:
+    f32 = ct2_checkpoint(tiny_llama, "tiny-llama", None, "float32", lambda _m: None)
+    int8 = ct2_checkpoint(tiny_llama, "tiny-llama", None, "int8", lambda _m: None)
+    assert f32 != int8
+    assert (int8 / "model.bin").stat().st_size < (f32 / "model.bin").stat().st_size
+
+
+def test_unsupported_architecture_falls_back_to_transformers(
+    tmp_path_factory, isolated_cache
+) -> None:
+    gpt_neo = build_causal_lm(tmp_path_factory.mktemp("tiny-gpt-neo"), "gpt_neo")
+    notes: list[str] = []
+    registry = EngineRegistry("cpu", None, notes.append, backend="ct2")
+    translator = registry.translator(str(gpt_neo))
+    assert translator.info.backend == "transformers-causal-prompted"
+    assert any("CTranslate2 cannot run" in note for note in notes)
+    assert translator.translate(["A short sentence."], EN, RU)[0] is not None
