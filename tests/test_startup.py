@@ -15,7 +15,7 @@ def test_cli_import_and_help_do_not_load_heavy_libraries() -> None:
         "import sys\n"
         "from typer.testing import CliRunner\n"
         "from summarize.cli import app\n"
-        "for args in (['--help'], ['run', '--help']):\n"
+        "for args in (['--help'], ['run', '--help'], ['score', '--help']):\n"
         "    assert CliRunner().invoke(app, args).exit_code == 0\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
@@ -33,6 +33,10 @@ def test_help_lists_commands_and_options() -> None:
     assert sub.returncode == 0
     for option in ("--pivot", "--json", "--out", "--translator", "--summarizer"):
         assert option in sub.stdout
+    score = run_cli("score", "--help")
+    assert score.returncode == 0
+    for option in ("--hyp", "--ref", "--src", "--metrics", "--test", "--seed", "--format"):
+        assert option in score.stdout
 
 
 def test_version() -> None:

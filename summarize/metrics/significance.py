@@ -48,6 +48,15 @@ class Comparison:
     p_value: float | None
 
 
+def _p_value(p_value: float | None, identical_to_baseline: bool) -> float | None:
+    """sacrebleu counts only resampled differences strictly greater than the observed one, so
+    a system whose outputs equal the baseline's gets the smallest possible p-value, 1/(n+1), as
+    if significantly different. Identical outputs are no evidence of a difference: p = 1."""
+    if p_value is None:
+        return None
+    return 1.0 if identical_to_baseline else float(p_value)
+
+
 @contextmanager
 def sacrebleu_seed(seed: int | None) -> Iterator[None]:
     """sacrebleu reads its RNG seed from ``SACREBLEU_SEED``; set it for the duration only."""
@@ -109,14 +118,16 @@ def paired_test(
     names = [name for name in table if name != "System"]
     comparisons: dict[str, list[Comparison]] = {}
     sigs: dict[str, str] = {}
+    baseline = list(systems[0][1])
+    identical = [list(hyps) == baseline for _, hyps in systems]
     for key, name in zip(keys, names, strict=True):
         comparisons[key] = [
             Comparison(
                 float(result.score),
                 None if result.mean is None else Interval(float(result.mean), float(result.ci)),
-                None if result.p_value is None else float(result.p_value),
+                _p_value(result.p_value, identical[index] and index > 0),
             )
-            for result in table[name]
+            for index, result in enumerate(table[name])
         ]
         sigs[key] = signatures[name].format()
     return sigs, comparisons
