@@ -80,9 +80,14 @@ def render_markdown(report: ScoreReport) -> str:
     from summarize.render.markdown import markdown_table
 
     header, body = table_rows(report)
-    parts = [markdown_table(header, body), *explanation(report), "", "Signatures:", ""]
-    parts += [f"- {name}: `{signature}`" for name, signature in signature_lines(report)]
-    return "\n".join(parts) + "\n"
+    signatures = [f"- {name}: `{signature}`" for name, signature in signature_lines(report)]
+    parts = [
+        markdown_table(header, body),
+        *explanation(report),
+        "Signatures:",
+        "\n".join(signatures),
+    ]
+    return "\n\n".join(parts) + "\n"
 
 
 def render_delimited(report: ScoreReport, delimiter: str) -> str:
