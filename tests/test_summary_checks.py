@@ -76,3 +76,19 @@ def test_alignment_one_to_one_and_deletion() -> None:
         Bead((1,), ()),
         Bead((2,), (1,)),
     ]
+
+
+def test_alignment_of_long_documents_stays_in_band_and_is_exact() -> None:
+    calls = []
+
+    def same(left: str, right: str) -> float:
+        calls.append(1)
+        return 1.0 if left == right else 0.0
+
+    originals = [f"sentence number {i}" for i in range(200)]
+    outputs = originals[:50] + originals[51:]  # sentence 50 was lost
+    beads = align(originals, outputs, similarity=same)
+    assert Bead((50,), ()) in beads
+    assert sum(1 for bead in beads if len(bead.sources) == len(bead.outputs) == 1) == 199
+    assert len(calls) < 200 * 25 * 3  # banded: not 200 x 199 cells
+    assert align([], ["a", "b"]) == [Bead((), (0,)), Bead((), (1,))]

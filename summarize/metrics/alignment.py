@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 # (original sentences, output sentences) taken by one bead.
 BEADS = ((1, 1), (1, 2), (2, 1), (1, 0), (0, 1))
+# Only cells within this many sentences of the diagonal are searched (long documents stay fast).
+BAND = 10
 # Subtracted from a bead that is not 1-1, so merges and splits need real evidence.
 NON_ONE_TO_ONE_PENALTY = 0.05
 
@@ -36,13 +38,20 @@ def align(
     sources: Sequence[str],
     outputs: Sequence[str],
     similarity: Callable[[str, str], float] = chrf_similarity,
+    band: int = BAND,
 ) -> list[Bead]:
-    """The best monotone alignment of ``outputs`` to ``sources``; every sentence is in one bead."""
+    """The best monotone alignment of ``outputs`` to ``sources``; every sentence is in one bead.
+
+    The search keeps to a band around the diagonal from (0, 0) to (all sources, all outputs),
+    measured along the longer side, so it costs O((n + m) * band) similarity calls; a path along
+    the diagonal always exists inside any band of at least 1.
+    """
     n, m = len(sources), len(outputs)
+    longer = max(n, m, 1)
     best: dict[tuple[int, int], tuple[float, tuple[int, int] | None]] = {(0, 0): (0.0, None)}
     for i in range(n + 1):
         for j in range(m + 1):
-            if (i, j) == (0, 0):
+            if (i, j) == (0, 0) or abs(j * n - i * m) / longer > band:
                 continue
             options = []
             for di, dj in BEADS:
