@@ -171,6 +171,9 @@ def score(
     jsonl_field: Annotated[
         str, typer.Option(help="Field holding the segment in .jsonl objects.")
     ] = "text",
+    device: Annotated[
+        str, typer.Option(help="For embedding metrics: auto, cpu, or cuda[:N].")
+    ] = "auto",
 ) -> None:
     """Score existing outputs against a reference (no model loaded unless an embedding metric
     is asked for): sacrebleu-identical BLEU/chrF/TER, ROUGE, CIs and paired significance."""
@@ -188,6 +191,7 @@ def score(
         confidence=confidence,
         segment_scores=fmt == "json",
         jsonl_field=jsonl_field,
+        device=device,
     )
     report = score_files(hyp, ref, src, options)
     if fmt == "text":

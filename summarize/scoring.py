@@ -172,6 +172,7 @@ class ScoreOptions:
     confidence: bool = True
     segment_scores: bool = True
     jsonl_field: str = "text"
+    device: str = "auto"  # for the embedding model, loaded only by embedding metrics
 
 
 def _system_names(paths: Sequence[Path]) -> list[str]:
@@ -287,7 +288,9 @@ def score_files(
         from summarize.engines.embeddings import load_minilm
 
         def load_embedder():
-            return load_minilm("cpu")
+            from summarize.engines.torch_runtime import resolve_device
+
+            return load_minilm(resolve_device(options.device))
 
     metrics = build_metrics(metric_names, sources, load_embedder)
     return score_systems(

@@ -1,6 +1,7 @@
 """`summarize score` gives exactly sacrebleu's numbers and signatures on the WMT19 dev data.
 
-The two "systems" are made without any model from the newstest2019 ru-en reference:
+The two "systems" are made without any model from a newstest2019 reference (ru-en English and
+en-ru Russian):
 - ``drop10``: every word dropped with probability 0.1 (random.Random(1));
 - ``drop20``: every word dropped with probability 0.2 (random.Random(2)).
 Both are imperfect in different ways, so BLEU, chrF and TER are strictly between the extremes and
@@ -28,9 +29,10 @@ def drop_words(lines: list[str], probability: float, seed: int) -> list[str]:
     return [" ".join(w for w in line.split() if rng.random() >= probability) for line in lines]
 
 
-@pytest.fixture
-def wmt(shared_data: Path, tmp_path: Path) -> dict[str, Path]:
-    ref = shared_data / "wmt19" / "newstest2019-ru-en.ref.en"
+@pytest.fixture(params=["ru-en.ref.en", "en-ru.ref.ru"])
+def wmt(shared_data: Path, tmp_path: Path, request) -> dict[str, Path]:
+    """The reference and two word-dropped systems, for both directions (English, Russian)."""
+    ref = shared_data / "wmt19" / f"newstest2019-{request.param}"
     lines = ref.read_text(encoding="utf-8").splitlines()
     paths = {"ref": ref}
     for name, probability, seed in (("drop10", 0.1, 1), ("drop20", 0.2, 2)):
