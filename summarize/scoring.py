@@ -27,8 +27,11 @@ from summarize import __version__
 from summarize.errors import UserError
 from summarize.inputs import read_text_file
 from summarize.metrics.significance import (
+    DEFAULT_AR_TRIALS,
+    DEFAULT_BOOTSTRAP,
     DEFAULT_SEED,
     TESTS,
+    Interval,
     bootstrap_interval,
     paired_test,
 )
@@ -254,11 +257,6 @@ def _segment_scores(name: str, metric: Any, hypotheses: list[str], references: l
     return [None if math.isnan(s) else float(s) for s in scores], metric.signature()
 
 
-def _signature(metric: Any) -> str:
-    signature = metric.get_signature()
-    return signature.format() if hasattr(signature, "format") else str(signature)
-
-
 def score_files(
     hypothesis_paths: Sequence[Path],
     reference_path: Path,
@@ -303,6 +301,54 @@ def score_files(
     )
 
 
+def _value(score: float, interval: Interval | None, p_value: float | None = None) -> MetricValue:
+    if interval is None:
+        return MetricValue(float(score), p_value=p_value)
+    return MetricValue(float(score), interval.mean, interval.low, interval.high, p_value)
+
+
+def _paired_values(systems, references, metrics, options: ScoreOptions):
+    """Multiple systems: sacrebleu's PairedTest against the first; intervals for every system."""
+    signatures, table = paired_test(
+        [(name, hyps) for name, _, hyps in systems],
+        metrics,
+        references,
+        test=options.test,
+        n_samples=options.n_samples,
+        seed=options.seed,
+    )
+    values: list[dict[str, MetricValue]] = [{} for _ in systems]
+    for key, comparisons in table.items():
+        for index, comparison in enumerate(comparisons):
+            values[index][key] = _value(comparison.score, comparison.interval, comparison.p_value)
+    n_samples = options.n_samples or (
+        DEFAULT_BOOTSTRAP if options.test == "bs" else DEFAULT_AR_TRIALS
+    )
+    return values, signatures, n_samples
+
+
+def _single_values(systems, references, metrics, options: ScoreOptions):
+    """One system (or no confidence wanted): corpus scores, with sacrebleu's bootstrap
+    interval (as ``sacrebleu --confidence``) when asked."""
+    n_samples = (options.n_samples or DEFAULT_BOOTSTRAP) if options.confidence else 0
+    values: list[dict[str, MetricValue]] = [{} for _ in systems]
+    signatures: dict[str, str] = {}
+    for key, metric in metrics.items():
+        for index, (_, _, hyps) in enumerate(systems):
+            stats = metric._extract_corpus_statistics(hyps, [references])
+            score = metric._aggregate_and_compute(stats).score
+            interval = None
+            if options.confidence:
+                interval = bootstrap_interval(metric, hyps, references, n_samples, options.seed)
+            values[index][key] = _value(score, interval)
+        signature = metric.get_signature()
+        if options.confidence:
+            signature.update("bs", n_samples)
+            signature.update("seed", "none" if options.seed is None else options.seed)
+        signatures[key] = signature.format()
+    return values, signatures, n_samples
+
+
 def score_systems(
     systems: list[tuple[str, str, list[str]]],
     references: list[str],
@@ -311,51 +357,11 @@ def score_systems(
     reference: str = "",
     source: str | None = None,
 ) -> ScoreReport:
-    """Corpus scores, intervals, paired tests and segment scores for line-aligned systems."""
-    notes = _empty_line_notes(systems, references)
-    values: list[dict[str, Any]] = [{} for _ in systems]
-    signatures: dict[str, str] = {}
-    n_samples = options.n_samples
-    if len(systems) > 1 and options.confidence:
-        test_sigs, table = paired_test(
-            [(name, hyps) for name, _, hyps in systems],
-            metrics,
-            references,
-            test=options.test,
-            n_samples=options.n_samples,
-            seed=options.seed,
-        )
-        n_samples = options.n_samples or (1000 if options.test == "bs" else 10000)
-        for key, comparisons in table.items():
-            signatures[key] = test_sigs[key]
-            for index, comparison in enumerate(comparisons):
-                interval = comparison.interval
-                values[index][key] = MetricValue(
-                    comparison.score,
-                    None if interval is None else interval.mean,
-                    None if interval is None else interval.low,
-                    None if interval is None else interval.high,
-                    comparison.p_value,
-                )
-    else:
-        n_samples = (options.n_samples or 1000) if options.confidence else 0
-        for key, metric in metrics.items():
-            for index, (_, _, hyps) in enumerate(systems):
-                stats = metric._extract_corpus_statistics(hyps, [references])
-                value = MetricValue(float(metric._aggregate_and_compute(stats).score))
-                if options.confidence:
-                    interval = bootstrap_interval(metric, hyps, references, n_samples, options.seed)
-                    value.mean, value.ci_low, value.ci_high = (
-                        interval.mean,
-                        interval.low,
-                        interval.high,
-                    )
-                values[index][key] = value
-            signature = metric.get_signature()
-            if options.confidence:
-                signature.update("bs", n_samples)
-                signature.update("seed", "none" if options.seed is None else options.seed)
-            signatures[key] = signature.format()
+    """Corpus scores, intervals, paired tests and segment scores for line-aligned
+    ``(name, path, hypotheses)`` systems; ranked by the first metric, the first is the baseline."""
+    paired = len(systems) > 1 and options.confidence
+    compute = _paired_values if paired else _single_values
+    values, signatures, n_samples = compute(systems, references, metrics, options)
 
     infos = []
     segment_values: list[dict[str, list[float | None]]] = [{} for _ in systems]
@@ -366,20 +372,15 @@ def score_systems(
                 scores, segment_signature = _segment_scores(key, metric, hyps, references)
                 if scores is not None:
                     segment_values[index][key] = scores
+        higher = _higher_is_better(key, metric)
         infos.append(
-            MetricInfo(
-                key,
-                DISPLAY.get(key, key),
-                signatures[key],
-                segment_signature,
-                _higher_is_better(key, metric),
-            )
+            MetricInfo(key, DISPLAY.get(key, key), signatures[key], segment_signature, higher)
         )
 
-    ranked_by = infos[0].name
+    first = infos[0]
     order = sorted(
         range(len(systems)),
-        key=lambda i: values[i][ranked_by].score * (-1 if infos[0].higher_is_better else 1),
+        key=lambda i: values[i][first.name].score * (-1 if first.higher_is_better else 1),
     )
     rank = {index: position + 1 for position, index in enumerate(order)}
     results = [
@@ -392,13 +393,13 @@ def score_systems(
         reference=reference,
         source=source,
         segments=len(references),
-        test=options.test if len(systems) > 1 and options.confidence else None,
+        test=options.test if paired else None,
         n_samples=n_samples,
         seed=options.seed,
-        ranked_by=ranked_by,
+        ranked_by=first.name,
         metrics=infos,
         systems=results,
-        notes=notes,
+        notes=_empty_line_notes(systems, references),
     )
 
 
