@@ -4,8 +4,8 @@ states but the article never mentions (a summary saying 2023 where the article s
 Dates are checked through their parts: the year and day are numbers, the month is a name.
 Numbers are compared after removing thousands separators (``3,000`` = ``3000``);
 numbers written as words are not checked. A name is a run of capitalised words; it is
-unsupported when one of its words (case-insensitively) occurs nowhere in the article, so a
-capitalised first word of a sentence ("The") is not a false alarm.
+unsupported when one of its words (case-insensitively, ignoring a possessive ``'s``) occurs
+nowhere in the article, so a capitalised first word of a sentence ("The") is not a false alarm.
 """
 
 from __future__ import annotations
@@ -50,6 +50,11 @@ def capitalised_names(text: str) -> list[str]:
     return names
 
 
+def _word_key(word: str) -> str:
+    """Case-folded, without a possessive ending: ``Russia's`` and ``Russia`` are one name."""
+    return re.sub(r"['’]s?$", "", word.lower())
+
+
 @dataclass(frozen=True)
 class Consistency:
     unsupported_numbers: list[str] = field(default_factory=list)
@@ -63,12 +68,12 @@ class Consistency:
 def check_consistency(summary: str, article: str) -> Consistency:
     """Numbers and names in ``summary`` that ``article`` does not support, each listed once."""
     article_numbers = set(numbers(article))
-    article_words = {word.lower() for word in _WORD.findall(article)}
+    article_words = {_word_key(word) for word in _WORD.findall(article)}
     bad_numbers = [n for n in dict.fromkeys(numbers(summary)) if n not in article_numbers]
     bad_names = [
         name
         for name in dict.fromkeys(capitalised_names(summary))
-        if any(word.lower() not in article_words for word in _WORD.findall(name))
+        if any(_word_key(word) not in article_words for word in _WORD.findall(name))
     ]
     return Consistency(bad_numbers, bad_names)
 
