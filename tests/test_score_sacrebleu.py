@@ -135,10 +135,19 @@ def test_paired_test_equals_sacrebleu_cli(wmt: dict[str, Path], test: str) -> No
     assert ours_signatures == signatures
 
 
-@pytest.mark.parametrize("metric", ["bleu", "chrf", "ter"])
+SENTENCE_ARGS = {
+    "bleu": ["-m", "bleu"],
+    "chrf": ["-m", "chrf"],
+    "chrf++": ["-m", "chrf", "--chrf-word-order", "2"],
+    "ter": ["-m", "ter"],
+}
+
+
+@pytest.mark.parametrize("metric", list(SENTENCE_ARGS))
 def test_sentence_scores_equal_sacrebleu_sentence_level(wmt: dict[str, Path], metric: str) -> None:
     ref, hyp = str(wmt["ref"]), str(wmt["drop20"])
-    lines = sacrebleu(ref, "-i", hyp, "-m", metric, "-sl", "-w", "4").splitlines()
+    lines = sacrebleu(ref, "-i", hyp, *SENTENCE_ARGS[metric], "-sl", "-w", "4").splitlines()
+    assert len(lines) == 500
     expected = [float(re.search(r" = ([\d.]+)", line).group(1)) for line in lines]
     signature = lines[0].split("|", 1)[1].split(" = ")[0]
     report = summarize_json("--hyp", hyp, "--ref", ref, "-m", metric, "--no-confidence")

@@ -53,6 +53,10 @@ def test_no_false_alarms_on_text_taken_from_the_article(seed_path) -> None:
     # Possessives and case changes of names the article has are supported.
     assert check_consistency("Kazakhstan's president asked the CSTO's troops.", article).ok
     assert check_consistency("Uzbekistan's troops", article).unsupported_names == ["Uzbekistan's"]
+    # Function words that start a sentence are not names, even if the article lacks them.
+    found = check_consistency("Whereupon The Hague ruled. Despite that, Tokyo agreed.", article)
+    assert found.unsupported_names == ["Whereupon The Hague", "Tokyo"]
+    assert check_consistency("During talks, Kazakhstan asked.", "Kazakhstan asked.").ok
 
 
 def test_number_normalisation() -> None:

@@ -5,7 +5,8 @@ Dates are checked through their parts: the year and day are numbers, the month i
 Numbers are compared after removing thousands separators (``3,000`` = ``3000``);
 numbers written as words are not checked. A name is a run of capitalised words; it is
 unsupported when one of its words (case-insensitively, ignoring a possessive ``'s``) occurs
-nowhere in the article, so a capitalised first word of a sentence ("The") is not a false alarm.
+nowhere in the article. Leading function words are not part of a name, and a capitalised
+first word of a sentence is found in the article in lower case, so neither is a false alarm.
 """
 
 from __future__ import annotations
@@ -34,19 +35,37 @@ def numbers(text: str) -> list[str]:
     return [normalise_number(match.group()) for match in _NUMBER.finditer(text)]
 
 
+# English function words: capitalised only because they start a sentence, never a name.
+_FUNCTION_WORD_LIST = """
+a about after against all also an and another any as at because before both but by despite
+during each either every for from he her here his how i if in into it its many more most my
+neither no nor not of on once one only or other our over several she since so some such than
+that the their them then there these they this those though through to under unless until up
+upon we what when where whether which while who whom whose why with within without yet you your
+"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
+
+
 def capitalised_names(text: str) -> list[str]:
-    """Maximal runs of words that start with a capital letter."""
-    names = []
+    """Maximal runs of words that start with a capital letter, without leading function words
+    ("The Kremlin" → "Kremlin"; "In" alone is no name)."""
+    runs: list[list[str]] = []
     for run in _NAME_RUN.finditer(text):
         current: list[str] = []
         for word in run.group().split():
             if word[0].isupper():
                 current.append(word)
             elif current:
-                names.append(" ".join(current))
+                runs.append(current)
                 current = []
         if current:
-            names.append(" ".join(current))
+            runs.append(current)
+    names = []
+    for words in runs:
+        while words and words[0].lower() in _FUNCTION_WORDS:
+            words = words[1:]
+        if words:
+            names.append(" ".join(words))
     return names
 
 
