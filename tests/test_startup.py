@@ -43,3 +43,21 @@ def test_version() -> None:
     result = run_cli("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("summarize ")
+
+
+def test_score_without_embedding_metrics_loads_no_model(tmp_path) -> None:
+    ref = tmp_path / "ref.txt"
+    ref.write_text("The cat sat on the mat.\nIt was sunny.\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from summarize.scoring import ScoreOptions, score_files\n"
+        f"path = Path({str(ref)!r})\n"
+        "score_files([path, path], path, options=ScoreOptions(n_samples=50))\n"
+        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers')"
+        " if m in sys.modules))\n"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert completed.stdout.strip() == "[]"
