@@ -174,10 +174,19 @@ def score(
     device: Annotated[
         str, typer.Option(help="For embedding metrics: auto, cpu, or cuda[:N].")
     ] = "auto",
+    segments: Annotated[
+        bool,
+        typer.Option("--segments", help="Print segment-level scores, one row per system and line."),
+    ] = False,
 ) -> None:
     """Score existing outputs against a reference (no model loaded unless an embedding metric
     is asked for): sacrebleu-identical BLEU/chrF/TER, ROUGE, CIs and paired significance."""
-    from summarize.render.scores import FORMATS, print_score_report, render_score_report
+    from summarize.render.scores import (
+        FORMATS,
+        print_score_report,
+        render_score_report,
+        render_segments,
+    )
     from summarize.scoring import ScoreOptions, score_files
 
     fmt = "json" if json_output else output_format.lower()
@@ -189,12 +198,14 @@ def score(
         n_samples=samples,
         seed=seed,
         confidence=confidence,
-        segment_scores=fmt == "json",
+        segment_scores=fmt == "json" or segments,
         jsonl_field=jsonl_field,
         device=device,
     )
     report = score_files(hyp, ref, src, options)
-    if fmt == "text":
+    if segments and fmt != "json":
+        sys.stdout.write(render_segments(report, fmt))
+    elif fmt == "text":
         print_score_report(report)
     else:
         sys.stdout.write(render_score_report(report, fmt))

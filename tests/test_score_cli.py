@@ -82,3 +82,14 @@ def test_text_and_tsv_output_for_two_systems(tmp_path: Path) -> None:
     assert rows[1]["chrf_p"] == "" and float(rows[0]["chrf_p"]) < 0.05
     again = run_cli(*args, "--format", "tsv", "--seed", "7")
     assert again.stdout == tsv.stdout  # seeded: reproducible to the last digit
+
+
+def test_segment_level_output(tmp_path: Path) -> None:
+    ref = write_lines(tmp_path / "refs.txt", REFERENCES)
+    hyp = write_lines(tmp_path / "a.txt", FAITHFUL)
+    result = run_cli("score", "--hyp", hyp, "--ref", ref, "-m", "bleu,rouge1", "--segments")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout), delimiter="\t"))
+    assert [row["line"] for row in rows] == ["1", "2", "3"]
+    assert float(rows[2]["bleu"]) == 100 and float(rows[2]["rouge1"]) == 100  # identical line
+    assert float(rows[0]["bleu"]) < 100

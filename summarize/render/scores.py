@@ -113,6 +113,34 @@ def render_delimited(report: ScoreReport, delimiter: str) -> str:
     return buffer.getvalue()
 
 
+def segment_rows(report: ScoreReport) -> tuple[list[str], list[list[str]]]:
+    """One row per system and segment (1-based line number), with every segment-level score."""
+    metrics = [m for m in report.metrics if m.segment_signature]
+    header = ["system", "line"] + [m.name for m in metrics]
+    body = []
+    for system in report.systems:
+        for line in range(report.segments):
+            cells = []
+            for metric in metrics:
+                value = system.segments.get(metric.name, [None] * report.segments)[line]
+                cells.append("" if value is None else f"{value:.{_digits(metric) + 3}f}")
+            body.append([system.name, str(line + 1), *cells])
+    return header, body
+
+
+def render_segments(report: ScoreReport, fmt: str) -> str:
+    """Segment-level scores as a table: Markdown for ``md``, else tab- or comma-separated."""
+    header, body = segment_rows(report)
+    if fmt == "md":
+        from summarize.render.markdown import markdown_table
+
+        return markdown_table(header, body) + "\n"
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+    writer.writerows([header, *body])
+    return buffer.getvalue()
+
+
 def render_score_report(report: ScoreReport, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(report.to_dict(), indent=2, ensure_ascii=False) + "\n"
