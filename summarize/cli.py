@@ -145,6 +145,88 @@ def run(
         render_terminal(result)
 
 
+@app.command()
+def score(
+    hyp: Annotated[
+        list[Path],
+        typer.Option(
+            "--hyp", "-i", help="System output, one segment per line (or .jsonl); repeatable."
+        ),
+    ],
+    ref: Annotated[Path, typer.Option("--ref", "-r", help="Reference, line-aligned.")],
+    src: Annotated[
+        Path | None,
+        typer.Option(help="Source/article, line-aligned (for coverage, density, unsupported)."),
+    ] = None,
+    metrics: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--metrics",
+            "-m",
+            help="Comma-separated: bleu,chrf,chrf++,ter,rouge1,rouge2,rougeL,rougeLsum (default), "
+            "emb, emb-doc, bertscore (load MiniLM), coverage, density, compression, novel1, "
+            "novel2, unsupported (need --src); groups: rouge, embedding, extractiveness.",
+        ),
+    ] = None,
+    test: Annotated[
+        str, typer.Option(help="Paired test against the first --hyp: bs (bootstrap) or ar.")
+    ] = "bs",
+    samples: Annotated[
+        int, typer.Option(help="Resamples/trials; 0 = sacrebleu's default (bs 1000, ar 10000).")
+    ] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed (sacrebleu's default 12345).")] = 12345,
+    confidence: Annotated[
+        bool, typer.Option(help="Bootstrap 95% confidence intervals and paired tests.")
+    ] = True,
+    json_output: Annotated[
+        bool, typer.Option("--json", help="Print the report as JSON (with segment scores).")
+    ] = False,
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="text, md, csv, tsv or json.")
+    ] = "text",
+    jsonl_field: Annotated[
+        str, typer.Option(help="Field holding the segment in .jsonl objects.")
+    ] = "text",
+    device: Annotated[
+        str, typer.Option(help="For embedding metrics: auto, cpu, or cuda[:N].")
+    ] = "auto",
+    segments: Annotated[
+        bool,
+        typer.Option("--segments", help="Print segment-level scores, one row per system and line."),
+    ] = False,
+) -> None:
+    """Score existing outputs against a reference (no model loaded unless an embedding metric
+    is asked for): sacrebleu-identical BLEU/chrF/TER, ROUGE, CIs and paired significance."""
+    from summarize.render.scores import (
+        FORMATS,
+        print_score_report,
+        render_score_report,
+        render_segments,
+    )
+    from summarize.scoring import ScoreOptions, score_files
+
+    fmt = "json" if json_output else output_format.lower()
+    if fmt not in FORMATS:
+        raise UserError(f"unknown output format {output_format!r}; use {', '.join(FORMATS)}")
+    options = ScoreOptions(
+        metrics=_split_list(metrics),
+        test=test,
+        n_samples=samples,
+        seed=seed,
+        confidence=confidence,
+        segment_scores=fmt == "json" or segments,
+        jsonl_field=jsonl_field,
+        device=device,
+    )
+    report = score_files(hyp, ref, src, options)
+    if segments and fmt != "json":
+        sys.stdout.write(render_segments(report, fmt))
+    elif fmt == "text":
+        print_score_report(report)
+    else:
+        sys.stdout.write(render_score_report(report, fmt))
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and a non-zero exit code."""
     try:

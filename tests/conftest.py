@@ -62,3 +62,13 @@ def run_cli(*args: str, cache: Path | None = None, timeout: float = 1800) -> Cli
         cwd=REPO,
     )
     return CliResult(completed.returncode, completed.stdout, completed.stderr)
+
+
+def assert_one_line_error(result: CliResult, *fragments: str) -> None:
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("summarize: error:")
+    for fragment in fragments:
+        assert fragment in lines[0]

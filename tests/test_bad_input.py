@@ -6,22 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CliResult, run_cli
+from tests.conftest import assert_one_line_error, run_cli
 
 RUSSIAN_TEXT = (
     "Ситуация в Казахстане обострилась 2 января, когда в Жанаозене начались митинги против "
     "резкого повышения цен на сжиженный газ. Затем они переросли в массовые протесты.\n"
 )
-
-
-def assert_one_line_error(result: CliResult, *fragments: str) -> None:
-    assert result.returncode != 0
-    assert "Traceback" not in result.stderr
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("summarize: error:")
-    for fragment in fragments:
-        assert fragment in lines[0]
 
 
 def test_missing_file(tmp_path: Path) -> None:

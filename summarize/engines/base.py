@@ -66,3 +66,7 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """One L2-normalised row vector per text."""
         ...
+
+    def embed_tokens(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """Per text, one L2-normalised row vector per word piece (for greedy token matching)."""
+        ...

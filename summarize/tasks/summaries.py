@@ -10,15 +10,18 @@ from typing import TYPE_CHECKING
 
 from summarize.engines.base import AbstractiveSummarizer, Embedder
 from summarize.metrics.base import Score
+from summarize.metrics.consistency import check_consistency
+from summarize.metrics.extractiveness import extractiveness
 from summarize.metrics.rouge import rouge_scores
 from summarize.metrics.similarity import document_vector, embedding_signature
 from summarize.result import SummaryResult
 from summarize.segment import Segment
-from summarize.tasks.flags import summary_flags
+from summarize.tasks.flags import Flag, summary_flags
 
 if TYPE_CHECKING:
     import numpy as np
 
+EXTRACTIVENESS_SIGNATURE = "grusky2018|tok:lc-words|frag:greedy"
 # MMR trade-off between relevance to the centroid (1.0) and novelty against picked sentences.
 MMR_LAMBDA = 0.7
 
@@ -62,7 +65,9 @@ def score_summary(
     embedder: Embedder,
     model: dict | None = None,
 ) -> SummaryResult:
-    """ROUGE against the article, embedding similarity and compression ratio."""
+    """ROUGE against the article, embedding similarity, compression ratio, extractiveness
+    (coverage, density, novel n-grams) and a ``consistency`` flag for numbers and names the
+    article does not contain."""
     scores = rouge_scores(text, article)
     if text.strip():
         summary_vector = embedder.embed([text])[0]
@@ -80,7 +85,20 @@ def score_summary(
         len(article.split()) / summary_words if summary_words else 0.0,
         "article words / summary words",
     )
-    return SummaryResult(name, method, model, text, scores, summary_flags(text, article, name))
+    fragments = extractiveness(article, text)
+    for key, value in (
+        ("coverage", fragments.coverage),
+        ("density", fragments.density),
+        ("novel_unigrams", fragments.novel_unigrams),
+        ("novel_bigrams", fragments.novel_bigrams),
+    ):
+        scores[key] = Score(key, value, EXTRACTIVENESS_SIGNATURE)
+    flags = summary_flags(text, article, name)
+    consistency = check_consistency(text, article)
+    if not consistency.ok:
+        unsupported = consistency.unsupported_numbers + consistency.unsupported_names
+        flags.append(Flag("consistency", name, "not in the article: " + ", ".join(unsupported)))
+    return SummaryResult(name, method, model, text, scores, flags)
 
 
 def summarise_all(

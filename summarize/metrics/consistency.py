@@ -1,0 +1,117 @@
+"""Consistency of a summary with its article: numbers and capitalised names that the summary
+states but the article never mentions (a summary saying 2023 where the article says 2022).
+
+Dates are checked through their parts: the year and day are numbers, the month is a name.
+Numbers are compared after removing thousands separators (``3,000`` = ``3000``);
+numbers written as words are not checked. A name is a run of capitalised words; it is
+unsupported when one of its words (case-insensitively, ignoring a possessive ``'s``) occurs
+nowhere in the article. Leading function words are not part of a name, and a capitalised
+first word of a sentence is found in the article in lower case, so neither is a false alarm.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from summarize.metrics.base import StatsMetric
+
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0]\d{3})*(?:[.,]\d+)?")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_NAME_RUN = re.compile(r"[^\W\d_][\w'’-]*(?:\s+[^\W\d_][\w'’-]*)*")
+
+
+def normalise_number(text: str) -> str:
+    """``3,000`` / ``3000`` → ``3000``; ``2.5`` and ``2,5`` → ``2.5``."""
+    groups = re.split(r"[.,\u00a0]", text)
+    if len(groups) > 1 and all(len(group) == 3 for group in groups[1:]):
+        return "".join(groups)
+    if len(groups) == 2:
+        return f"{groups[0]}.{groups[1]}"
+    return "".join(groups)
+
+
+def numbers(text: str) -> list[str]:
+    return [normalise_number(match.group()) for match in _NUMBER.finditer(text)]
+
+
+# English function words: capitalised only because they start a sentence, never a name.
+_FUNCTION_WORD_LIST = """
+a about after against all also an and another any as at because before both but by despite
+during each either every for from he her here his how i if in into it its many more most my
+neither no nor not of on once one only or other our over several she since so some such than
+that the their them then there these they this those though through to under unless until up
+upon we what when where whether which while who whom whose why with within without yet you your
+"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
+
+
+def capitalised_names(text: str) -> list[str]:
+    """Maximal runs of words that start with a capital letter, without leading function words
+    ("The Kremlin" → "Kremlin"; "In" alone is no name)."""
+    runs: list[list[str]] = []
+    for run in _NAME_RUN.finditer(text):
+        current: list[str] = []
+        for word in run.group().split():
+            if word[0].isupper():
+                current.append(word)
+            elif current:
+                runs.append(current)
+                current = []
+        if current:
+            runs.append(current)
+    names = []
+    for words in runs:
+        while words and words[0].lower() in _FUNCTION_WORDS:
+            words = words[1:]
+        if words:
+            names.append(" ".join(words))
+    return names
+
+
+def _word_key(word: str) -> str:
+    """Case-folded, without a possessive ending: ``Russia's`` and ``Russia`` are one name."""
+    return re.sub(r"['’]s?$", "", word.lower())
+
+
+@dataclass(frozen=True)
+class Consistency:
+    unsupported_numbers: list[str] = field(default_factory=list)
+    unsupported_names: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.unsupported_numbers and not self.unsupported_names
+
+
+def check_consistency(summary: str, article: str) -> Consistency:
+    """Numbers and names in ``summary`` that ``article`` does not support, each listed once."""
+    article_numbers = set(numbers(article))
+    article_words = {_word_key(word) for word in _WORD.findall(article)}
+    bad_numbers = [n for n in dict.fromkeys(numbers(summary)) if n not in article_numbers]
+    bad_names = [
+        name
+        for name in dict.fromkeys(capitalised_names(summary))
+        if any(_word_key(word) not in article_words for word in _WORD.findall(name))
+    ]
+    return Consistency(bad_numbers, bad_names)
+
+
+class UnsupportedMetric(StatsMetric):
+    """Mean number of unsupported numbers and names per hypothesis, against its source line."""
+
+    name = "unsupported"
+    higher_is_better = False
+
+    def __init__(self, sources: list[str]) -> None:
+        self.sources = sources
+
+    def signature(self) -> str:
+        return "unsupported-numbers+names|vs:source|agg:mean-count"
+
+    def segment_scores(self, hypotheses: list[str], references: list[str]) -> list[float]:
+        scores = []
+        for hypothesis, source in zip(hypotheses, self.sources, strict=True):
+            found = check_consistency(hypothesis, source)
+            scores.append(float(len(found.unsupported_numbers) + len(found.unsupported_names)))
+        return scores
