@@ -76,19 +76,28 @@ class PromptedCausalLM:
         target: Language,
         on_progress: ProgressCallback | None = None,
     ) -> list[str]:
+        prompts = self.translation_prompts(texts, source, target)
+        limits = [self.translation_limit(text) for text in texts]
+        return self.generate(prompts, limits, on_progress)
+
+    def translation_prompts(
+        self, texts: Sequence[str], source: Language, target: Language
+    ) -> list[str]:
+        """Few-shot prompts, one per text (examples from ``models/fewshot``)."""
         template = load_toml("prompts/translate.toml")
         names = {"source_name": source.name, "target_name": target.name}
         shots = "".join(
             template["example"].format(source=src, target=tgt, **names)
             for src, tgt in fewshot_pairs(source.code, target.code)
         )
-        prompts = [shots + template["query"].format(source=text, **names) for text in texts]
-        limits = [
+        return [shots + template["query"].format(source=text, **names) for text in texts]
+
+    def translation_limit(self, text: str) -> int:
+        """New-token limit for translating ``text``: proportional to its length."""
+        return (
             int(TRANSLATION_TOKENS_PER_INPUT_TOKEN * self.generator.count_tokens(text))
             + TRANSLATION_EXTRA_TOKENS
-            for text in texts
-        ]
-        return self.generate(prompts, limits, on_progress)
+        )
 
     def summarize(self, article: str) -> str:
         template = load_toml("prompts/summarize.toml")
