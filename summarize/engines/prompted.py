@@ -164,8 +164,9 @@ class PromptedCausalLM:
         """Complete each prompt up to the end of its line; cached outputs are reused."""
 
         def run_batch(batch: list[int]) -> list[str]:
-            limit = max(max_new_tokens[i] for i in batch)
-            return self._generate_batch([prompts[i] for i in batch], limit)
+            return self._generate_batch(
+                [prompts[i] for i in batch], [max_new_tokens[i] for i in batch]
+            )
 
         cache_inputs = [f"{limit}\x00{p}" for p, limit in zip(prompts, max_new_tokens, strict=True)]
         return generate_cached(
@@ -181,7 +182,7 @@ class PromptedCausalLM:
     def _count_tokens(self, text: str) -> int:
         return len(self._loaded.tokenizer(text, add_special_tokens=False).input_ids)
 
-    def _generate_batch(self, prompts: list[str], max_new_tokens: int) -> list[str]:
+    def _generate_batch(self, prompts: list[str], max_new_tokens: list[int]) -> list[str]:
         import torch
 
         tokenizer = self._loaded.tokenizer
@@ -192,13 +193,18 @@ class PromptedCausalLM:
         with torch.inference_mode():
             generated = self._loaded.model.generate(
                 **encoded,
-                max_new_tokens=max_new_tokens,
+                max_new_tokens=max(max_new_tokens),
                 do_sample=False,
                 num_beams=1,
                 stop_strings=["\n"],
                 tokenizer=tokenizer,
                 pad_token_id=tokenizer.pad_token_id,
             )
-        new_tokens = generated[:, encoded["input_ids"].shape[1] :]
+        # Each row keeps only its own token budget: greedy decoding is prefix-stable, so a batch
+        # gives what one-at-a-time generation would.
+        new_tokens = [
+            row[encoded["input_ids"].shape[1] :][:limit]
+            for row, limit in zip(generated, max_new_tokens, strict=True)
+        ]
         decoded = tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
         return [text.split("\n", 1)[0].strip() for text in decoded]
