@@ -163,6 +163,11 @@ def run(
         render_terminal(result)
 
 
+from summarize.cli_models import models_app  # noqa: E402  (registered after the commands)
+
+app.add_typer(models_app, name="models")
+
+
 def main() -> None:
     """Entry point: user errors become one line on stderr and a non-zero exit code."""
     try:

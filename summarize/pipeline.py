@@ -156,7 +156,7 @@ def run(
     english, reference = prepared.source, prepared.reference
     try:
         with progress.step("Loading models"):
-            embedder = registry.embedder(options.embedder)
+            # Text engines first: a Hub model that is missing fails before anything slow loads.
             if reference is not None:
                 systems = [
                     registry.translator(name, reference.language, english)
@@ -173,6 +173,7 @@ def run(
                     for pivot in prepared.pivots
                 ]
             summarizers = [registry.summarizer(name) for name in options.summarizers]
+            embedder = registry.embedder(options.embedder)
         timings["load_models_s"] = time.perf_counter() - started
 
         mark = time.perf_counter()
