@@ -29,6 +29,7 @@ LANGUAGE_TOKENS = {
 }
 MAX_INPUT_TOKENS = 64
 VOCAB_SIZE = 400
+EOS_SCALE = 6.0
 CHAT_TEMPLATE = (
     "{% for m in messages %}<s>{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
     "{% if add_generation_prompt %}assistant:{% endif %}"
@@ -99,6 +100,15 @@ def _bart_like(vocab: int, decoder_start: int) -> dict:
     )
 
 
+def _make_eos_likely(model) -> None:
+    """Scale the output row of </s> so random models stop after a few (input-dependent) tokens
+    instead of always running to the length limit: keeps the tests fast."""
+    import torch
+
+    with torch.no_grad():
+        model.get_output_embeddings().weight[1] *= EOS_SCALE
+
+
 def build_model(family: str, target: Path) -> Path:
     """Save a tiny ``family`` model (and tokenizer) into ``target``; returns ``target``."""
     import torch
@@ -149,6 +159,7 @@ def build_model(family: str, target: Path) -> Path:
     else:
         raise ValueError(family)
     model.generation_config.max_length = None
+    _make_eos_likely(model)
     target.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(target)
     tokenizer.save_pretrained(target)
