@@ -65,6 +65,25 @@ def cli_env(tmp_path: Path) -> dict[str, str]:
     return {"SUMMARIZE_CACHE_DIR": str(tmp_path / "cache"), "HF_HOME": str(tmp_path / "hf")}
 
 
+FAKE_COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+def put_in_hub_cache(hf_home: Path, repo_id: str, model_dir: Path) -> None:
+    """Lay ``model_dir`` out as huggingface_hub caches a download (blobs, snapshot links, ref)."""
+    import hashlib
+
+    repo = hf_home / "hub" / f"models--{repo_id.replace('/', '--')}"
+    snapshot = repo / "snapshots" / FAKE_COMMIT
+    (repo / "blobs").mkdir(parents=True)
+    snapshot.mkdir(parents=True)
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(FAKE_COMMIT)
+    for file in model_dir.iterdir():
+        blob = repo / "blobs" / hashlib.sha256(file.read_bytes()).hexdigest()
+        shutil.copyfile(file, blob)
+        (snapshot / file.name).symlink_to(os.path.relpath(blob, snapshot))
+
+
 # -- engines -----------------------------------------------------------------------------------
 
 
@@ -260,8 +279,11 @@ def test_cli_reference_mode(tiny, cli_env, tmp_path) -> None:
     report = tmp_path / "report.md"
     args = ["run", "--source", str(source), "--reference", str(reference), "--source-lang", "ru"]
     args += ["--summarizer", "none", "--json", "--out", str(report)]
-    for family in ("marian", "m2m100", "t5"):
+    for family in ("marian", "m2m100"):
         args += ["--translator", str(tiny[family])]
+    # A Hub id, found offline in the Hugging Face cache (HF_HOME) with its commit recorded.
+    put_in_hub_cache(Path(cli_env["HF_HOME"]), "tiny-org/tiny-t5", tiny["t5"])
+    args += ["--translator", "tiny-org/tiny-t5"]
     result = run_cli_env(*args, env=cli_env)
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
@@ -273,6 +295,9 @@ def test_cli_reference_mode(tiny, cli_env, tmp_path) -> None:
         assert (system["source_lang"], system["target_lang"]) == ("ru", "en")
         assert [s["source"] for s in system["segments"]] == source_lines
         assert [s["reference"] for s in system["segments"]] == reference_lines
+    hub_model = data["translations"][2]["forward_model"]
+    assert (hub_model["model_id"], hub_model["revision"]) == ("tiny-org/tiny-t5", FAKE_COMMIT)
+    assert hub_model["backend"] == "transformers-seq2seq:t5"
     markdown = report.read_text(encoding="utf-8")
     assert "Reference translation" in markdown and "vs the English reference" in markdown
 
@@ -304,11 +329,15 @@ def test_missing_hub_model_fails_fast_with_one_line(seed_path, cli_env) -> None:
 
 
 def test_models_list_and_info(tiny, cli_env) -> None:
+    put_in_hub_cache(Path(cli_env["HF_HOME"]), "tiny-org/tiny-bart", tiny["bart"])
     listing = run_cli_env("models", "list", env=cli_env)
     assert listing.returncode == 0, listing.stderr
     for preset in ("opus-mt", "nllb-600m", "m2m100-418m", "distilbart-cnn", "flan-t5-base"):
         assert preset in listing.stdout
     assert "not cached" in listing.stdout
+    assert "tiny-org/tiny-bart" in listing.stdout and FAKE_COMMIT[:12] in listing.stdout
+    cached = run_cli_env("models", "info", "tiny-org/tiny-bart", env=cli_env)
+    assert f"yes, revision {FAKE_COMMIT}" in cached.stdout and "bart" in cached.stdout
     info = run_cli_env("models", "info", str(tiny["pegasus"]), env=cli_env)
     assert info.returncode == 0, info.stderr
     assert "pegasus" in info.stdout and "model.safetensors" in info.stdout
