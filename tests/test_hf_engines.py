@@ -343,3 +343,48 @@ def test_models_list_and_info(tiny, cli_env) -> None:
     assert "pegasus" in info.stdout and "model.safetensors" in info.stdout
     preset = run_cli_env("models", "info", "nllb-600m", env=cli_env)
     assert "facebook/nllb-200-distilled-600M" in preset.stdout and "cached: no" in preset.stdout
+
+
+def test_unreachable_hub_fails_fast_without_offline_flag(cli_env) -> None:
+    env = {**cli_env, "HF_HUB_OFFLINE": "0", "HF_ENDPOINT": "http://127.0.0.1:9"}
+    started = time.monotonic()
+    result = run_cli_env("models", "pull", "Helsinki-NLP/opus-mt-ru-en", env=env)
+    assert result.returncode == 3
+    assert "Hub is unreachable" in result.stderr and "Helsinki-NLP/opus-mt-ru-en" in result.stderr
+    assert time.monotonic() - started < 20
+
+
+def test_hub_download_takes_safetensors_and_refuses_pickle_only(monkeypatch, tmp_path) -> None:
+    """The download step, with the Hub replaced by a stub (no network in tests)."""
+    import huggingface_hub
+
+    from summarize.engines import hub
+
+    calls: list[dict] = []
+
+    class Sibling:
+        def __init__(self, name: str) -> None:
+            self.rfilename = name
+
+    class Api:
+        files: tuple[str, ...] = ("config.json", "model.safetensors", "pytorch_model.bin")
+
+        def model_info(self, repo_id, revision=None, timeout=None):
+            return type("Info", (), {"sha": "f" * 40, "siblings": map(Sibling, self.files)})
+
+    def snapshot_download(repo_id, **kwargs):
+        calls.append(kwargs)
+        return str(tmp_path)
+
+    monkeypatch.setattr(huggingface_hub, "HfApi", Api)
+    monkeypatch.setattr(huggingface_hub, "snapshot_download", snapshot_download)
+    hub.download("org/model", None, allow_pickle=False)
+    assert calls[-1]["revision"] == "f" * 40
+    assert "*.safetensors" in calls[-1]["allow_patterns"]
+    assert "*.bin" not in calls[-1]["allow_patterns"]
+
+    Api.files = ("config.json", "pytorch_model.bin")
+    with pytest.raises(UserError, match="--allow-pickle"):
+        hub.download("org/model", None, allow_pickle=False)
+    hub.download("org/model", None, allow_pickle=True)
+    assert "*.bin" in calls[-1]["allow_patterns"]
