@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from summarize.engines.base import ModelInfo, ProgressCallback
 from summarize.engines.batching import generate_cached
-from summarize.errors import UserError
 from summarize.resources import data_dir, load_toml
 from summarize.store import OutputStore
 
@@ -39,32 +38,33 @@ class LoadedCausalLM:
 
 
 def load_causal_lm(
-    path: Path, device: str, use_safetensors: bool = True, gguf_file: str | None = None
+    path: Path,
+    device: str,
+    use_safetensors: bool = True,
+    gguf_file: str | None = None,
+    model_id: str | None = None,
 ) -> LoadedCausalLM:
     """Load a local transformers checkpoint (or GGUF file) for generation (never remote code)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from summarize.engines.torch_runtime import quiet_transformers
+    from summarize.engines.torch_runtime import load_or_explain, quiet_transformers
 
     quiet_transformers()
-    weights: dict[str, Any] = (
-        {"gguf_file": gguf_file} if gguf_file else {"use_safetensors": use_safetensors}
+    name = model_id or str(path)
+    gguf: dict[str, Any] = {"gguf_file": gguf_file} if gguf_file else {}
+    tokenizer = load_or_explain(
+        "tokenizer", name, lambda: AutoTokenizer.from_pretrained(path, **gguf)
     )
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(
-            path, **({"gguf_file": gguf_file} if gguf_file else {})
-        )
-    except (OSError, ValueError, TypeError) as exc:
-        raise UserError(f"model {str(path)!r}: cannot load its tokenizer ({exc})") from exc
     tokenizer.padding_side = "left"
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    try:
-        model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32, **weights)
-    except (OSError, ValueError, RuntimeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UserError(f"model {str(path)!r}: cannot load its weights ({first})") from exc
+    weights = gguf or {"use_safetensors": use_safetensors}
+    model = load_or_explain(
+        "weights",
+        name,
+        lambda: AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32, **weights),
+    )
     model.to(device)
     model.eval()
     return LoadedCausalLM(model, tokenizer, device)

@@ -168,6 +168,10 @@ class EngineRegistry:
                 or SUMMARY_MAX_NEW_TOKENS,
             )
         loaded = load_causal_lm(
-            files.path, self.device, use_safetensors=not files.pickle, gguf_file=files.gguf_file
+            files.path,
+            self.device,
+            use_safetensors=not files.pickle,
+            gguf_file=files.gguf_file,
+            model_id=files.model_id,
         )
         return PromptedCausalLM(loaded, name, files.model_id, files.revision, self.store)

@@ -103,21 +103,20 @@ def load_seq2seq(files: ModelFiles, device: str) -> LoadedSeq2Seq:
     import torch
     from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
-    from summarize.engines.torch_runtime import quiet_transformers
+    from summarize.engines.torch_runtime import load_or_explain, quiet_transformers
 
     quiet_transformers()
-    try:
-        tokenizer = AutoTokenizer.from_pretrained(files.path)
-    except (OSError, ValueError, TypeError) as exc:
-        raise UserError(f"model {files.model_id!r}: cannot load its tokenizer ({exc})") from exc
+    tokenizer = load_or_explain(
+        "tokenizer", files.model_id, lambda: AutoTokenizer.from_pretrained(files.path)
+    )
     tokenizer.padding_side = "right"
-    try:
-        model = AutoModelForSeq2SeqLM.from_pretrained(
+    model = load_or_explain(
+        "weights",
+        files.model_id,
+        lambda: AutoModelForSeq2SeqLM.from_pretrained(
             files.path, dtype=torch.float32, use_safetensors=not files.pickle
-        )
-    except (OSError, ValueError, RuntimeError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UserError(f"model {files.model_id!r}: cannot load its weights ({first})") from exc
+        ),
+    )
     model.to(device)
     model.eval()
     family = detect_family(model.config.model_type, tokenizer)
