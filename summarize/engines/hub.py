@@ -155,7 +155,8 @@ def resolve_files(name: str, allow_pickle: bool = False) -> ModelFiles:
         resolved = local.resolve()
         return ModelFiles(resolved.parent, str(resolved), None, False, gguf_file=resolved.name)
     if local.is_dir():
-        return check_model_dir(local.resolve(), str(local.resolve()), None, allow_pickle)
+        path = local.resolve()
+        return check_model_dir(path, str(path), local_revision(path), allow_pickle)
     if not looks_like_hub_id(base):
         raise UserError(f"{name!r} is neither a model directory nor a Hugging Face Hub id")
     if hub_reachable():
@@ -166,6 +167,18 @@ def resolve_files(name: str, allow_pickle: bool = False) -> ModelFiles:
             why = "HF_HUB_OFFLINE is set" if hub_offline() else "the Hub is unreachable"
             raise unavailable(base, why)
     return check_model_dir(path, base, path.name, allow_pickle)
+
+
+def local_revision(path: Path) -> str:
+    """A local directory has no commit: fingerprint its files (names, sizes, modification
+    times), so cached outputs of a model that was changed in place are never reused."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for file in sorted(p for p in path.iterdir() if p.is_file()):
+        stat = file.stat()
+        digest.update(f"{file.name}\x00{stat.st_size}\x00{stat.st_mtime_ns}\n".encode())
+    return f"local-{digest.hexdigest()[:16]}"
 
 
 def check_model_dir(
