@@ -132,6 +132,9 @@ def download(model_id: str, revision: str | None, allow_pickle: bool) -> Path:
     except RevisionNotFoundError as exc:
         raise ModelUnavailableError(f"model {model_id!r} has no revision {revision!r}") from exc
     except (HfHubHTTPError, OSError) as exc:
+        cached = cached_snapshot(model_id, revision)
+        if cached is not None:  # the Hub is flaky right now, but we have it
+            return cached
         raise unavailable(model_id, f"the Hub did not answer ({type(exc).__name__})") from exc
     names = [sibling.rfilename for sibling in info.siblings or []]
     patterns = list(SUPPORT_FILES)
