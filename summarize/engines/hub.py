@@ -156,7 +156,8 @@ def resolve_files(name: str, allow_pickle: bool = False) -> ModelFiles:
     local = Path(base).expanduser()
     if local.is_file() and local.suffix == ".gguf":
         resolved = local.resolve()
-        return ModelFiles(resolved.parent, str(resolved), None, False, gguf_file=resolved.name)
+        revision = local_revision(resolved.parent)
+        return ModelFiles(resolved.parent, str(resolved), revision, False, gguf_file=resolved.name)
     if local.is_dir():
         path = local.resolve()
         return check_model_dir(path, str(path), local_revision(path), allow_pickle)
