@@ -14,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from summarize.engines.base import ModelInfo, ProgressCallback
+from summarize.engines.batching import generate_cached
 from summarize.resources import data_dir, load_toml
-from summarize.store import OutputStore, output_key
+from summarize.store import OutputStore
 
 if TYPE_CHECKING:
     from summarize.languages import Language
@@ -36,19 +37,34 @@ class LoadedCausalLM:
     device: str
 
 
-def load_causal_lm(path: Path, device: str) -> LoadedCausalLM:
-    """Load a local transformers checkpoint for generation (never runs remote code)."""
+def load_causal_lm(
+    path: Path,
+    device: str,
+    use_safetensors: bool = True,
+    gguf_file: str | None = None,
+    model_id: str | None = None,
+) -> LoadedCausalLM:
+    """Load a local transformers checkpoint (or GGUF file) for generation (never remote code)."""
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from summarize.engines.torch_runtime import quiet_transformers
+    from summarize.engines.torch_runtime import load_or_explain, quiet_transformers
 
     quiet_transformers()
-    tokenizer = AutoTokenizer.from_pretrained(path)
+    name = model_id or str(path)
+    gguf: dict[str, Any] = {"gguf_file": gguf_file} if gguf_file else {}
+    tokenizer = load_or_explain(
+        "tokenizer", name, lambda: AutoTokenizer.from_pretrained(path, **gguf)
+    )
     tokenizer.padding_side = "left"
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    model = AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32, use_safetensors=True)
+    weights = gguf or {"use_safetensors": use_safetensors}
+    model = load_or_explain(
+        "weights",
+        name,
+        lambda: AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32, **weights),
+    )
     model.to(device)
     model.eval()
     return LoadedCausalLM(model, tokenizer, device)
@@ -78,6 +94,8 @@ class PromptedCausalLM:
         self._loaded = loaded
         self._store = store
         self.batch_size = batch_size
+        # Instruction-tuned models come with a chat template; base models get few-shot prompts.
+        self.uses_chat = bool(getattr(loaded.tokenizer, "chat_template", None))
         self.info = ModelInfo(
             name=name,
             model_id=model_id,
@@ -92,6 +110,7 @@ class PromptedCausalLM:
                 ),
                 "summary_max_new_tokens": SUMMARY_MAX_NEW_TOKENS,
                 "dtype": "float32",
+                "prompt": "chat template" if self.uses_chat else "few-shot",
             },
         )
 
@@ -106,11 +125,14 @@ class PromptedCausalLM:
     ) -> list[str]:
         template = load_toml("prompts/translate.toml")
         names = {"source_name": source.name, "target_name": target.name}
-        shots = "".join(
-            template["example"].format(source=src, target=tgt, **names)
-            for src, tgt in fewshot_pairs(source.code, target.code)
-        )
-        prompts = [shots + template["query"].format(source=text, **names) for text in texts]
+        if self.uses_chat:
+            prompts = [self._chat(template["chat"].format(source=t, **names)) for t in texts]
+        else:
+            shots = "".join(
+                template["example"].format(source=src, target=tgt, **names)
+                for src, tgt in fewshot_pairs(source.code, target.code)
+            )
+            prompts = [shots + template["query"].format(source=text, **names) for text in texts]
         limits = [
             int(TRANSLATION_TOKENS_PER_INPUT_TOKEN * self._count_tokens(text))
             + TRANSLATION_EXTRA_TOKENS
@@ -120,11 +142,15 @@ class PromptedCausalLM:
 
     def summarize(self, article: str) -> str:
         template = load_toml("prompts/summarize.toml")
-        prompt = template["template"].format(
-            example_article=template["example_article"],
-            example_summary=template["example_summary"],
-            article=" ".join(article.split()),
-        )
+        flat = " ".join(article.split())
+        if self.uses_chat:
+            prompt = self._chat(template["chat"].format(article=flat))
+        else:
+            prompt = template["template"].format(
+                example_article=template["example_article"],
+                example_summary=template["example_summary"],
+                article=flat,
+            )
         return self.generate([prompt], [SUMMARY_MAX_NEW_TOKENS])[0]
 
     # -- generation --------------------------------------------------------------------------
@@ -136,49 +162,49 @@ class PromptedCausalLM:
         on_progress: ProgressCallback | None = None,
     ) -> list[str]:
         """Complete each prompt up to the end of its line; cached outputs are reused."""
-        fingerprint = self.info.fingerprint()
-        keys = [
-            output_key(fingerprint, f"{limit}\x00{p}")
-            for p, limit in zip(prompts, max_new_tokens, strict=True)
-        ]
-        outputs: dict[str, str] = self._store.get_many(keys) if self._store else {}
-        if on_progress and outputs:
-            on_progress(sum(1 for key in keys if key in outputs))
-        todo = sorted(
-            {key: i for i, key in enumerate(keys) if key not in outputs}.values(),
-            key=lambda i: len(prompts[i]),
-        )
-        for start in range(0, len(todo), self.batch_size):
-            batch = todo[start : start + self.batch_size]
-            texts = self._generate_batch(
-                [prompts[i] for i in batch], max(max_new_tokens[i] for i in batch)
+
+        def run_batch(batch: list[int]) -> list[str]:
+            return self._generate_batch(
+                [prompts[i] for i in batch], [max_new_tokens[i] for i in batch]
             )
-            produced = {keys[i]: text for i, text in zip(batch, texts, strict=True)}
-            outputs.update(produced)
-            if self._store:
-                self._store.put_many(self.info.model_id, produced.items())
-            if on_progress:
-                on_progress(len(batch))
-        return [outputs[key] for key in keys]
+
+        cache_inputs = [f"{limit}\x00{p}" for p, limit in zip(prompts, max_new_tokens, strict=True)]
+        return generate_cached(
+            self.info, self._store, cache_inputs, run_batch, self.batch_size, on_progress
+        )
+
+    def _chat(self, instruction: str) -> str:
+        messages = [{"role": "user", "content": instruction}]
+        return self._loaded.tokenizer.apply_chat_template(
+            messages, tokenize=False, add_generation_prompt=True
+        )
 
     def _count_tokens(self, text: str) -> int:
         return len(self._loaded.tokenizer(text, add_special_tokens=False).input_ids)
 
-    def _generate_batch(self, prompts: list[str], max_new_tokens: int) -> list[str]:
+    def _generate_batch(self, prompts: list[str], max_new_tokens: list[int]) -> list[str]:
         import torch
 
         tokenizer = self._loaded.tokenizer
-        encoded = tokenizer(prompts, return_tensors="pt", padding=True).to(self._loaded.device)
+        # A chat template already writes the special tokens (BOS) into the prompt.
+        encoded = tokenizer(
+            prompts, return_tensors="pt", padding=True, add_special_tokens=not self.uses_chat
+        ).to(self._loaded.device)
         with torch.inference_mode():
             generated = self._loaded.model.generate(
                 **encoded,
-                max_new_tokens=max_new_tokens,
+                max_new_tokens=max(max_new_tokens),
                 do_sample=False,
                 num_beams=1,
                 stop_strings=["\n"],
                 tokenizer=tokenizer,
                 pad_token_id=tokenizer.pad_token_id,
             )
-        new_tokens = generated[:, encoded["input_ids"].shape[1] :]
+        # Each row keeps only its own token budget: greedy decoding is prefix-stable, so a batch
+        # gives what one-at-a-time generation would.
+        new_tokens = [
+            row[encoded["input_ids"].shape[1] :][:limit]
+            for row, limit in zip(generated, max_new_tokens, strict=True)
+        ]
         decoded = tokenizer.batch_decode(new_tokens, skip_special_tokens=True)
         return [text.split("\n", 1)[0].strip() for text in decoded]

@@ -1,4 +1,4 @@
-"""Resolve a model name (preset or local directory) to a ready engine.
+"""Resolve a model name (preset, Hub id or local directory) to a ready engine.
 
 One loaded model serves every role it is asked for (the bundled LM translates both ways and
 summarises), so a run keeps each model in memory once.
@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from summarize.engines.base import AbstractiveSummarizer, Embedder, Translator
 from summarize.errors import UserError
 from summarize.resources import load_toml
 from summarize.store import OutputStore
+
+if TYPE_CHECKING:
+    from summarize.languages import Language
 
 
 @dataclass(frozen=True)
@@ -23,33 +27,62 @@ class Preset:
     source: str
     backend: str
     roles: tuple[str, ...]
+    revision: str | None = None
+    num_beams: int = 1
+    summary_max_new_tokens: int | None = None
+    size: str = ""
+
+    def resolved(self, source: Language | None = None, target: Language | None = None) -> str:
+        """The source to load, with a per-direction template filled and the revision pinned."""
+        text = self.source
+        if "{source}" in text or "{target}" in text:
+            if source is None or target is None:
+                return text
+            text = text.format(source=source.code, target=target.code)
+        return f"{text}@{self.revision}" if self.revision else text
 
 
 def presets() -> dict[str, Preset]:
     return {
         name: Preset(
-            name, entry["description"], entry["source"], entry["backend"], tuple(entry["roles"])
+            name,
+            entry["description"],
+            entry["source"],
+            entry["backend"],
+            tuple(entry["roles"]),
+            entry.get("revision"),
+            entry.get("num_beams", 1),
+            entry.get("summary_max_new_tokens"),
+            entry.get("size", ""),
         )
         for name, entry in load_toml("presets.toml").items()
     }
 
 
-def resolve_source(name: str, role: str) -> str:
-    """What to load for ``name`` in ``role``: a preset's source or a local directory.
+def resolve_source(
+    name: str, role: str, source: Language | None = None, target: Language | None = None
+) -> str:
+    """What to load for ``name`` in ``role``: a preset's source, a local directory or a Hub id.
 
-    Checked before any model is loaded, so a typo fails at once.
+    Checked before any model is loaded, so a typo fails at once. A Hub id (``org/name``,
+    optionally ``@revision``) is only checked for shape here; it is found or downloaded when
+    loaded, and fails fast then if it is neither cached nor reachable.
     """
+    from summarize.engines.hub import looks_like_hub_id, split_revision
+
     known = presets()
     preset = known.get(name)
     if preset is not None:
         if role not in preset.roles:
             raise UserError(f"model preset {name!r} cannot act as a {role}")
-        return preset.source
-    if Path(name).expanduser().is_dir():
+        return preset.resolved(source, target)
+    if Path(name).expanduser().is_dir() or looks_like_hub_id(split_revision(name)[0]):
+        return name
+    if Path(name).expanduser().suffix == ".gguf" and Path(name).expanduser().is_file():
         return name
     raise UserError(
-        f"unknown model {name!r}: not a preset ({', '.join(sorted(known))}) "
-        "or a local model directory"
+        f"unknown model {name!r}: not a preset ({', '.join(sorted(known))}), "
+        "a local model directory or a Hugging Face Hub id (org/name)"
     )
 
 
@@ -57,15 +90,22 @@ class EngineRegistry:
     """Builds engines on demand and keeps each loaded model for the rest of the run."""
 
     def __init__(
-        self, device: str, store: OutputStore | None, notify: Callable[[str], None]
+        self,
+        device: str,
+        store: OutputStore | None,
+        notify: Callable[[str], None],
+        allow_pickle: bool = False,
     ) -> None:
         self.device = device
         self.store = store
         self.notify = notify
+        self.allow_pickle = allow_pickle
         self._loaded: dict[str, object] = {}
 
-    def translator(self, name: str) -> Translator:
-        return self._text_engine(name, "translator")
+    def translator(
+        self, name: str, source: Language | None = None, target: Language | None = None
+    ) -> Translator:
+        return self._text_engine(name, "translator", source, target)
 
     def summarizer(self, name: str) -> AbstractiveSummarizer:
         return self._text_engine(name, "summarizer")
@@ -78,13 +118,21 @@ class EngineRegistry:
             self._loaded[name] = load_minilm(self.device)
         return self._loaded[name]  # type: ignore[return-value]
 
-    def _text_engine(self, name: str, role: str):
-        source = resolve_source(name, role)
-        if source not in self._loaded:
-            self._loaded[source] = self._load_text_engine(name, source)
-        return self._loaded[source]
+    def _text_engine(
+        self, name: str, role: str, source: Language | None = None, target: Language | None = None
+    ):
+        resolved = resolve_source(name, role, source, target)
+        if "{source}" in resolved or "{target}" in resolved:
+            raise UserError(f"model preset {name!r} needs a translation direction")
+        if resolved not in self._loaded:
+            self._loaded[resolved] = self._load_text_engine(name, resolved)
+        engine = self._loaded[resolved]
+        if role not in getattr(engine, "roles", (role,)):
+            raise UserError(f"model {name!r} ({engine.info.backend}) cannot act as a {role}")
+        return engine
 
     def _load_text_engine(self, name: str, source: str):
+        from summarize.engines.hub import resolve_files
         from summarize.engines.prompted import PromptedCausalLM, load_causal_lm
 
         if source == "bundled:gemma-3-270m":
@@ -97,6 +145,33 @@ class EngineRegistry:
             path = bundled_lm_checkpoint(self.notify)
             loaded = load_causal_lm(path, self.device)
             return PromptedCausalLM(loaded, name, BUNDLED_LM_ID, bundled_lm_revision(), self.store)
-        path = Path(source).expanduser().resolve()
-        loaded = load_causal_lm(path, self.device)
-        return PromptedCausalLM(loaded, name, str(path), None, self.store)
+        files = resolve_files(source, self.allow_pickle)
+        if files.gguf_file:
+            self.notify(f"{name}: loading a GGUF file de-quantises every tensor (slow)")
+        if files.is_encoder_decoder:
+            from summarize.engines.seq2seq import (
+                SUMMARY_MAX_NEW_TOKENS,
+                Seq2SeqEngine,
+                load_seq2seq,
+            )
+
+            preset = presets().get(name)
+            return Seq2SeqEngine(
+                load_seq2seq(files, self.device),
+                name,
+                files.model_id,
+                files.revision,
+                self.store,
+                self.notify,
+                num_beams=preset.num_beams if preset else 1,
+                summary_max_new_tokens=(preset.summary_max_new_tokens if preset else None)
+                or SUMMARY_MAX_NEW_TOKENS,
+            )
+        loaded = load_causal_lm(
+            files.path,
+            self.device,
+            use_safetensors=not files.pickle,
+            gguf_file=files.gguf_file,
+            model_id=files.model_id,
+        )
+        return PromptedCausalLM(loaded, name, files.model_id, files.revision, self.store)
