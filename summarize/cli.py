@@ -53,8 +53,11 @@ def _root(
 @app.command()
 def run(
     article: Annotated[
-        Path, typer.Argument(help="English article, UTF-8 text, one paragraph per line.")
-    ],
+        Path | None,
+        typer.Argument(
+            help="English article, UTF-8 text, one paragraph per line (omit with --reference)."
+        ),
+    ] = None,
     pivot: Annotated[
         list[str] | None,
         typer.Option(
@@ -62,11 +65,30 @@ def run(
         ),
     ] = None,
     translator: Annotated[
-        str, typer.Option(help="Translation model: a preset name or a local model directory.")
-    ] = "bundled",
+        list[str] | None,
+        typer.Option(
+            help="Translation model(s), repeatable: a preset, a Hugging Face Hub id "
+            "(org/name[@revision]) or a local model directory (default: bundled)."
+        ),
+    ] = None,
     back_translator: Annotated[
         str | None, typer.Option(help="Model for pivot → English (default: the --translator).")
     ] = None,
+    source: Annotated[
+        Path | None,
+        typer.Option(help="Reference mode: source text to translate into English (line-aligned)."),
+    ] = None,
+    reference: Annotated[
+        Path | None,
+        typer.Option(help="Reference mode: the supplied English translation of --source."),
+    ] = None,
+    source_lang: Annotated[
+        str | None, typer.Option(help="Reference mode: language of --source (default: detected).")
+    ] = None,
+    allow_pickle: Annotated[
+        bool,
+        typer.Option(help="Allow pickle checkpoints (pytorch_model.bin), which can run code."),
+    ] = False,
     summarizer: Annotated[
         list[str] | None,
         typer.Option(
@@ -110,17 +132,29 @@ def run(
         bool, typer.Option(help="Refuse input that does not look like English.")
     ] = True,
 ) -> None:
-    """Re-translate (English → pivot → English) and summarise one article, then score it all."""
+    """Re-translate (English → pivot → English, or --source → English against --reference) and
+    summarise one article, then score it all."""
     from summarize.pipeline import RunOptions, prepare
     from summarize.pipeline import run as run_pipeline
     from summarize.progress import RichProgress
     from summarize.render import format_for_path, render_to_string, write_atomically
 
+    if (source is None) != (reference is None):
+        raise UserError("reference mode needs both --source and --reference")
+    if reference is not None and (article is not None or pivot):
+        raise UserError("reference mode (--source/--reference) takes no ARTICLE and no --pivot")
+    if reference is None and article is None:
+        raise UserError("give an ARTICLE, or --source and --reference for reference mode")
     summarizers = _split_list(summarizer) or ["bundled"]
+    translators = _split_list(translator) or ["bundled"]
     options = RunOptions(
         pivots=_split_list(pivot) or ["ru"],
-        translator=translator,
+        translator=translators[0],
+        translators=translators,
         back_translator=back_translator,
+        source=source,
+        source_lang=source_lang,
+        allow_pickle=allow_pickle,
         summarizers=[] if summarizers == ["none"] else summarizers,
         lead_sentences=lead,
         extractive_sentences=extractive_sentences,
@@ -132,7 +166,7 @@ def run(
         use_cache=cache,
     )
     outputs = [(path, format_for_path(path)) for path in out or []]
-    prepared = prepare(article, options)
+    prepared = prepare(reference or article, options)
     result = run_pipeline(prepared, options, RichProgress())
     for path, fmt in outputs:
         write_atomically(path, render_to_string(result, fmt))
@@ -225,6 +259,11 @@ def score(
         print_score_report(report)
     else:
         sys.stdout.write(render_score_report(report, fmt))
+
+
+from summarize.cli_models import models_app  # noqa: E402  (registered after the commands)
+
+app.add_typer(models_app, name="models")
 
 
 def main() -> None:

@@ -61,3 +61,10 @@ def identify_language(text: str) -> str:
 
     code, _score = py3langid.classify(text)
     return code
+
+
+def model_code(language: Language, scheme: str) -> str | None:
+    """A language's code in a model family's scheme (``nllb``, ``mbart``, ``iso3``, ``m2m``)."""
+    if scheme == "m2m":
+        return language.code
+    return load_toml("languages.toml").get(language.code, {}).get(scheme)

@@ -12,10 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from summarize import __version__
-from summarize.engines.registry import BACKENDS, resolve_source
 from summarize.errors import UserError
 from summarize.inputs import check_language, read_text_file
-from summarize.languages import Language, get_language
+from summarize.languages import Language, get_language, identify_language
 from summarize.progress import Progress, SilentProgress
 from summarize.result import InputInfo, RunResult
 from summarize.segment import Segment, segment_document, split_paragraphs
@@ -28,6 +27,13 @@ class RunOptions:
     pivots: list[str] = field(default_factory=lambda: ["ru"])
     translator: str = "bundled"
     back_translator: str | None = None
+    # Several translation systems side by side (default: just ``translator``).
+    translators: list[str] = field(default_factory=list)
+    # Reference mode: this source text is translated into English and scored against the
+    # English text given to :func:`prepare` (line-aligned); no pivots.
+    source: Path | None = None
+    source_lang: str | None = None
+    allow_pickle: bool = False
     summarizers: list[str] = field(default_factory=lambda: ["bundled"])
     embedder: str = "minilm"
     lead_sentences: int = 3
@@ -39,6 +45,9 @@ class RunOptions:
     language_check: bool = True
     use_cache: bool = True
 
+    def all_translators(self) -> list[str]:
+        return self.translators or [self.translator]
+
 
 @dataclass
 class PreparedInput:
@@ -47,6 +56,17 @@ class PreparedInput:
     info: InputInfo
     source: Language
     pivots: list[Language]
+    reference: ReferenceInput | None = None
+
+
+@dataclass
+class ReferenceInput:
+    """Reference mode: source lines and the English lines they translate into, aligned."""
+
+    language: Language
+    sources: list[Segment]
+    references: list[Segment]
+    info: InputInfo
 
 
 def prepare(path: Path, options: RunOptions) -> PreparedInput:
@@ -57,12 +77,17 @@ def prepare(path: Path, options: RunOptions) -> PreparedInput:
         raise UserError(f"the pivot language must differ from the input language ({source.code})")
     if options.lead_sentences < 1 or options.extractive_sentences < 1:
         raise UserError("--lead and --extractive-sentences must be at least 1")
+    from summarize.engines.registry import BACKENDS, resolve_source
+
     if options.backend not in BACKENDS:
         raise UserError(f"unknown backend {options.backend!r}; use one of {', '.join(BACKENDS)}")
     if options.threads is not None and options.threads < 1:
         raise UserError("--threads must be at least 1")
-    resolve_source(options.translator, "translator")
-    resolve_source(options.back_translator or options.translator, "translator")
+
+    for name in options.all_translators():
+        resolve_source(name, "translator")
+    if options.source is None:
+        resolve_source(options.back_translator or options.translator, "translator")
     for name in options.summarizers:
         resolve_source(name, "summarizer")
     resolve_source(options.embedder, "embedder")
@@ -70,15 +95,45 @@ def prepare(path: Path, options: RunOptions) -> PreparedInput:
     if options.language_check:
         check_language(text, source.code, path)
     segments = segment_document(text, source.code)
-    info = InputInfo(
+    info = _input_info(path, text, source.code, len(segments))
+    reference = _prepare_reference(text, options) if options.source is not None else None
+    return PreparedInput(text, segments, info, source, [] if reference else pivots, reference)
+
+
+def _input_info(path: Path, text: str, language: str, sentences: int) -> InputInfo:
+    return InputInfo(
         path=str(path),
         sha256=hashlib.sha256(text.encode()).hexdigest(),
-        language=source.code,
+        language=language,
         paragraphs=len(split_paragraphs(text)),
-        sentences=len(segments),
+        sentences=sentences,
         words=len(text.split()),
     )
-    return PreparedInput(text, segments, info, source, pivots)
+
+
+def _prepare_reference(english: str, options: RunOptions) -> ReferenceInput:
+    """Read the source text and align it line by line with the English reference."""
+    assert options.source is not None
+    text = read_text_file(options.source)
+    if options.source_lang:
+        language = get_language(options.source_lang)
+        if options.language_check:
+            check_language(text, language.code, options.source)
+    else:
+        language = get_language(identify_language(text))
+    if language.code == SOURCE_LANGUAGE:
+        raise UserError(f"{options.source}: the source must not be English in reference mode")
+    source_lines, reference_lines = split_paragraphs(text), split_paragraphs(english)
+    if len(source_lines) != len(reference_lines):
+        raise UserError(
+            f"{options.source} has {len(source_lines)} non-empty lines but the reference has "
+            f"{len(reference_lines)}; reference mode needs line-aligned files "
+            "(one sentence or paragraph per line in both)"
+        )
+    sources = [Segment(i, i, line) for i, line in enumerate(source_lines)]
+    references = [Segment(i, i, line) for i, line in enumerate(reference_lines)]
+    info = _input_info(options.source, text, language.code, len(sources))
+    return ReferenceInput(language, sources, references, info)
 
 
 def run(
@@ -89,36 +144,71 @@ def run(
     from summarize.engines.torch_runtime import resolve_device
     from summarize.resources import cache_dir
     from summarize.store import OutputStore
+    from summarize.tasks.reference import reference_translation
     from summarize.tasks.roundtrip import round_trip
     from summarize.tasks.summaries import summarise_all
 
     progress = progress or SilentProgress()
     timings: dict[str, float] = {}
+    notes: list[str] = []
+
+    def notify(message: str) -> None:
+        notes.append(message)
+        progress.note(message)
+
     started = time.perf_counter()
     store = OutputStore(cache_dir() / "outputs.sqlite3") if options.use_cache else None
     registry = EngineRegistry(
         resolve_device(options.device),
         store,
-        progress.note,
+        notify,
+        allow_pickle=options.allow_pickle,
         backend=options.backend,
         threads=options.threads,
         quantization=options.quantization,
     )
+    english, reference = prepared.source, prepared.reference
     try:
         with progress.step("Loading models"):
-            embedder = registry.embedder(options.embedder)
-            forward = registry.translator(options.translator)
-            backward = registry.translator(options.back_translator or options.translator)
+            # Text engines first: a Hub model that is missing fails before anything slow loads.
+            if reference is not None:
+                systems = [
+                    registry.translator(name, reference.language, english)
+                    for name in options.all_translators()
+                ]
+            else:
+                pairs = [
+                    (
+                        pivot,
+                        registry.translator(name, english, pivot),
+                        registry.translator(options.back_translator or name, pivot, english),
+                    )
+                    for name in options.all_translators()
+                    for pivot in prepared.pivots
+                ]
             summarizers = [registry.summarizer(name) for name in options.summarizers]
+            embedder = registry.embedder(options.embedder)
         timings["load_models_s"] = time.perf_counter() - started
 
         mark = time.perf_counter()
-        translations = [
-            round_trip(
-                prepared.segments, prepared.source, pivot, forward, backward, embedder, progress
-            )
-            for pivot in prepared.pivots
-        ]
+        if reference is not None:
+            translations = [
+                reference_translation(
+                    reference.sources,
+                    reference.references,
+                    reference.language,
+                    english,
+                    translator,
+                    embedder,
+                    progress,
+                )
+                for translator in systems
+            ]
+        else:
+            translations = [
+                round_trip(prepared.segments, english, pivot, forward, backward, embedder, progress)
+                for pivot, forward, backward in pairs
+            ]
         timings["translation_s"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
@@ -145,4 +235,6 @@ def run(
         translations=translations,
         summaries=summaries,
         timings=timings,
+        notes=notes,
+        source_input=reference.info if reference else None,
     )

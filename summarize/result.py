@@ -75,6 +75,8 @@ class RunResult:
     timings: dict[str, float]
     notes: list[str] = field(default_factory=list)
     schema: str = SCHEMA_VERSION
+    # Reference mode: the source text that was translated (``input`` is then the reference).
+    source_input: InputInfo | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from summarize.engines.causal_generators import HfCausalGenerator
-from summarize.engines.prompted import PromptedCausalLM
+from summarize.engines.causal_generators import HfCausalGenerator, load_tokenizer
+from summarize.engines.prompted import PromptedCausalLM, load_causal_lm
 from summarize.engines.registry import EngineRegistry
 from summarize.languages import get_language
 from summarize.segment import segment_document
-from tests.tiny_causal import build_causal_lm
+from tests.tiny_models import build_model
 
 pytest.importorskip("ctranslate2")
 
@@ -23,7 +23,7 @@ EN, RU = get_language("en"), get_language("ru")
 
 @pytest.fixture(scope="module")
 def tiny_llama(tmp_path_factory) -> Path:
-    return build_causal_lm(tmp_path_factory.mktemp("tiny-llama"), "llama")
+    return build_model("causal", tmp_path_factory.mktemp("tiny-llama"))
 
 
 @pytest.fixture
@@ -36,19 +36,34 @@ def isolated_cache(tmp_path: Path, monkeypatch) -> Path:
 def sentences() -> list[str]:
     seed = Path(__file__).resolve().parent.parent / "seeds" / "000_e93c88f19b9118b4.txt"
     texts = [s.text for s in segment_document(seed.read_text(encoding="utf-8"), "en")]
-    return sorted(texts, key=len)[:5]  # short ones: random weights always run to the limit
+    return sorted(texts, key=len)[:6]
 
 
-def engine(generator, token_budget: int = 4096) -> PromptedCausalLM:
-    return PromptedCausalLM(generator, "tiny", "tiny-llama", None, None, token_budget)
+def engine(generator, batch_size: int = 32) -> PromptedCausalLM:
+    return PromptedCausalLM(generator, "tiny", "tiny-llama", None, None, batch_size)
+
+
+def ct2_generator(model_dir: Path, quantization: str = "float32") -> Ct2CausalGenerator:
+    ct2_dir = ct2_checkpoint(model_dir, "tiny-llama", None, quantization, lambda _m: None)
+    return Ct2CausalGenerator(ct2_dir, load_tokenizer(model_dir), "cpu", quantization)
+
+
+def test_ct2_float32_equals_transformers_with_a_chat_template(
+    tmp_path_factory, isolated_cache, sentences
+) -> None:
+    chat_model = build_model("causal-chat", tmp_path_factory.mktemp("tiny-chat"))
+    hf = engine(HfCausalGenerator(load_causal_lm(chat_model, "cpu")))
+    ct2 = engine(ct2_generator(chat_model))
+    assert hf.uses_chat and ct2.uses_chat
+    assert ct2.translate(sentences, EN, RU) == hf.translate(sentences, EN, RU)
 
 
 def test_ct2_float32_equals_transformers(tiny_llama, isolated_cache, sentences) -> None:
     notes: list[str] = []
     ct2_dir = ct2_checkpoint(tiny_llama, "tiny-llama", None, "float32", notes.append)
     assert notes and "Converting tiny-llama to CTranslate2" in notes[0]
-    hf = engine(HfCausalGenerator(tiny_llama, "cpu"))
-    ct2 = engine(Ct2CausalGenerator(ct2_dir, tiny_llama, "cpu", "float32"))
+    hf = engine(HfCausalGenerator(load_causal_lm(tiny_llama, "cpu")))
+    ct2 = engine(ct2_generator(tiny_llama))
     hf_out = hf.translate(sentences, EN, RU)
     ct2_out = ct2.translate(sentences, EN, RU)
     assert any(hf_out)  # random weights still produce some text
@@ -59,11 +74,11 @@ def test_ct2_float32_equals_transformers(tiny_llama, isolated_cache, sentences) 
 
 
 def test_batched_equals_one_at_a_time(tiny_llama, isolated_cache, sentences) -> None:
-    ct2_dir = ct2_checkpoint(tiny_llama, "tiny-llama", None, "float32", lambda _m: None)
-    generator = Ct2CausalGenerator(ct2_dir, tiny_llama, "cpu", "float32")
-    batched = engine(generator, token_budget=100_000).translate(sentences, EN, RU)
-    single = engine(generator, token_budget=1).translate(sentences, EN, RU)
+    generator = ct2_generator(tiny_llama)
+    batched = engine(generator).translate(sentences, EN, RU)
+    single = engine(generator, batch_size=1).translate(sentences, EN, RU)
     assert batched == single
+    assert len(set(batched)) > 1  # the outputs depend on the input
 
 
 def test_int8_conversion_is_a_separate_cached_model(tiny_llama, isolated_cache) -> None:
@@ -76,7 +91,7 @@ def test_int8_conversion_is_a_separate_cached_model(tiny_llama, isolated_cache) 
 def test_unsupported_architecture_falls_back_to_transformers(
     tmp_path_factory, isolated_cache
 ) -> None:
-    gpt_neo = build_causal_lm(tmp_path_factory.mktemp("tiny-gpt-neo"), "gpt_neo")
+    gpt_neo = build_model("causal-gpt-neo", tmp_path_factory.mktemp("tiny-gpt-neo"))
     notes: list[str] = []
     registry = EngineRegistry("cpu", None, notes.append, backend="ct2")
     translator = registry.translator(str(gpt_neo))

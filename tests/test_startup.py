@@ -15,7 +15,8 @@ def test_cli_import_and_help_do_not_load_heavy_libraries() -> None:
         "import sys\n"
         "from typer.testing import CliRunner\n"
         "from summarize.cli import app\n"
-        "for args in (['--help'], ['run', '--help'], ['score', '--help']):\n"
+        "for args in (['--help'], ['run', '--help'], ['score', '--help'], ['models', '--help'],"
+        " ['models', 'pull', '--help']):\n"
         "    assert CliRunner().invoke(app, args).exit_code == 0\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
@@ -28,10 +29,10 @@ def test_cli_import_and_help_do_not_load_heavy_libraries() -> None:
 def test_help_lists_commands_and_options() -> None:
     top = run_cli("--help")
     assert top.returncode == 0
-    assert "run" in top.stdout
+    assert "run" in top.stdout and "models" in top.stdout
     sub = run_cli("run", "--help")
     assert sub.returncode == 0
-    for option in ("--pivot", "--json", "--out", "--translator", "--summarizer"):
+    for option in ("--pivot", "--json", "--out", "--translator", "--summarizer", "--reference"):
         assert option in sub.stdout
     score = run_cli("score", "--help")
     assert score.returncode == 0

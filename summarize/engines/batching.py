@@ -1,13 +1,60 @@
-"""Group inputs into generation batches by length under a token budget (CTranslate2 style).
+"""Cached, length-sorted batch generation shared by every generating engine.
 
-Sorting by length keeps padding small; a budget on *padded* tokens (prompt plus the length
-limit, times batch size) rather than a fixed batch size keeps memory and per-batch time even
-when input lengths vary a lot.
+Each model input is looked up in the :class:`~summarize.store.OutputStore` first (key = model
+fingerprint + exact input); the rest is generated in batches of similar length, and every batch
+is stored as soon as it finishes, so an interrupted run resumes where it stopped.
+
+Batches are either a fixed number of inputs, or planned by :func:`plan_batches` under a token
+budget (CTranslate2 style): sorting by length keeps padding small, and a budget on *padded*
+tokens (prompt plus length limit, times batch size) keeps memory and per-batch time even when
+input lengths vary a lot.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+from summarize.engines.base import ModelInfo, ProgressCallback
+from summarize.store import OutputStore, output_key
+
+
+def generate_cached(
+    info: ModelInfo,
+    store: OutputStore | None,
+    cache_inputs: Sequence[str],
+    generate_batch: Callable[[list[int]], list[str]],
+    batch_size: int,
+    on_progress: ProgressCallback | None = None,
+    plan: Callable[[list[int]], list[list[int]]] | None = None,
+) -> list[str]:
+    """One output per entry of ``cache_inputs`` (each the full, exact model input as text).
+
+    ``generate_batch`` receives the indices of a batch and returns their outputs in order.
+    ``plan``, if given, cuts the indices still to generate into batches; otherwise they are
+    sorted by length and cut every ``batch_size``.
+    """
+    fingerprint = info.fingerprint()
+    keys = [output_key(fingerprint, text) for text in cache_inputs]
+    outputs: dict[str, str] = store.get_many(keys) if store else {}
+    if on_progress and outputs:
+        on_progress(sum(1 for key in keys if key in outputs))
+    todo = sorted(
+        {key: i for i, key in enumerate(keys) if key not in outputs}.values(),
+        key=lambda i: len(cache_inputs[i]),
+    )
+    if plan is not None:
+        batches = plan(todo)
+    else:
+        batches = [todo[start : start + batch_size] for start in range(0, len(todo), batch_size)]
+    for batch in batches:
+        produced = {keys[i]: text for i, text in zip(batch, generate_batch(batch), strict=True)}
+        outputs.update(produced)
+        if store:
+            store.put_many(info.model_id, produced.items())
+        if on_progress:
+            on_progress(len(batch))
+    return [outputs[key] for key in keys]
+
 
 DEFAULT_TOKEN_BUDGET = 4096
 
@@ -16,11 +63,12 @@ def plan_batches(
     input_lengths: Sequence[int],
     max_new_tokens: Sequence[int],
     token_budget: int = DEFAULT_TOKEN_BUDGET,
+    max_items: int | None = None,
 ) -> list[list[int]]:
-    """Indices of the inputs, shortest first, cut into batches within ``token_budget``.
+    """Positions of the inputs, shortest first, cut into batches within ``token_budget``.
 
     A batch costs ``size * (longest input + largest length limit)`` padded tokens; a single
-    input over the budget still gets a batch of its own.
+    input over the budget still gets a batch of its own. ``max_items`` caps the batch size.
     """
     order = sorted(range(len(input_lengths)), key=lambda i: (input_lengths[i], i))
     batches: list[list[int]] = []
@@ -29,7 +77,8 @@ def plan_batches(
     for index in order:
         new_longest = max(longest, input_lengths[index])
         new_limit = max(limit, max_new_tokens[index])
-        if current and (len(current) + 1) * (new_longest + new_limit) > token_budget:
+        full = max_items is not None and len(current) >= max_items
+        if current and (full or (len(current) + 1) * (new_longest + new_limit) > token_budget):
             batches.append(current)
             current, new_longest, new_limit = [], input_lengths[index], max_new_tokens[index]
         current.append(index)

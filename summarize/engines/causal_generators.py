@@ -1,8 +1,9 @@
-"""Greedy, stop-at-end-of-line text completion for causal LMs, one class per backend.
+"""Greedy, stop-at-end-of-line completion for causal LMs, one class per backend.
 
 :class:`~summarize.engines.prompted.PromptedCausalLM` builds prompts, batches and caches; a
 generator only turns one batch of prompts into completions. Both backends stop on the first
-token whose text contains a newline, so their greedy outputs are the same on float32 weights.
+token whose text contains a newline and cut each output to its own length limit, so their greedy
+outputs agree on float32 weights and never depend on how inputs were batched.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ from typing import Any, Protocol
 class CausalGenerator(Protocol):
     backend: str
     settings: dict[str, Any]
+    tokenizer: Any
 
-    def count_tokens(self, text: str) -> int:
-        """Tokens in ``text`` without special tokens."""
-        ...
-
-    def generate_batch(self, prompts: list[str], max_new_tokens: list[int]) -> list[str]:
+    def generate_batch(
+        self, prompts: list[str], max_new_tokens: list[int], add_special_tokens: bool = True
+    ) -> list[str]:
         """Greedy completion of each prompt up to (not including) the end of its line, at most
-        ``max_new_tokens[i]`` tokens for prompt ``i`` (so batching never changes an output)."""
+        ``max_new_tokens[i]`` tokens for prompt ``i``."""
         ...
 
 
@@ -30,6 +30,7 @@ def first_line(text: str) -> str:
 
 
 def load_tokenizer(path: Path):
+    """A tokenizer set up for batched generation (left padding, a pad token)."""
     from transformers import AutoTokenizer
 
     tokenizer = AutoTokenizer.from_pretrained(path)
@@ -44,31 +45,21 @@ class HfCausalGenerator:
 
     backend = "transformers"
 
-    def __init__(self, path: Path, device: str, threads: int | None = None) -> None:
-        import torch
-        from transformers import AutoModelForCausalLM
-
-        from summarize.engines.torch_runtime import quiet_transformers
-
-        quiet_transformers()
-        if threads:
-            torch.set_num_threads(threads)
-        self.tokenizer = load_tokenizer(path)
-        self.model = AutoModelForCausalLM.from_pretrained(
-            path, dtype=torch.float32, use_safetensors=True
-        )
-        self.model.to(device)
-        self.model.eval()
-        self.device = device
+    def __init__(self, loaded) -> None:
+        """``loaded``: a :class:`~summarize.engines.prompted.LoadedCausalLM`."""
+        self.model = loaded.model
+        self.tokenizer = loaded.tokenizer
+        self.device = loaded.device
         self.settings: dict[str, Any] = {"dtype": "float32"}
 
-    def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer(text, add_special_tokens=False).input_ids)
-
-    def generate_batch(self, prompts: list[str], max_new_tokens: list[int]) -> list[str]:
+    def generate_batch(
+        self, prompts: list[str], max_new_tokens: list[int], add_special_tokens: bool = True
+    ) -> list[str]:
         import torch
 
-        encoded = self.tokenizer(prompts, return_tensors="pt", padding=True).to(self.device)
+        encoded = self.tokenizer(
+            prompts, return_tensors="pt", padding=True, add_special_tokens=add_special_tokens
+        ).to(self.device)
         with torch.inference_mode():
             generated = self.model.generate(
                 **encoded,
@@ -79,6 +70,8 @@ class HfCausalGenerator:
                 tokenizer=self.tokenizer,
                 pad_token_id=self.tokenizer.pad_token_id,
             )
+        # Each row keeps only its own token budget: greedy decoding is prefix-stable, so a batch
+        # gives what one-at-a-time generation would.
         start = encoded["input_ids"].shape[1]
         return [
             first_line(self.tokenizer.decode(row[start : start + limit], skip_special_tokens=True))

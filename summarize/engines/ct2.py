@@ -99,13 +99,13 @@ class Ct2CausalGenerator:
     def __init__(
         self,
         ct2_path: Path,
-        tokenizer_path: Path,
+        tokenizer,
         device: str,
         quantization: str,
         threads: int | None = None,
     ) -> None:
         ctranslate2 = _import_ct2()
-        self.tokenizer = load_tokenizer(tokenizer_path)
+        self.tokenizer = tokenizer
         self._end_tokens = json.loads((ct2_path / _END_TOKENS_FILE).read_text())
         kind, _, index = device.partition(":")
         self._generator = ctranslate2.Generator(
@@ -117,12 +117,13 @@ class Ct2CausalGenerator:
         )
         self.settings: dict[str, Any] = {"quantization": quantization}
 
-    def count_tokens(self, text: str) -> int:
-        return len(self.tokenizer(text, add_special_tokens=False).input_ids)
-
-    def generate_batch(self, prompts: list[str], max_new_tokens: list[int]) -> list[str]:
+    def generate_batch(
+        self, prompts: list[str], max_new_tokens: list[int], add_special_tokens: bool = True
+    ) -> list[str]:
         token_lists = [
-            self.tokenizer.convert_ids_to_tokens(self.tokenizer(prompt).input_ids)
+            self.tokenizer.convert_ids_to_tokens(
+                self.tokenizer(prompt, add_special_tokens=add_special_tokens).input_ids
+            )
             for prompt in prompts
         ]
         results = self._generator.generate_batch(

@@ -1,21 +1,24 @@
 """Translation and summarisation by prompting a causal language model (few-shot, greedy).
 
 Prompts and examples are data (``models/prompts``, ``models/fewshot``). Inputs are sorted by
-length and batched under a token budget; generation (a :class:`CausalGenerator`: transformers or
-CTranslate2) is greedy, stops at the end of the line, and its length limit grows with the input.
-Outputs go through the :class:`~summarize.store.OutputStore` so nothing is generated twice.
+length and batched under a token budget; generation (a
+:class:`~summarize.engines.causal_generators.CausalGenerator`: transformers or CTranslate2) is
+greedy, stops at the end of the line, and its length limit grows with the input. Outputs go
+through the :class:`~summarize.store.OutputStore` so nothing is generated twice.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from summarize.engines.base import ModelInfo, ProgressCallback
-from summarize.engines.batching import DEFAULT_TOKEN_BUDGET, plan_batches
+from summarize.engines.batching import DEFAULT_TOKEN_BUDGET, generate_cached, plan_batches
 from summarize.engines.causal_generators import CausalGenerator
 from summarize.resources import data_dir, load_toml
-from summarize.store import OutputStore, output_key
+from summarize.store import OutputStore
 
 if TYPE_CHECKING:
     from summarize.languages import Language
@@ -24,6 +27,50 @@ if TYPE_CHECKING:
 TRANSLATION_TOKENS_PER_INPUT_TOKEN = 2.0
 TRANSLATION_EXTRA_TOKENS = 16
 SUMMARY_MAX_NEW_TOKENS = 160
+# Upper bound on prompts per batch; the token budget usually binds first.
+DEFAULT_BATCH_SIZE = 32
+
+
+@dataclass
+class LoadedCausalLM:
+    """A model and tokenizer in memory, set up for batched greedy generation."""
+
+    model: Any
+    tokenizer: Any
+    device: str
+
+
+def load_causal_lm(
+    path: Path,
+    device: str,
+    use_safetensors: bool = True,
+    gguf_file: str | None = None,
+    model_id: str | None = None,
+) -> LoadedCausalLM:
+    """Load a local transformers checkpoint (or GGUF file) for generation (never remote code)."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    from summarize.engines.torch_runtime import load_or_explain, quiet_transformers
+
+    quiet_transformers()
+    name = model_id or str(path)
+    gguf: dict[str, Any] = {"gguf_file": gguf_file} if gguf_file else {}
+    tokenizer = load_or_explain(
+        "tokenizer", name, lambda: AutoTokenizer.from_pretrained(path, **gguf)
+    )
+    tokenizer.padding_side = "left"
+    if tokenizer.pad_token is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    weights = gguf or {"use_safetensors": use_safetensors}
+    model = load_or_explain(
+        "weights",
+        name,
+        lambda: AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32, **weights),
+    )
+    model.to(device)
+    model.eval()
+    return LoadedCausalLM(model, tokenizer, device)
 
 
 def fewshot_pairs(source: str, target: str) -> list[tuple[str, str]]:
@@ -45,11 +92,15 @@ class PromptedCausalLM:
         model_id: str,
         revision: str | None,
         store: OutputStore | None,
+        batch_size: int = DEFAULT_BATCH_SIZE,
         token_budget: int = DEFAULT_TOKEN_BUDGET,
     ) -> None:
         self.generator = generator
         self._store = store
+        self.batch_size = batch_size
         self.token_budget = token_budget
+        # Instruction-tuned models come with a chat template; base models get few-shot prompts.
+        self.uses_chat = bool(getattr(generator.tokenizer, "chat_template", None))
         self.info = ModelInfo(
             name=name,
             model_id=model_id,
@@ -64,6 +115,7 @@ class PromptedCausalLM:
                 ),
                 "summary_max_new_tokens": SUMMARY_MAX_NEW_TOKENS,
                 **generator.settings,
+                "prompt": "chat template" if self.uses_chat else "few-shot",
             },
         )
 
@@ -83,9 +135,11 @@ class PromptedCausalLM:
     def translation_prompts(
         self, texts: Sequence[str], source: Language, target: Language
     ) -> list[str]:
-        """Few-shot prompts, one per text (examples from ``models/fewshot``)."""
+        """One prompt per text: chat template if the model has one, else few-shot examples."""
         template = load_toml("prompts/translate.toml")
         names = {"source_name": source.name, "target_name": target.name}
+        if self.uses_chat:
+            return [self._chat(template["chat"].format(source=t, **names)) for t in texts]
         shots = "".join(
             template["example"].format(source=src, target=tgt, **names)
             for src, tgt in fewshot_pairs(source.code, target.code)
@@ -95,17 +149,21 @@ class PromptedCausalLM:
     def translation_limit(self, text: str) -> int:
         """New-token limit for translating ``text``: proportional to its length."""
         return (
-            int(TRANSLATION_TOKENS_PER_INPUT_TOKEN * self.generator.count_tokens(text))
+            int(TRANSLATION_TOKENS_PER_INPUT_TOKEN * self._count_tokens(text))
             + TRANSLATION_EXTRA_TOKENS
         )
 
     def summarize(self, article: str) -> str:
         template = load_toml("prompts/summarize.toml")
-        prompt = template["template"].format(
-            example_article=template["example_article"],
-            example_summary=template["example_summary"],
-            article=" ".join(article.split()),
-        )
+        flat = " ".join(article.split())
+        if self.uses_chat:
+            prompt = self._chat(template["chat"].format(article=flat))
+        else:
+            prompt = template["template"].format(
+                example_article=template["example_article"],
+                example_summary=template["example_summary"],
+                article=flat,
+            )
         return self.generate([prompt], [SUMMARY_MAX_NEW_TOKENS])[0]
 
     # -- generation --------------------------------------------------------------------------
@@ -117,26 +175,30 @@ class PromptedCausalLM:
         on_progress: ProgressCallback | None = None,
     ) -> list[str]:
         """Complete each prompt up to the end of its line; cached outputs are reused."""
-        fingerprint = self.info.fingerprint()
-        keys = [
-            output_key(fingerprint, f"{limit}\x00{p}")
-            for p, limit in zip(prompts, max_new_tokens, strict=True)
-        ]
-        outputs: dict[str, str] = self._store.get_many(keys) if self._store else {}
-        if on_progress and outputs:
-            on_progress(sum(1 for key in keys if key in outputs))
-        todo = list({key: i for i, key in enumerate(keys) if key not in outputs}.values())
-        lengths = [self.generator.count_tokens(prompts[i]) for i in todo]
-        limits = [max_new_tokens[i] for i in todo]
-        for planned in plan_batches(lengths, limits, self.token_budget):
-            batch = [todo[j] for j in planned]
-            texts = self.generator.generate_batch(
-                [prompts[i] for i in batch], [max_new_tokens[i] for i in batch]
+
+        def run_batch(batch: list[int]) -> list[str]:
+            return self.generator.generate_batch(
+                [prompts[i] for i in batch],
+                [max_new_tokens[i] for i in batch],
+                add_special_tokens=not self.uses_chat,  # a chat template writes BOS itself
             )
-            produced = {keys[i]: text for i, text in zip(batch, texts, strict=True)}
-            outputs.update(produced)
-            if self._store:
-                self._store.put_many(self.info.model_id, produced.items())
-            if on_progress:
-                on_progress(len(batch))
-        return [outputs[key] for key in keys]
+
+        def plan(todo: list[int]) -> list[list[int]]:
+            lengths = [self._count_tokens(prompts[i]) for i in todo]
+            limits = [max_new_tokens[i] for i in todo]
+            planned = plan_batches(lengths, limits, self.token_budget, self.batch_size)
+            return [[todo[j] for j in batch] for batch in planned]
+
+        cache_inputs = [f"{limit}\x00{p}" for p, limit in zip(prompts, max_new_tokens, strict=True)]
+        return generate_cached(
+            self.info, self._store, cache_inputs, run_batch, self.batch_size, on_progress, plan
+        )
+
+    def _chat(self, instruction: str) -> str:
+        messages = [{"role": "user", "content": instruction}]
+        return self.generator.tokenizer.apply_chat_template(
+            messages, tokenize=False, add_generation_prompt=True
+        )
+
+    def _count_tokens(self, text: str) -> int:
+        return len(self.generator.tokenizer(text, add_special_tokens=False).input_ids)

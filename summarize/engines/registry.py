@@ -1,4 +1,4 @@
-"""Resolve a model name (preset or local directory) to a ready engine.
+"""Resolve a model name (preset, Hub id or local directory) to a ready engine.
 
 One loaded model serves every role it is asked for (the bundled LM translates both ways and
 summarises), so a run keeps each model in memory once.
@@ -9,11 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from summarize.engines.base import AbstractiveSummarizer, Embedder, Translator
 from summarize.errors import UserError
 from summarize.resources import load_toml
 from summarize.store import OutputStore
+
+if TYPE_CHECKING:
+    from summarize.languages import Language
 
 
 @dataclass(frozen=True)
@@ -23,33 +27,62 @@ class Preset:
     source: str
     backend: str
     roles: tuple[str, ...]
+    revision: str | None = None
+    num_beams: int = 1
+    summary_max_new_tokens: int | None = None
+    size: str = ""
+
+    def resolved(self, source: Language | None = None, target: Language | None = None) -> str:
+        """The source to load, with a per-direction template filled and the revision pinned."""
+        text = self.source
+        if "{source}" in text or "{target}" in text:
+            if source is None or target is None:
+                return text
+            text = text.format(source=source.code, target=target.code)
+        return f"{text}@{self.revision}" if self.revision else text
 
 
 def presets() -> dict[str, Preset]:
     return {
         name: Preset(
-            name, entry["description"], entry["source"], entry["backend"], tuple(entry["roles"])
+            name,
+            entry["description"],
+            entry["source"],
+            entry["backend"],
+            tuple(entry["roles"]),
+            entry.get("revision"),
+            entry.get("num_beams", 1),
+            entry.get("summary_max_new_tokens"),
+            entry.get("size", ""),
         )
         for name, entry in load_toml("presets.toml").items()
     }
 
 
-def resolve_source(name: str, role: str) -> str:
-    """What to load for ``name`` in ``role``: a preset's source or a local directory.
+def resolve_source(
+    name: str, role: str, source: Language | None = None, target: Language | None = None
+) -> str:
+    """What to load for ``name`` in ``role``: a preset's source, a local directory or a Hub id.
 
-    Checked before any model is loaded, so a typo fails at once.
+    Checked before any model is loaded, so a typo fails at once. A Hub id (``org/name``,
+    optionally ``@revision``) is only checked for shape here; it is found or downloaded when
+    loaded, and fails fast then if it is neither cached nor reachable.
     """
+    from summarize.engines.hub import looks_like_hub_id, split_revision
+
     known = presets()
     preset = known.get(name)
     if preset is not None:
         if role not in preset.roles:
             raise UserError(f"model preset {name!r} cannot act as a {role}")
-        return preset.source
-    if Path(name).expanduser().is_dir():
+        return preset.resolved(source, target)
+    if Path(name).expanduser().is_dir() or looks_like_hub_id(split_revision(name)[0]):
+        return name
+    if Path(name).expanduser().suffix == ".gguf" and Path(name).expanduser().is_file():
         return name
     raise UserError(
-        f"unknown model {name!r}: not a preset ({', '.join(sorted(known))}) "
-        "or a local model directory"
+        f"unknown model {name!r}: not a preset ({', '.join(sorted(known))}), "
+        "a local model directory or a Hugging Face Hub id (org/name)"
     )
 
 
@@ -64,6 +97,7 @@ class EngineRegistry:
         device: str,
         store: OutputStore | None,
         notify: Callable[[str], None],
+        allow_pickle: bool = False,
         backend: str = "transformers",
         threads: int | None = None,
         quantization: str | None = None,
@@ -73,13 +107,20 @@ class EngineRegistry:
         self.device = device
         self.store = store
         self.notify = notify
+        self.allow_pickle = allow_pickle
         self.backend = backend
         self.threads = threads
         self.quantization = quantization
         self._loaded: dict[str, object] = {}
+        if threads:
+            import torch
 
-    def translator(self, name: str) -> Translator:
-        return self._text_engine(name, "translator")
+            torch.set_num_threads(threads)
+
+    def translator(
+        self, name: str, source: Language | None = None, target: Language | None = None
+    ) -> Translator:
+        return self._text_engine(name, "translator", source, target)
 
     def summarizer(self, name: str) -> AbstractiveSummarizer:
         return self._text_engine(name, "summarizer")
@@ -92,13 +133,21 @@ class EngineRegistry:
             self._loaded[name] = load_minilm(self.device)
         return self._loaded[name]  # type: ignore[return-value]
 
-    def _text_engine(self, name: str, role: str):
-        source = resolve_source(name, role)
-        if source not in self._loaded:
-            self._loaded[source] = self._load_text_engine(name, source)
-        return self._loaded[source]
+    def _text_engine(
+        self, name: str, role: str, source: Language | None = None, target: Language | None = None
+    ):
+        resolved = resolve_source(name, role, source, target)
+        if "{source}" in resolved or "{target}" in resolved:
+            raise UserError(f"model preset {name!r} needs a translation direction")
+        if resolved not in self._loaded:
+            self._loaded[resolved] = self._load_text_engine(name, resolved)
+        engine = self._loaded[resolved]
+        if role not in getattr(engine, "roles", (role,)):
+            raise UserError(f"model {name!r} ({engine.info.backend}) cannot act as a {role}")
+        return engine
 
     def _load_text_engine(self, name: str, source: str):
+        from summarize.engines.hub import resolve_files
         from summarize.engines.prompted import PromptedCausalLM
 
         if source == "bundled:gemma-3-270m":
@@ -108,33 +157,77 @@ class EngineRegistry:
                 bundled_lm_revision,
             )
 
-            path, model_id, revision = (
-                bundled_lm_checkpoint(self.notify),
-                BUNDLED_LM_ID,
-                bundled_lm_revision(),
+            path, revision = bundled_lm_checkpoint(self.notify), bundled_lm_revision()
+            generator = self._causal_generator(path, BUNDLED_LM_ID, revision)
+            return PromptedCausalLM(generator, name, BUNDLED_LM_ID, revision, self.store)
+        files = resolve_files(source, self.allow_pickle)
+        if files.gguf_file:
+            self.notify(f"{name}: loading a GGUF file de-quantises every tensor (slow)")
+        if files.is_encoder_decoder:
+            from summarize.engines.seq2seq import (
+                SUMMARY_MAX_NEW_TOKENS,
+                Seq2SeqEngine,
+                load_seq2seq,
             )
-        else:
-            path = Path(source).expanduser().resolve()
-            model_id, revision = str(path), None
-        generator = self._causal_generator(path, model_id, revision)
-        return PromptedCausalLM(generator, name, model_id, revision, self.store)
 
-    def _causal_generator(self, path: Path, model_id: str, revision: str | None):
+            if self.backend == "ct2":
+                self.notify(
+                    f"{name}: the ct2 backend covers causal LMs so far; "
+                    "this encoder-decoder model runs on transformers"
+                )
+            preset = presets().get(name)
+            return Seq2SeqEngine(
+                load_seq2seq(files, self.device),
+                name,
+                files.model_id,
+                files.revision,
+                self.store,
+                self.notify,
+                num_beams=preset.num_beams if preset else 1,
+                summary_max_new_tokens=(preset.summary_max_new_tokens if preset else None)
+                or SUMMARY_MAX_NEW_TOKENS,
+            )
+        generator = self._causal_generator(
+            files.path, files.model_id, files.revision, not files.pickle, files.gguf_file
+        )
+        return PromptedCausalLM(generator, name, files.model_id, files.revision, self.store)
+
+    def _causal_generator(
+        self,
+        path: Path,
+        model_id: str,
+        revision: str | None,
+        use_safetensors: bool = True,
+        gguf_file: str | None = None,
+    ):
+        """The ct2 generator when asked for and possible, else transformers."""
         from summarize.engines.causal_generators import HfCausalGenerator
+        from summarize.engines.prompted import load_causal_lm
 
         if self.backend == "ct2":
-            from summarize.engines.ct2 import (
-                Ct2CausalGenerator,
-                Ct2Unsupported,
-                ct2_checkpoint,
-                default_quantization,
-            )
-
-            quantization = self.quantization or default_quantization(self.device)
-            try:
-                ct2_path = ct2_checkpoint(path, model_id, revision, quantization, self.notify)
-            except Ct2Unsupported as exc:
-                self.notify(f"CTranslate2 cannot run {model_id} ({exc}); using transformers")
+            if gguf_file:
+                self.notify(f"{model_id}: CTranslate2 cannot read GGUF files; using transformers")
             else:
-                return Ct2CausalGenerator(ct2_path, path, self.device, quantization, self.threads)
-        return HfCausalGenerator(path, self.device, self.threads)
+                generator = self._ct2_generator(path, model_id, revision)
+                if generator is not None:
+                    return generator
+        loaded = load_causal_lm(path, self.device, use_safetensors, gguf_file, model_id)
+        return HfCausalGenerator(loaded)
+
+    def _ct2_generator(self, path: Path, model_id: str, revision: str | None):
+        from summarize.engines.causal_generators import load_tokenizer
+        from summarize.engines.ct2 import (
+            Ct2CausalGenerator,
+            Ct2Unsupported,
+            ct2_checkpoint,
+            default_quantization,
+        )
+
+        quantization = self.quantization or default_quantization(self.device)
+        try:
+            ct2_path = ct2_checkpoint(path, model_id, revision, quantization, self.notify)
+        except Ct2Unsupported as exc:
+            self.notify(f"CTranslate2 cannot run {model_id} ({exc}); using transformers")
+            return None
+        tokenizer = load_tokenizer(path)
+        return Ct2CausalGenerator(ct2_path, tokenizer, self.device, quantization, self.threads)

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from summarize.errors import UserError
+
+T = TypeVar("T")
 
 
 def resolve_device(requested: str) -> str:
@@ -24,3 +29,13 @@ def quiet_transformers() -> None:
 
     transformers.logging.set_verbosity_error()
     transformers.logging.disable_progress_bar()
+
+
+def load_or_explain(what: str, model_id: str, load: Callable[[], T]) -> T:
+    """Run a ``from_pretrained`` call; a failure becomes one line naming the model and part."""
+    try:
+        return load()
+    except (OSError, ValueError, TypeError, RuntimeError) as exc:
+        lines = str(exc).strip().splitlines()
+        reason = lines[0] if lines else type(exc).__name__
+        raise UserError(f"model {model_id!r}: cannot load its {what} ({reason})") from exc

@@ -22,19 +22,14 @@ def render_markdown(result: RunResult) -> str:
         f"# summarize report: {info.path}",
         f"{info.paragraphs} paragraphs, {info.sentences} sentences, {info.words} words "
         f"({info.language}); sha256 `{info.sha256[:16]}`; summarize {result.tool_version}.",
-        "## Translation scores (back-translation vs original)",
+        f"## {rows.translation_scores_title(result)}",
         markdown_table(
             rows.TRANSLATION_SCORE_HEADER,
             [rows.translation_score_row(system) for system in result.translations],
         ),
     ]
     for system in result.translations:
-        parts += [
-            f"## Round trip {system.name}",
-            markdown_table(
-                rows.SEGMENT_HEADER, [rows.segment_row(segment) for segment in system.segments]
-            ),
-        ]
+        parts += [f"## {rows.system_title(system)}", markdown_table(*rows.segment_table(system))]
     parts += ["## Summaries"]
     for summary in result.summaries:
         parts += [f"**{summary.name}**", f"> {_cell(summary.text) or '(empty)'}"]
@@ -47,6 +42,7 @@ def render_markdown(result: RunResult) -> str:
         "\n".join(f"- {metric}: `{signature}`" for metric, signature in rows.signatures(result)),
         "## Models",
         "\n".join(f"- {line}" for line in rows.model_lines(result)),
+        *(f"Note: {note}" for note in result.notes),
         f"{result.flag_count()} quality flags; run took {result.timings['total_s']:.1f} s.",
     ]
     return "\n\n".join(parts) + "\n"

@@ -18,6 +18,37 @@ SUMMARY_SCORE_HEADER = [
     "flags",
 ]
 SEGMENT_HEADER = ["#", "original", "pivot", "back-translation", "chrF++", "cos", "flags"]
+REFERENCE_SEGMENT_HEADER = ["#", "source", "translation", "reference", "chrF++", "cos", "flags"]
+
+
+def system_title(system: TranslationResult) -> str:
+    kind = "Reference translation" if system.mode == "reference" else "Round trip"
+    return f"{kind} {system.name}"
+
+
+def translation_scores_title(result: RunResult) -> str:
+    if all(system.mode == "reference" for system in result.translations):
+        return "Translation scores (translation vs the English reference)"
+    return "Translation scores (back-translation vs original)"
+
+
+def segment_table(system: TranslationResult) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of one system's sentence table (round trip or reference mode)."""
+    if system.mode == "reference":
+        body = [
+            [
+                str(segment.index + 1),
+                segment.source,
+                segment.output,
+                segment.reference,
+                f"{segment.chrf:.1f}",
+                f"{segment.embedding_cosine:.2f}",
+                flag_text(segment.flags),
+            ]
+            for segment in system.segments
+        ]
+        return REFERENCE_SEGMENT_HEADER, body
+    return SEGMENT_HEADER, [segment_row(segment) for segment in system.segments]
 
 
 def flag_text(flags) -> str:

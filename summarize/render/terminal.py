@@ -41,19 +41,18 @@ def render_terminal(result: RunResult, console: Console | None = None) -> None:
         f"[bold]{info.path}[/bold]: {info.paragraphs} paragraphs, {info.sentences} sentences, "
         f"{info.words} words ({info.language})"
     )
-    for system in result.translations:
+    if result.source_input is not None:
+        source = result.source_input
         console.print(
-            _table(
-                console,
-                f"Round trip {system.name}",
-                rows.SEGMENT_HEADER,
-                [rows.segment_row(segment) for segment in system.segments],
-            )
+            f"[bold]{source.path}[/bold]: source, {source.paragraphs} lines, "
+            f"{source.words} words ({source.language}); the file above is its reference"
         )
+    for system in result.translations:
+        console.print(_table(console, rows.system_title(system), *rows.segment_table(system)))
     console.print(
         _table(
             console,
-            "Translation scores (back-translation vs original)",
+            rows.translation_scores_title(result),
             rows.TRANSLATION_SCORE_HEADER,
             [rows.translation_score_row(system) for system in result.translations],
         )
@@ -80,6 +79,8 @@ def render_terminal(result: RunResult, console: Console | None = None) -> None:
     console.print("[bold]Models[/bold]")
     for line in rows.model_lines(result):
         console.print(f"  {line}", markup=False)
+    for note in result.notes:
+        console.print(f"note: {note}", markup=False)
     console.print(
         f"{result.flag_count()} quality flags; run took {result.timings['total_s']:.1f} s",
         markup=False,

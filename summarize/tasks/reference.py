@@ -1,0 +1,47 @@
+"""Reference mode: a supplied source text translated into English and scored against the
+supplied English translation (same metrics and result structure as the round trip)."""
+
+from __future__ import annotations
+
+from summarize.engines.base import Embedder, Translator
+from summarize.languages import Language
+from summarize.progress import Progress
+from summarize.result import TranslationResult
+from summarize.segment import Segment
+from summarize.tasks.flags import output_flags
+from summarize.tasks.scoring import score_outputs
+
+
+def reference_translation(
+    sources: list[Segment],
+    references: list[Segment],
+    source: Language,
+    target: Language,
+    translator: Translator,
+    embedder: Embedder,
+    progress: Progress,
+) -> TranslationResult:
+    """Translate each source segment into ``target`` and score it against its reference."""
+    texts = [segment.text for segment in sources]
+    reference_texts = [segment.text for segment in references]
+    with progress.step(f"Translating {source.code}→{target.code}", len(texts)) as advance:
+        outputs = translator.translate(texts, source, target, advance)
+    with progress.step(f"Scoring {source.code}→{target.code} against the reference"):
+        flags = [
+            output_flags(output, text, "translation", target, source)
+            for output, text in zip(outputs, texts, strict=True)
+        ]
+        results, scores = score_outputs(
+            sources, texts, None, outputs, reference_texts, flags, embedder
+        )
+    return TranslationResult(
+        name=f"{translator.info.name}:{source.code}→{target.code}",
+        mode="reference",
+        source_lang=source.code,
+        pivot_lang=None,
+        target_lang=target.code,
+        forward_model=translator.info.to_dict(),
+        backward_model=None,
+        segments=results,
+        scores=scores,
+    )
