@@ -67,21 +67,17 @@ def prompts_and_limits(engine, sentences: list[str]) -> tuple[list[str], list[in
 
 
 def run_variant(variant: str, sentences: list[str], threads: int) -> dict:
-    from summarize.engines.bundled import bundled_lm_checkpoint
-    from summarize.engines.causal_generators import HfCausalGenerator, first_line
-    from summarize.engines.prompted import PromptedCausalLM
+    from summarize.engines.causal_generators import first_line
+    from summarize.engines.registry import EngineRegistry
     from summarize.languages import get_language
 
-    checkpoint = bundled_lm_checkpoint(print)
     loaded_at = time.perf_counter()
-    if variant in ("naive", "tool-hf"):
-        generator = HfCausalGenerator(checkpoint, "cpu", threads)
-    else:
-        from summarize.engines.ct2 import Ct2CausalGenerator, ct2_checkpoint
-
-        ct2_dir = ct2_checkpoint(checkpoint, "bundled-gemma", None, QUANTIZATION, print)
-        generator = Ct2CausalGenerator(ct2_dir, checkpoint, "cpu", QUANTIZATION, threads)
-    engine = PromptedCausalLM(generator, "bench", "bundled-gemma", None, store=None)
+    backend = "transformers" if variant in ("naive", "tool-hf") else "ct2"
+    registry = EngineRegistry(
+        "cpu", None, print, backend=backend, threads=threads, quantization=QUANTIZATION
+    )
+    engine = registry.translator("bundled")  # the tool's engine, without the output cache
+    generator = engine.generator
     prompts, limits = prompts_and_limits(engine, sentences)
     load_s = time.perf_counter() - loaded_at
 
@@ -109,7 +105,7 @@ def run_variant(variant: str, sentences: list[str], threads: int) -> dict:
             for r, limit in zip(results, limits, strict=True)
         ]
     wall = time.perf_counter() - started
-    tokens = sum(generator.count_tokens(text) for text in outputs)
+    tokens = sum(engine.count_tokens(text) for text in outputs)
     return {
         "variant": variant,
         "wall_s": wall,

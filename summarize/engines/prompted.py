@@ -149,7 +149,7 @@ class PromptedCausalLM:
     def translation_limit(self, text: str) -> int:
         """New-token limit for translating ``text``: proportional to its length."""
         return (
-            int(TRANSLATION_TOKENS_PER_INPUT_TOKEN * self._count_tokens(text))
+            int(TRANSLATION_TOKENS_PER_INPUT_TOKEN * self.count_tokens(text))
             + TRANSLATION_EXTRA_TOKENS
         )
 
@@ -184,7 +184,7 @@ class PromptedCausalLM:
             )
 
         def plan(todo: list[int]) -> list[list[int]]:
-            lengths = [self._count_tokens(prompts[i]) for i in todo]
+            lengths = [self.count_tokens(prompts[i]) for i in todo]
             limits = [max_new_tokens[i] for i in todo]
             planned = plan_batches(lengths, limits, self.token_budget, self.batch_size)
             return [[todo[j] for j in batch] for batch in planned]
@@ -200,5 +200,5 @@ class PromptedCausalLM:
             messages, tokenize=False, add_generation_prompt=True
         )
 
-    def _count_tokens(self, text: str) -> int:
+    def count_tokens(self, text: str) -> int:
         return len(self.generator.tokenizer(text, add_special_tokens=False).input_ids)
