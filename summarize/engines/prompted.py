@@ -119,13 +119,22 @@ class PromptedCausalLM:
         return self.generate(prompts, limits, on_progress)
 
     def summarize(self, article: str) -> str:
+        return self.summarize_many([article])[0]
+
+    def summarize_many(
+        self, articles: Sequence[str], on_progress: ProgressCallback | None = None
+    ) -> list[str]:
+        """One summary per article, generated in batches (used across documents by ``batch``)."""
         template = load_toml("prompts/summarize.toml")
-        prompt = template["template"].format(
-            example_article=template["example_article"],
-            example_summary=template["example_summary"],
-            article=" ".join(article.split()),
-        )
-        return self.generate([prompt], [SUMMARY_MAX_NEW_TOKENS])[0]
+        prompts = [
+            template["template"].format(
+                example_article=template["example_article"],
+                example_summary=template["example_summary"],
+                article=" ".join(article.split()),
+            )
+            for article in articles
+        ]
+        return self.generate(prompts, [SUMMARY_MAX_NEW_TOKENS] * len(prompts), on_progress)
 
     # -- generation --------------------------------------------------------------------------
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summarize.engines.base import Embedder, Translator
+from summarize.engines.base import Embedder, ModelInfo, Translator
 from summarize.languages import Language
 from summarize.metrics.base import Score
 from summarize.metrics.similarity import embedding_signature, pairwise_cosine
@@ -29,40 +29,57 @@ def round_trip(
     with progress.step(f"Back-translating {pivot.code}→{source.code}", len(texts)) as advance:
         outputs = backward.translate(pivots, pivot, source, advance)
     with progress.step(f"Scoring {source.code}→{pivot.code}→{source.code}"):
-        source_vectors = embedder.embed(texts)
-        output_vectors = embedder.embed(outputs)
-        cosines = pairwise_cosine(source_vectors, output_vectors)
-        results = [
-            SegmentResult(
-                index=segment.index,
-                paragraph=segment.paragraph,
-                source=segment.text,
-                pivot=pivot_text,
-                output=output,
-                reference=segment.text,
-                chrf=sentence_chrf(output, segment.text),
-                embedding_cosine=cosine,
-                flags=output_flags(pivot_text, segment.text, "pivot", pivot, source)
-                + output_flags(output, pivot_text, "back", source, pivot),
-            )
-            for segment, pivot_text, output, cosine in zip(
-                segments, pivots, outputs, cosines, strict=True
-            )
-        ]
-        scores = corpus_scores(outputs, texts)
-        scores["embedding_cosine"] = Score(
-            "embedding_cosine",
-            sum(cosines) / len(cosines),
-            embedding_signature(embedder.info, "sentence"),
+        return score_round_trip(
+            segments, source, pivot, pivots, outputs, forward.info, backward.info, embedder
         )
+
+
+def score_round_trip(
+    segments: list[Segment],
+    source: Language,
+    pivot: Language,
+    pivots: list[str],
+    outputs: list[str],
+    forward: ModelInfo,
+    backward: ModelInfo,
+    embedder: Embedder,
+) -> TranslationResult:
+    """Score and flag a finished round trip (pivot texts and back-translations, per segment)."""
+    texts = [segment.text for segment in segments]
+    source_vectors = embedder.embed(texts)
+    output_vectors = embedder.embed(outputs)
+    cosines = pairwise_cosine(source_vectors, output_vectors)
+    results = [
+        SegmentResult(
+            index=segment.index,
+            paragraph=segment.paragraph,
+            source=segment.text,
+            pivot=pivot_text,
+            output=output,
+            reference=segment.text,
+            chrf=sentence_chrf(output, segment.text),
+            embedding_cosine=cosine,
+            flags=output_flags(pivot_text, segment.text, "pivot", pivot, source)
+            + output_flags(output, pivot_text, "back", source, pivot),
+        )
+        for segment, pivot_text, output, cosine in zip(
+            segments, pivots, outputs, cosines, strict=True
+        )
+    ]
+    scores = corpus_scores(outputs, texts)
+    scores["embedding_cosine"] = Score(
+        "embedding_cosine",
+        sum(cosines) / len(cosines),
+        embedding_signature(embedder.info, "sentence"),
+    )
     return TranslationResult(
-        name=f"{forward.info.name}:{source.code}→{pivot.code}→{source.code}",
+        name=f"{forward.name}:{source.code}→{pivot.code}→{source.code}",
         mode="round_trip",
         source_lang=source.code,
         pivot_lang=pivot.code,
         target_lang=source.code,
-        forward_model=forward.info.to_dict(),
-        backward_model=backward.info.to_dict(),
+        forward_model=forward.to_dict(),
+        backward_model=backward.to_dict(),
         segments=results,
         scores=scores,
     )
