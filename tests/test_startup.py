@@ -15,7 +15,7 @@ def test_cli_import_and_help_do_not_load_heavy_libraries() -> None:
         "import sys\n"
         "from typer.testing import CliRunner\n"
         "from summarize.cli import app\n"
-        "for args in (['--help'], ['run', '--help']):\n"
+        "for args in (['--help'], ['run', '--help'], ['batch', '--help']):\n"
         "    assert CliRunner().invoke(app, args).exit_code == 0\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
@@ -28,11 +28,15 @@ def test_cli_import_and_help_do_not_load_heavy_libraries() -> None:
 def test_help_lists_commands_and_options() -> None:
     top = run_cli("--help")
     assert top.returncode == 0
-    assert "run" in top.stdout
+    assert "run" in top.stdout and "batch" in top.stdout
     sub = run_cli("run", "--help")
     assert sub.returncode == 0
     for option in ("--pivot", "--json", "--out", "--translator", "--summarizer"):
         assert option in sub.stdout
+    batch = run_cli("batch", "--help")
+    assert batch.returncode == 0
+    for option in ("--out", "--pivot", "--translator", "--summarizer", "--restart"):
+        assert option in batch.stdout
 
 
 def test_version() -> None:
