@@ -32,6 +32,34 @@ def _split_list(values: list[str] | None) -> list[str]:
     return [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
 
 
+def _run_options(
+    pivot: list[str] | None,
+    translator: str,
+    back_translator: str | None,
+    summarizer: list[str] | None,
+    lead: int,
+    extractive_sentences: int,
+    device: str,
+    language_check: bool,
+    cache: bool,
+):
+    """The :class:`RunOptions` of the options ``run`` and ``batch`` share."""
+    from summarize.pipeline import RunOptions
+
+    summarizers = _split_list(summarizer) or ["bundled"]
+    return RunOptions(
+        pivots=_split_list(pivot) or ["ru"],
+        translator=translator,
+        back_translator=back_translator,
+        summarizers=[] if summarizers == ["none"] else summarizers,
+        lead_sentences=lead,
+        extractive_sentences=extractive_sentences,
+        device=device,
+        language_check=language_check,
+        use_cache=cache,
+    )
+
+
 def _version_callback(value: bool) -> None:
     if value:
         typer.echo(f"summarize {__version__}")
@@ -98,22 +126,21 @@ def run(
     ] = True,
 ) -> None:
     """Re-translate (English → pivot → English) and summarise one article, then score it all."""
-    from summarize.pipeline import RunOptions, prepare
+    from summarize.pipeline import prepare
     from summarize.pipeline import run as run_pipeline
     from summarize.progress import RichProgress
     from summarize.render import format_for_path, render_to_string, write_atomically
 
-    summarizers = _split_list(summarizer) or ["bundled"]
-    options = RunOptions(
-        pivots=_split_list(pivot) or ["ru"],
-        translator=translator,
-        back_translator=back_translator,
-        summarizers=[] if summarizers == ["none"] else summarizers,
-        lead_sentences=lead,
-        extractive_sentences=extractive_sentences,
-        device=device,
-        language_check=language_check,
-        use_cache=cache,
+    options = _run_options(
+        pivot,
+        translator,
+        back_translator,
+        summarizer,
+        lead,
+        extractive_sentences,
+        device,
+        language_check,
+        cache,
     )
     outputs = [(path, format_for_path(path)) for path in out or []]
     prepared = prepare(article, options)
@@ -168,21 +195,19 @@ def batch(
     """Score many articles (resumable) and write an HTML report with tables and plots."""
     from summarize.batch import run_batch
     from summarize.batch_inputs import read_batch_input
-    from summarize.pipeline import RunOptions
     from summarize.progress import RichBatchProgress
     from summarize.render.batch_text import render_batch_terminal, write_batch_reports
 
-    summarizers = _split_list(summarizer) or ["bundled"]
-    options = RunOptions(
-        pivots=_split_list(pivot) or ["ru"],
-        translator=translator,
-        back_translator=back_translator,
-        summarizers=[] if summarizers == ["none"] else summarizers,
-        lead_sentences=lead,
-        extractive_sentences=extractive_sentences,
-        device=device,
-        language_check=language_check,
-        use_cache=cache,
+    options = _run_options(
+        pivot,
+        translator,
+        back_translator,
+        summarizer,
+        lead,
+        extractive_sentences,
+        device,
+        language_check,
+        cache,
     )
     progress = RichBatchProgress()
     try:

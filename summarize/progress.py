@@ -24,6 +24,25 @@ class Progress(Protocol):
         ...
 
 
+def _bar_columns(with_total: bool, extra: str | None = None) -> list:
+    """Spinner, description, [bar, n/total, extra text, time left], elapsed time."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = [SpinnerColumn(), TextColumn("{task.description}")]
+    if with_total:
+        columns += [BarColumn(), MofNCompleteColumn()]
+        columns += [TextColumn(extra)] if extra else []
+        columns.append(TimeRemainingColumn())
+    return [*columns, TimeElapsedColumn()]
+
+
 class SilentProgress:
     @contextmanager
     def step(self, description: str, total: int | None = None) -> Iterator[ProgressCallback]:
@@ -47,20 +66,9 @@ class RichProgress:
             print(f"{description}...", file=sys.stderr, flush=True)
             yield lambda _done: None
             return
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            SpinnerColumn,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
         from rich.progress import Progress as RichBar
 
-        columns = [SpinnerColumn(), TextColumn("{task.description}")]
-        if total is not None:
-            columns += [BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
-        columns.append(TimeElapsedColumn())
+        columns = _bar_columns(total is not None)
         with RichBar(*columns, console=self.console, transient=True) as bar:
             task = bar.add_task(description, total=total)
             yield lambda done: bar.advance(task, done)
@@ -93,24 +101,10 @@ class RichBatchProgress(RichProgress):
         if not self.console.is_terminal:
             print(f"{total} documents, {done} already done", file=sys.stderr, flush=True)
             return
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            SpinnerColumn,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
         from rich.progress import Progress as RichBar
 
         self._bar = RichBar(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]}"),
-            TimeRemainingColumn(),
-            TimeElapsedColumn(),
+            *_bar_columns(True, "{task.fields[rate]}"),
             console=self.console,
             speed_estimate_period=24 * 3600,
         )

@@ -90,7 +90,7 @@ def test_interrupted_batch_resumes_to_the_same_report(inputs: Path, tmp_path: Pa
 
     reference = tmp_path / "uninterrupted"
     plain = start(inputs, reference, fresh_cache(tmp_path / "cache-plain"))
-    plain_out, plain_err = plain.communicate(timeout=1200)
+    _, plain_err = plain.communicate(timeout=1200)
     assert plain.returncode == 1, plain_err
 
     assert comparable(out) == comparable(reference)

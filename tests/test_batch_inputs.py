@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -173,3 +175,29 @@ def test_safe_name_has_no_path_or_markup(doc_id: str) -> None:
 def test_safe_name_keeps_distinct_ids_distinct() -> None:
     assert safe_name("a/b") != safe_name("a_b")
     assert safe_name("x" * 500).count("x") <= 60
+
+
+def test_wmt19_development_files_as_xml(shared_data: Path, tmp_path: Path) -> None:
+    wmt = shared_data / "wmt19"
+    script = Path(__file__).resolve().parent.parent / "bench" / "wmt_lines_to_xml.py"
+    source, reference = wmt / "newstest2019-ru-en.src.ru", wmt / "newstest2019-ru-en.ref.en"
+    converted = subprocess.run(
+        [sys.executable, str(script), str(source), "ru", str(reference), "en", "--lines", "40"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    path = tmp_path / "newstest2019-ru-en.xml"
+    path.write_text(converted.stdout, encoding="utf-8")
+    batch = read_batch_input(path)
+    assert not batch.errors
+    assert len(batch.documents) == 10
+    english = (wmt / "newstest2019-ru-en.ref.en").read_text(encoding="utf-8").splitlines()
+    first = batch.documents[0]
+    assert first.text.splitlines() == [" ".join(line.split()) for line in english[:4]]
+    assert first.source_lang == "ru"
+
+
+def test_cnndm_articles_read_cleanly(shared_data: Path) -> None:
+    batch = read_batch_input(shared_data / "cnndm" / "test-articles.jsonl")
+    assert len(batch.documents) == 100 and not batch.errors

@@ -114,14 +114,12 @@ def csv_rows(batch: BatchResult) -> list[dict[str, str]]:
 
 
 def signature_lines(batch: BatchResult) -> list[tuple[str, str]]:
+    """(metric, signature) pairs over all documents, each distinct one once."""
+    from summarize.render.rows import signatures
+
     seen: dict[tuple[str, str], None] = {}
     for result in batch.documents:
-        for system in result.translations:
-            for name, score in system.scores.items():
-                seen[(name, score.signature)] = None
-        for summary in result.summaries:
-            for name, score in summary.scores.items():
-                seen[(name, score.signature)] = None
+        seen.update(dict.fromkeys(signatures(result)))
     return list(seen)
 
 
