@@ -67,6 +67,9 @@ SUMMARY_METRICS = [
     ("embedding_cosine", "emb. cosine"),
     ("compression_ratio", "compression"),
     ("words", "words"),
+    ("ref_rouge1", "ROUGE-1 vs ref."),
+    ("ref_rouge2", "ROUGE-2 vs ref."),
+    ("ref_rougeL", "ROUGE-L vs ref."),
 ]
 
 
@@ -155,7 +158,15 @@ def run_batch(
     for document in batch_input.documents:
         try:
             prepared.append(
-                prepare_text(document.text, document.origin, options, source, pivots, document.id)
+                prepare_text(
+                    document.text,
+                    document.origin,
+                    options,
+                    source,
+                    pivots,
+                    document.id,
+                    document.reference_summary,
+                )
             )
         except UserError as exc:
             errors.append(DocumentError(document.origin, document.id, str(exc)))

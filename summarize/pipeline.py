@@ -92,6 +92,7 @@ def prepare_text(
     source: Language,
     pivots: list[Language],
     document_id: str | None = None,
+    reference_summary: str | None = None,
 ) -> PreparedInput:
     """Check the language of ``text`` and segment it (``label`` names it in messages)."""
     if options.language_check:
@@ -107,6 +108,7 @@ def prepare_text(
         sentences=len(segments),
         words=len(text.split()),
         document_id=document_id,
+        reference_summary=reference_summary,
     )
     return PreparedInput(text, segments, info, source, pivots)
 
@@ -151,6 +153,7 @@ def score_summaries(
         abstractive,
         options.lead_sentences,
         options.extractive_sentences,
+        prepared.info.reference_summary,
     )
 
 

@@ -21,6 +21,9 @@ class InputInfo:
     words: int
     # The document's id within a batch input (None for a single article).
     document_id: str | None = None
+    # A supplied reference summary (batch JSONL ``reference_summary``); summaries are scored
+    # against it too.
+    reference_summary: str | None = None
 
 
 @dataclass

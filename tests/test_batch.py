@@ -237,3 +237,17 @@ def test_bootstrap_ci_is_seeded_and_sensible() -> None:
     assert 40 < first.low < 49.5 < first.high < 59
     single = bootstrap_ci([3.0])
     assert (single.low, single.mean, single.high, single.n) == (3.0, 3.0, 3.0, 1)
+
+
+def test_reference_summaries_are_scored_and_shown(tmp_path: Path, engines: Engines) -> None:
+    reference = f"Spending on schools rises. {XSS}"
+    path = tmp_path / "refs.jsonl"
+    record = {"id": "r", "text": ARTICLES["first"], "reference_summary": reference}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = run_batch(read_batch_input(path), tmp_path / "out", OPTIONS)
+    lead = next(s for s in result.documents[0].summaries if s.method == "lead")
+    assert lead.scores["ref_rouge1"].value > 0
+    assert lead.scores["ref_rouge1"].signature.endswith("|ref:supplied")
+    html = render_html(result)
+    assert "ROUGE-1 vs ref." in html and "reference summary" in html
+    assert XSS not in html

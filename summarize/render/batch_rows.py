@@ -25,6 +25,9 @@ CSV_COLUMNS = [
     "rougeL",
     "compression_ratio",
     "words",
+    "ref_rouge1",
+    "ref_rouge2",
+    "ref_rougeL",
     "flags",
 ]
 
@@ -45,17 +48,24 @@ def systems_of(batch: BatchResult, kind: str) -> list[SystemStats]:
     return [system for system in batch.systems if system.kind == kind]
 
 
-def system_header(kind: str) -> list[str]:
+def shown_metrics(batch: BatchResult, kind: str) -> list[tuple[str, str]]:
+    """The metrics of ``kind`` that some system has (reference scores only with references)."""
+    systems = systems_of(batch, kind)
+    return [(k, n) for k, n in metric_labels(kind) if any(k in s.metrics for s in systems)]
+
+
+def system_header(batch: BatchResult, kind: str) -> list[str]:
     label = "translation system" if kind == "translation" else "summary"
-    header = [label, "documents"] + [name for _, name in metric_labels(kind)]
+    header = [label, "documents"] + [name for _, name in shown_metrics(batch, kind)]
     if kind == "translation":
         header += [name for _, name in CORPUS_METRICS]
     return header
 
 
-def system_row(system: SystemStats) -> list[str]:
+def system_row(batch: BatchResult, system: SystemStats) -> list[str]:
     row = [system.name, str(system.documents)]
-    row += [mean_ci(system.metrics.get(key), _digits(key)) for key, _ in metric_labels(system.kind)]
+    metrics = shown_metrics(batch, system.kind)
+    row += [mean_ci(system.metrics.get(key), _digits(key)) for key, _ in metrics]
     if system.kind == "translation":
         row += [
             f"{system.corpus[key].value:.1f}" if key in system.corpus else "–"

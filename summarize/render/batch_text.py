@@ -20,7 +20,9 @@ def render_batch_markdown(batch: BatchResult) -> str:
         if systems:
             parts += [
                 f"## {title} (mean over documents, 95% CI)",
-                _table(rows.system_header(kind), [rows.system_row(s) for s in systems]),
+                _table(
+                    rows.system_header(batch, kind), [rows.system_row(batch, s) for s in systems]
+                ),
             ]
     parts += [
         "## Documents",
@@ -72,10 +74,10 @@ def render_batch_terminal(batch: BatchResult, console=None) -> None:
             box=box.ROUNDED if console.is_terminal else box.ASCII,
             title_justify="left",
         )
-        for i, column in enumerate(rows.system_header(kind)):
+        for i, column in enumerate(rows.system_header(batch, kind)):
             table.add_column(column, justify="left" if i == 0 else "right", overflow="fold")
         for system in systems:
-            table.add_row(*rows.system_row(system))
+            table.add_row(*rows.system_row(batch, system))
         console.print(table)
     if batch.errors:
         console.print(f"[bold red]{len(batch.errors)} documents failed[/bold red]:")

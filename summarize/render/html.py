@@ -138,8 +138,8 @@ def render_html(batch: BatchResult) -> str:
     tables = [
         {
             "title": title,
-            "header": rows.system_header(kind),
-            "rows": [rows.system_row(system) for system in rows.systems_of(batch, kind)],
+            "header": rows.system_header(batch, kind),
+            "rows": [rows.system_row(batch, system) for system in rows.systems_of(batch, kind)],
         }
         for kind, title in (("translation", "Translation systems"), ("summary", "Summaries"))
         if rows.systems_of(batch, kind)

@@ -62,9 +62,15 @@ def score_summary(
     article_vector: np.ndarray,
     embedder: Embedder,
     model: dict | None = None,
+    reference: str | None = None,
 ) -> SummaryResult:
-    """ROUGE against the article, embedding similarity and compression ratio."""
+    """ROUGE against the article, embedding similarity and compression ratio; with a
+    ``reference`` summary, ROUGE against it too (``ref_rouge1``...)."""
     scores = rouge_scores(text, article)
+    if reference:
+        for name, score in rouge_scores(text, reference).items():
+            key = f"ref_{name}"
+            scores[key] = Score(key, score.value, f"{score.signature}|ref:supplied", score.details)
     if text.strip():
         summary_vector = embedder.embed([text])[0]
         cosine = float(summary_vector @ article_vector)
@@ -109,6 +115,7 @@ def summarise_all(
     abstractive: Sequence[tuple[ModelInfo, str]],
     lead_count: int,
     extractive_count: int,
+    reference: str | None = None,
 ) -> list[SummaryResult]:
     """Every summary of the article, scored: the abstractive ones (model, text) already
     generated, extractive MMR and lead-N."""
@@ -122,6 +129,7 @@ def summarise_all(
             article_vector,
             embedder,
             info.to_dict(),
+            reference,
         )
         for info, text in abstractive
     ]
@@ -139,6 +147,7 @@ def summarise_all(
                 **embedder.info.to_dict(),
                 "settings": {"mmr_lambda": MMR_LAMBDA, "sentences": extractive_count},
             },
+            reference,
         )
     )
     results.append(
@@ -149,6 +158,7 @@ def summarise_all(
             article,
             article_vector,
             embedder,
+            reference=reference,
         )
     )
     return results
