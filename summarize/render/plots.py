@@ -44,10 +44,12 @@ def _nice_range(values: Sequence[float]) -> tuple[float, float]:
     return low - pad, high + pad
 
 
-def _ticks(low: float, high: float, count: int = 5) -> list[float]:
+def _ticks(low: float, high: float, count: int = 5, integer: bool = False) -> list[float]:
     raw = (high - low) / count
     magnitude = 10 ** math.floor(math.log10(raw))
     step = min((m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw), default=raw)
+    if integer:  # document numbers: whole steps only
+        step = max(1, round(step))
     first = math.ceil(low / step) * step
     ticks = []
     value = first
@@ -70,9 +72,11 @@ def _svg(height: int, title: str, body: list[str]) -> Markup:
     )
 
 
-def _x_axis(low: float, high: float, y: float, label: str, scale) -> list[str]:
+def _x_axis(
+    low: float, high: float, y: float, label: str, scale, integer: bool = False
+) -> list[str]:
     parts = [f'<line x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}" class="axis"/>']
-    for tick in _ticks(low, high):
+    for tick in _ticks(low, high, integer=integer):
         x = scale(tick)
         parts.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{y}" class="grid"/>')
         parts.append(
@@ -160,7 +164,8 @@ def xy_plot(
     series: Sequence[tuple[str, list[Point]]],
     connect: bool = False,
 ) -> Markup:
-    """Points per system on shared axes (``connect`` draws a line through each series)."""
+    """Points per system on shared axes. ``connect``: x is a document number (whole ticks) and
+    a line goes through each series."""
     height = 340
     bottom = height - BOTTOM - 22
     xs = [p.x for _, points in series for p in points]
@@ -174,7 +179,7 @@ def xy_plot(
     def sy(value: float) -> float:
         return bottom - (value - y_low) / (y_high - y_low) * (bottom - TOP)
 
-    body = _x_axis(x_low, x_high, bottom, x_label, sx)
+    body = _x_axis(x_low, x_high, bottom, x_label, sx, integer=connect)
     body.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{bottom}" class="axis"/>')
     for tick in _ticks(y_low, y_high):
         y = sy(tick)
