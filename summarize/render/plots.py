@@ -60,7 +60,8 @@ def _ticks(low: float, high: float, count: int = 5, integer: bool = False) -> li
 
 
 def _fmt(value: float) -> str:
-    return f"{value:.0f}" if abs(value) >= 10 or value == int(value) else f"{value:.2g}"
+    """A tick label: 28, 27.5, 0.25 (ticks are round numbers, so 4 digits always suffice)."""
+    return f"{value:.0f}" if abs(value) >= 1000 else f"{round(value, 6):.4g}"
 
 
 def _svg(height: int, title: str, body: list[str]) -> Markup:
