@@ -251,3 +251,18 @@ def test_reference_summaries_are_scored_and_shown(tmp_path: Path, engines: Engin
     html = render_html(result)
     assert "ROUGE-1 vs ref." in html and "reference summary" in html
     assert XSS not in html
+
+
+def test_plots_escape_names_and_label_ticks() -> None:
+    from summarize.render.plots import Point, _fmt, _ticks, distribution_plot, xy_plot
+
+    assert [_fmt(t) for t in _ticks(27.6, 29.4)] == ["28", "28.5", "29"]
+    assert _fmt(12000.0) == "12000"
+    assert all(float(t).is_integer() for t in _ticks(1, 3, integer=True))
+    points = [Point(1.0, 2.0, f"{XSS} doc", "doc-x-1"), Point(2.0, 3.0, "b", None)]
+    for svg in (
+        distribution_plot(XSS, XSS, [(XSS, points)]),
+        xy_plot(XSS, XSS, XSS, [(XSS, points)], connect=True),
+    ):
+        assert XSS not in svg and "&lt;script&gt;" in svg
+        assert svg.startswith("<svg") and svg.count("<circle") >= 2
