@@ -32,6 +32,34 @@ def _split_list(values: list[str] | None) -> list[str]:
     return [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
 
 
+def _run_options(
+    pivot: list[str] | None,
+    translator: str,
+    back_translator: str | None,
+    summarizer: list[str] | None,
+    lead: int,
+    extractive_sentences: int,
+    device: str,
+    language_check: bool,
+    cache: bool,
+):
+    """The :class:`RunOptions` of the options ``run`` and ``batch`` share."""
+    from summarize.pipeline import RunOptions
+
+    summarizers = _split_list(summarizer) or ["bundled"]
+    return RunOptions(
+        pivots=_split_list(pivot) or ["ru"],
+        translator=translator,
+        back_translator=back_translator,
+        summarizers=[] if summarizers == ["none"] else summarizers,
+        lead_sentences=lead,
+        extractive_sentences=extractive_sentences,
+        device=device,
+        language_check=language_check,
+        use_cache=cache,
+    )
+
+
 def _version_callback(value: bool) -> None:
     if value:
         typer.echo(f"summarize {__version__}")
@@ -264,6 +292,74 @@ def score(
 from summarize.cli_models import models_app  # noqa: E402  (registered after the commands)
 
 app.add_typer(models_app, name="models")
+
+
+@app.command()
+def batch(
+    input_path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="INPUT",
+            help='A folder of .txt articles, a JSONL file ({"id", "text"} per line) '
+            "or a WMT test set (.xml / .sgm).",
+        ),
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out", "-o", help="Folder for report.html, results.jsonl, summary.csv, report.md."
+        ),
+    ],
+    pivot: Annotated[
+        list[str] | None, typer.Option("--pivot", "-p", help="Pivot language(s): -p ru,de.")
+    ] = None,
+    translator: Annotated[str, typer.Option(help="Translation model (as for run).")] = "bundled",
+    back_translator: Annotated[str | None, typer.Option(help="Pivot → English model.")] = None,
+    summarizer: Annotated[
+        list[str] | None, typer.Option(help="Abstractive summariser(s); 'none' skips them.")
+    ] = None,
+    lead: Annotated[int, typer.Option(help="Sentences in the lead-N baseline.")] = 3,
+    extractive_sentences: Annotated[int, typer.Option(help="Extractive summary size.")] = 3,
+    chunk_documents: Annotated[
+        int, typer.Option(help="Documents whose sentences share the model's generate calls.")
+    ] = 8,
+    restart: Annotated[
+        bool, typer.Option(help="Discard results in --out made with other settings.")
+    ] = False,
+    device: Annotated[str, typer.Option(help="auto, cpu, or cuda[:N].")] = "auto",
+    cache: Annotated[bool, typer.Option(help="Use the model-output cache.")] = True,
+    language_check: Annotated[bool, typer.Option(help="Skip non-English documents.")] = True,
+) -> None:
+    """Score many articles (resumable) and write an HTML report with tables and plots."""
+    from summarize.batch import run_batch
+    from summarize.batch_inputs import read_batch_input
+    from summarize.progress import RichBatchProgress
+    from summarize.render.batch_text import render_batch_terminal, write_batch_reports
+
+    options = _run_options(
+        pivot,
+        translator,
+        back_translator,
+        summarizer,
+        lead,
+        extractive_sentences,
+        device,
+        language_check,
+        cache,
+    )
+    progress = RichBatchProgress()
+    try:
+        result = run_batch(
+            read_batch_input(input_path), out, options, progress, chunk_documents, restart
+        )
+    finally:
+        progress.close()
+    written = write_batch_reports(result, out)
+    render_batch_terminal(result)
+    typer.echo(f"wrote {', '.join(str(p) for p in [*written, out / 'results.jsonl'])}", err=True)
+    if result.errors:
+        typer.echo(f"summarize: {len(result.errors)} documents failed", err=True)
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -25,20 +25,34 @@ def read_text_file(path: Path) -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise UserError(f"{path}: cannot be read ({exc.strerror})") from exc
+    return decode_text(data, path)
+
+
+def decode_text(data: bytes, label: str | Path | None) -> str:
+    """Decode article bytes as UTF-8 (a BOM is dropped), refusing binary and empty text.
+
+    ``label`` names where the bytes came from at the start of the message (None: the caller
+    says where).
+    """
+    prefix = f"{label}: " if label else ""
     if b"\x00" in data:
-        raise UserError(f"{path}: looks like a binary file (it contains NUL bytes), expected text")
+        raise UserError(f"{prefix}looks like a binary file (it contains NUL bytes), expected text")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UserError(
-            f"{path}: is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+            f"{prefix}is not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from exc
+    return check_not_empty(text, label)
+
+
+def check_not_empty(text: str, label: str | Path | None) -> str:
     if not text.strip():
-        raise UserError(f"{path}: is empty (no text to process)")
+        raise UserError(f"{label}: is empty (no text to process)" if label else "text is empty")
     return text
 
 
-def check_language(text: str, expected: str, path: Path) -> None:
+def check_language(text: str, expected: str, path: str | Path) -> None:
     """Refuse text whose identified language differs from ``expected``.
 
     Round-trip mode compares the back-translation with the input, so a Russian article fed in

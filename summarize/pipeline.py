@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from summarize import __version__
 from summarize.errors import UserError
 from summarize.inputs import check_language, read_text_file
 from summarize.languages import Language, get_language, identify_language
 from summarize.progress import Progress, SilentProgress
-from summarize.result import InputInfo, RunResult
+from summarize.result import InputInfo, RunResult, SummaryResult, TranslationResult
 from summarize.segment import Segment, segment_document, split_paragraphs
+
+if TYPE_CHECKING:
+    from summarize.engines.base import AbstractiveSummarizer, Embedder, ModelInfo, Translator
+    from summarize.engines.registry import EngineRegistry
+    from summarize.store import OutputStore
 
 SOURCE_LANGUAGE = "en"
 
@@ -69,8 +76,18 @@ class ReferenceInput:
     info: InputInfo
 
 
-def prepare(path: Path, options: RunOptions) -> PreparedInput:
-    """Read, validate and segment the article; resolve languages. Loads no model."""
+@dataclass
+class Engines:
+    """The models of a run, loaded once (a batch shares them across all documents)."""
+
+    embedder: Embedder
+    forward: Translator
+    backward: Translator
+    summarizers: list[AbstractiveSummarizer]
+
+
+def check_options(options: RunOptions) -> tuple[Language, list[Language]]:
+    """Validate languages, sizes and model names; return (source, pivots). Loads no model."""
     source = get_language(SOURCE_LANGUAGE)
     pivots = [get_language(code) for code in options.pivots]
     if any(pivot.code == source.code for pivot in pivots):
@@ -83,7 +100,6 @@ def prepare(path: Path, options: RunOptions) -> PreparedInput:
         raise UserError(f"unknown backend {options.backend!r}; use one of {', '.join(BACKENDS)}")
     if options.threads is not None and options.threads < 1:
         raise UserError("--threads must be at least 1")
-
     for name in options.all_translators():
         resolve_source(name, "translator")
     if options.source is None:
@@ -91,16 +107,42 @@ def prepare(path: Path, options: RunOptions) -> PreparedInput:
     for name in options.summarizers:
         resolve_source(name, "summarizer")
     resolve_source(options.embedder, "embedder")
+    return source, pivots
+
+
+def prepare(path: Path, options: RunOptions) -> PreparedInput:
+    """Read, validate and segment the article; resolve languages. Loads no model."""
+    source, pivots = check_options(options)
     text = read_text_file(path)
+    prepared = prepare_text(text, str(path), options, source, pivots)
+    if options.source is not None:
+        prepared.reference = _prepare_reference(text, options)
+        prepared.pivots = []
+    return prepared
+
+
+def prepare_text(
+    text: str,
+    label: str,
+    options: RunOptions,
+    source: Language,
+    pivots: list[Language],
+    document_id: str | None = None,
+    reference_summary: str | None = None,
+) -> PreparedInput:
+    """Check the language of ``text`` and segment it (``label`` names it in messages)."""
     if options.language_check:
-        check_language(text, source.code, path)
+        check_language(text, source.code, label)
     segments = segment_document(text, source.code)
-    info = _input_info(path, text, source.code, len(segments))
-    reference = _prepare_reference(text, options) if options.source is not None else None
-    return PreparedInput(text, segments, info, source, [] if reference else pivots, reference)
+    if not segments:
+        raise UserError(f"{label}: has no sentences to process")
+    info = _input_info(label, text, source.code, len(segments))
+    info.document_id = document_id
+    info.reference_summary = reference_summary
+    return PreparedInput(text, segments, info, source, pivots)
 
 
-def _input_info(path: Path, text: str, language: str, sentences: int) -> InputInfo:
+def _input_info(path: Path | str, text: str, language: str, sentences: int) -> InputInfo:
     return InputInfo(
         path=str(path),
         sha256=hashlib.sha256(text.encode()).hexdigest(),
@@ -140,13 +182,8 @@ def run(
     prepared: PreparedInput, options: RunOptions, progress: Progress | None = None
 ) -> RunResult:
     """Re-translate through every pivot, summarise, and score everything."""
-    from summarize.engines.registry import EngineRegistry
-    from summarize.engines.torch_runtime import resolve_device
-    from summarize.resources import cache_dir
-    from summarize.store import OutputStore
     from summarize.tasks.reference import reference_translation
     from summarize.tasks.roundtrip import round_trip
-    from summarize.tasks.summaries import summarise_all
 
     progress = progress or SilentProgress()
     timings: dict[str, float] = {}
@@ -157,16 +194,7 @@ def run(
         progress.note(message)
 
     started = time.perf_counter()
-    store = OutputStore(cache_dir() / "outputs.sqlite3") if options.use_cache else None
-    registry = EngineRegistry(
-        resolve_device(options.device),
-        store,
-        notify,
-        allow_pickle=options.allow_pickle,
-        backend=options.backend,
-        threads=options.threads,
-        quantization=options.quantization,
-    )
+    registry, store = open_registry(options, notify)
     english, reference = prepared.source, prepared.reference
     try:
         with progress.step("Loading models"):
@@ -212,22 +240,82 @@ def run(
         timings["translation_s"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
-        sentence_vectors = embedder.embed([segment.text for segment in prepared.segments])
-        summaries = summarise_all(
-            prepared.segments,
-            prepared.text,
-            sentence_vectors,
-            embedder,
-            summarizers,
-            options.lead_sentences,
-            options.extractive_sentences,
-            progress,
-        )
+        abstractive = []
+        for summarizer in summarizers:
+            with progress.step(f"Summarising with {summarizer.info.name}"):
+                abstractive.append((summarizer.info, summarizer.summarize(prepared.text)))
+        summaries = score_summaries(prepared, options, embedder, abstractive)
         timings["summaries_s"] = time.perf_counter() - mark
     finally:
         if store:
             store.close()
     timings["total_s"] = time.perf_counter() - started
+    return make_result(prepared, embedder, translations, summaries, timings, notes)
+
+
+def open_registry(
+    options: RunOptions, notify: Callable[[str], None]
+) -> tuple[EngineRegistry, OutputStore | None]:
+    """The engine registry on the chosen device, with the output cache unless turned off."""
+    from summarize.engines.registry import EngineRegistry
+    from summarize.engines.torch_runtime import resolve_device
+    from summarize.resources import cache_dir
+    from summarize.store import OutputStore
+
+    store = OutputStore(cache_dir() / "outputs.sqlite3") if options.use_cache else None
+    registry = EngineRegistry(
+        resolve_device(options.device),
+        store,
+        notify,
+        allow_pickle=options.allow_pickle,
+        backend=options.backend,
+        threads=options.threads,
+        quantization=options.quantization,
+    )
+    return registry, store
+
+
+def load_engines(registry: EngineRegistry, options: RunOptions) -> Engines:
+    """One translator each way, the summarisers and the embedder (used by ``batch``)."""
+    return Engines(
+        embedder=registry.embedder(options.embedder),
+        forward=registry.translator(options.translator),
+        backward=registry.translator(options.back_translator or options.translator),
+        summarizers=[registry.summarizer(name) for name in options.summarizers],
+    )
+
+
+def score_summaries(
+    prepared: PreparedInput,
+    options: RunOptions,
+    embedder: Embedder,
+    abstractive: list[tuple[ModelInfo, str]],
+) -> list[SummaryResult]:
+    """Score the abstractive summaries (model, text) and add the extractive and lead ones."""
+    from summarize.tasks.summaries import summarise_all
+
+    sentence_vectors = embedder.embed([segment.text for segment in prepared.segments])
+    return summarise_all(
+        prepared.segments,
+        prepared.text,
+        sentence_vectors,
+        embedder,
+        abstractive,
+        options.lead_sentences,
+        options.extractive_sentences,
+        prepared.info.reference_summary,
+    )
+
+
+def make_result(
+    prepared: PreparedInput,
+    embedder: Embedder,
+    translations: list[TranslationResult],
+    summaries: list[SummaryResult],
+    timings: dict[str, float],
+    notes: list[str] | None = None,
+) -> RunResult:
+    reference = prepared.reference
     return RunResult(
         tool_version=__version__,
         input=prepared.info,
@@ -235,6 +323,6 @@ def run(
         translations=translations,
         summaries=summaries,
         timings=timings,
-        notes=notes,
+        notes=notes or [],
         source_input=reference.info if reference else None,
     )

@@ -24,6 +24,25 @@ class Progress(Protocol):
         ...
 
 
+def _bar_columns(with_total: bool, extra: str | None = None) -> list:
+    """Spinner, description, [bar, n/total, extra text, time left], elapsed time."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = [SpinnerColumn(), TextColumn("{task.description}")]
+    if with_total:
+        columns += [BarColumn(), MofNCompleteColumn()]
+        columns += [TextColumn(extra)] if extra else []
+        columns.append(TimeRemainingColumn())
+    return [*columns, TimeElapsedColumn()]
+
+
 class SilentProgress:
     @contextmanager
     def step(self, description: str, total: int | None = None) -> Iterator[ProgressCallback]:
@@ -47,20 +66,9 @@ class RichProgress:
             print(f"{description}...", file=sys.stderr, flush=True)
             yield lambda _done: None
             return
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            SpinnerColumn,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
         from rich.progress import Progress as RichBar
 
-        columns = [SpinnerColumn(), TextColumn("{task.description}")]
-        if total is not None:
-            columns += [BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
-        columns.append(TimeElapsedColumn())
+        columns = _bar_columns(total is not None)
         with RichBar(*columns, console=self.console, transient=True) as bar:
             task = bar.add_task(description, total=total)
             yield lambda done: bar.advance(task, done)
@@ -68,3 +76,72 @@ class RichProgress:
 
     def note(self, message: str) -> None:
         self.console.print(f"[yellow]•[/yellow] {message}")
+
+
+class RichBatchProgress(RichProgress):
+    """A documents bar (count, rate per minute, ETA) that stays up while steps come and go.
+
+    When stderr is no terminal, one plain line per finished chunk instead.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._bar = None
+        self._documents = None
+        self._total = 0
+        self._done = 0
+        self._started = 0.0
+        self._resumed = 0
+
+    def start(self, total: int, done: int) -> None:
+        import time
+
+        self._total, self._done, self._resumed = total, done, done
+        self._started = time.perf_counter()
+        if not self.console.is_terminal:
+            print(f"{total} documents, {done} already done", file=sys.stderr, flush=True)
+            return
+        from rich.progress import Progress as RichBar
+
+        self._bar = RichBar(
+            *_bar_columns(True, "{task.fields[rate]}"),
+            console=self.console,
+            speed_estimate_period=24 * 3600,
+        )
+        self._bar.start()
+        self._documents = self._bar.add_task("Documents", total=total, completed=done, rate="")
+
+    def documents_done(self, count: int) -> None:
+        import time
+
+        self._done += count
+        elapsed = time.perf_counter() - self._started
+        per_minute = 60 * (self._done - self._resumed) / elapsed if elapsed else 0.0
+        left = self._total - self._done
+        eta = left / per_minute if per_minute else float("nan")
+        if self._bar is None:
+            print(
+                f"[{self._done}/{self._total}] documents, {per_minute:.1f}/min, "
+                f"about {eta:.0f} min left",
+                file=sys.stderr,
+                flush=True,
+            )
+            return
+        self._bar.update(self._documents, advance=count, rate=f"{per_minute:.1f} docs/min")
+
+    @contextmanager
+    def step(self, description: str, total: int | None = None) -> Iterator[ProgressCallback]:
+        if self._bar is None:
+            with super().step(description, total) as advance:
+                yield advance
+            return
+        task = self._bar.add_task(f"  {description}", total=total, rate="")
+        try:
+            yield lambda done: self._bar.advance(task, done)
+        finally:
+            self._bar.remove_task(task)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None

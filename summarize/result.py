@@ -19,6 +19,11 @@ class InputInfo:
     paragraphs: int
     sentences: int
     words: int
+    # The document's id within a batch input (None for a single article).
+    document_id: str | None = None
+    # A supplied reference summary (batch JSONL ``reference_summary``); summaries are scored
+    # against it too.
+    reference_summary: str | None = None
 
 
 @dataclass
@@ -84,4 +89,42 @@ class RunResult:
     def flag_count(self) -> int:
         return sum(len(s.flags) for t in self.translations for s in t.segments) + sum(
             len(s.flags) for s in self.summaries
+        )
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RunResult:
+        """Rebuild a result from :meth:`to_dict` output (a ``results.jsonl`` line)."""
+
+        def scores(raw: dict[str, Any]) -> dict[str, Score]:
+            return {name: Score(**score) for name, score in raw.items()}
+
+        def flags(raw: list[dict[str, Any]]) -> list[Flag]:
+            return [Flag(**flag) for flag in raw]
+
+        translations = [
+            TranslationResult(
+                **{
+                    **system,
+                    "segments": [
+                        SegmentResult(**{**segment, "flags": flags(segment["flags"])})
+                        for segment in system["segments"]
+                    ],
+                    "scores": scores(system["scores"]),
+                }
+            )
+            for system in data["translations"]
+        ]
+        summaries = [
+            SummaryResult(
+                **{**summary, "scores": scores(summary["scores"]), "flags": flags(summary["flags"])}
+            )
+            for summary in data["summaries"]
+        ]
+        return cls(
+            **{
+                **data,
+                "input": InputInfo(**data["input"]),
+                "translations": translations,
+                "summaries": summaries,
+            }
         )

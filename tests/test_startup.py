@@ -16,7 +16,7 @@ def test_cli_import_and_help_do_not_load_heavy_libraries() -> None:
         "from typer.testing import CliRunner\n"
         "from summarize.cli import app\n"
         "for args in (['--help'], ['run', '--help'], ['score', '--help'], ['models', '--help'],"
-        " ['models', 'pull', '--help']):\n"
+        " ['models', 'pull', '--help'], ['batch', '--help']):\n"
         "    assert CliRunner().invoke(app, args).exit_code == 0\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
@@ -29,7 +29,8 @@ def test_cli_import_and_help_do_not_load_heavy_libraries() -> None:
 def test_help_lists_commands_and_options() -> None:
     top = run_cli("--help")
     assert top.returncode == 0
-    assert "run" in top.stdout and "models" in top.stdout
+    for command in ("run", "score", "models", "batch"):
+        assert command in top.stdout
     sub = run_cli("run", "--help")
     assert sub.returncode == 0
     for option in ("--pivot", "--json", "--out", "--translator", "--summarizer", "--reference"):
@@ -38,6 +39,10 @@ def test_help_lists_commands_and_options() -> None:
     assert score.returncode == 0
     for option in ("--hyp", "--ref", "--src", "--metrics", "--test", "--seed", "--format"):
         assert option in score.stdout
+    batch = run_cli("batch", "--help")
+    assert batch.returncode == 0
+    for option in ("--out", "--pivot", "--translator", "--summarizer", "--restart"):
+        assert option in batch.stdout
 
 
 def test_version() -> None:

@@ -154,17 +154,27 @@ class PromptedCausalLM:
         )
 
     def summarize(self, article: str) -> str:
+        return self.summarize_many([article])[0]
+
+    def summarize_many(
+        self, articles: Sequence[str], on_progress: ProgressCallback | None = None
+    ) -> list[str]:
+        """One summary per article, generated in batches (used across documents by ``batch``)."""
         template = load_toml("prompts/summarize.toml")
-        flat = " ".join(article.split())
-        if self.uses_chat:
-            prompt = self._chat(template["chat"].format(article=flat))
-        else:
-            prompt = template["template"].format(
-                example_article=template["example_article"],
-                example_summary=template["example_summary"],
-                article=flat,
-            )
-        return self.generate([prompt], [SUMMARY_MAX_NEW_TOKENS])[0]
+        prompts = []
+        for article in articles:
+            flat = " ".join(article.split())
+            if self.uses_chat:
+                prompts.append(self._chat(template["chat"].format(article=flat)))
+            else:
+                prompts.append(
+                    template["template"].format(
+                        example_article=template["example_article"],
+                        example_summary=template["example_summary"],
+                        article=flat,
+                    )
+                )
+        return self.generate(prompts, [SUMMARY_MAX_NEW_TOKENS] * len(prompts), on_progress)
 
     # -- generation --------------------------------------------------------------------------
 

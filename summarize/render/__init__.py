@@ -30,6 +30,12 @@ def format_for_path(path: Path) -> str:
     return formats[suffix]
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def write_atomically(path: Path, content: str) -> None:
     """Write via a temporary file in the same folder and rename: never a half-written report."""
     directory = path.parent if str(path.parent) else Path(".")
@@ -39,6 +45,7 @@ def write_atomically(path: Path, content: str) -> None:
     try:
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(content)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes 0600; reports are for sharing
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

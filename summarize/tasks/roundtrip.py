@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from summarize.engines.base import Embedder, Translator
+from summarize.engines.base import Embedder, ModelInfo, Translator
 from summarize.languages import Language
 from summarize.progress import Progress
 from summarize.result import TranslationResult
@@ -27,20 +27,37 @@ def round_trip(
     with progress.step(f"Back-translating {pivot.code}→{source.code}", len(texts)) as advance:
         outputs = backward.translate(pivots, pivot, source, advance)
     with progress.step(f"Scoring {source.code}→{pivot.code}→{source.code}"):
-        flags = [
-            output_flags(pivot_text, text, "pivot", pivot, source)
-            + output_flags(output, pivot_text, "back", source, pivot)
-            for text, pivot_text, output in zip(texts, pivots, outputs, strict=True)
-        ]
-        results, scores = score_outputs(segments, texts, pivots, outputs, texts, flags, embedder)
+        return score_round_trip(
+            segments, source, pivot, pivots, outputs, forward.info, backward.info, embedder
+        )
+
+
+def score_round_trip(
+    segments: list[Segment],
+    source: Language,
+    pivot: Language,
+    pivots: list[str],
+    outputs: list[str],
+    forward: ModelInfo,
+    backward: ModelInfo,
+    embedder: Embedder,
+) -> TranslationResult:
+    """Score and flag a finished round trip (pivot texts and back-translations, per segment)."""
+    texts = [segment.text for segment in segments]
+    flags = [
+        output_flags(pivot_text, text, "pivot", pivot, source)
+        + output_flags(output, pivot_text, "back", source, pivot)
+        for text, pivot_text, output in zip(texts, pivots, outputs, strict=True)
+    ]
+    results, scores = score_outputs(segments, texts, pivots, outputs, texts, flags, embedder)
     return TranslationResult(
-        name=f"{forward.info.name}:{source.code}→{pivot.code}→{source.code}",
+        name=f"{forward.name}:{source.code}→{pivot.code}→{source.code}",
         mode="round_trip",
         source_lang=source.code,
         pivot_lang=pivot.code,
         target_lang=source.code,
-        forward_model=forward.info.to_dict(),
-        backward_model=backward.info.to_dict(),
+        forward_model=forward.to_dict(),
+        backward_model=backward.to_dict(),
         segments=results,
         scores=scores,
     )

@@ -6,9 +6,10 @@ abstractive model adds.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from summarize.engines.base import AbstractiveSummarizer, Embedder
+from summarize.engines.base import AbstractiveSummarizer, Embedder, ModelInfo, ProgressCallback
 from summarize.metrics.base import Score
 from summarize.metrics.consistency import check_consistency
 from summarize.metrics.extractiveness import extractiveness
@@ -64,11 +65,17 @@ def score_summary(
     article_vector: np.ndarray,
     embedder: Embedder,
     model: dict | None = None,
+    reference: str | None = None,
 ) -> SummaryResult:
     """ROUGE against the article, embedding similarity, compression ratio, extractiveness
     (coverage, density, novel n-grams) and a ``consistency`` flag for numbers and names the
-    article does not contain."""
+    article does not contain; with a ``reference`` summary, ROUGE against it too
+    (``ref_rouge1``...)."""
     scores = rouge_scores(text, article)
+    if reference:
+        for name, score in rouge_scores(text, reference).items():
+            key = f"ref_{name}"
+            scores[key] = Score(key, score.value, f"{score.signature}|ref:supplied", score.details)
     if text.strip():
         summary_vector = embedder.embed([text])[0]
         cosine = float(summary_vector @ article_vector)
@@ -101,33 +108,49 @@ def score_summary(
     return SummaryResult(name, method, model, text, scores, flags)
 
 
+def summarize_texts(
+    summarizer: AbstractiveSummarizer,
+    articles: Sequence[str],
+    on_progress: ProgressCallback | None = None,
+) -> list[str]:
+    """Abstractive summaries of several articles; one batched call when the engine offers it."""
+    many = getattr(summarizer, "summarize_many", None)
+    if many is not None:
+        return many(articles, on_progress)
+    texts = []
+    for article in articles:
+        texts.append(summarizer.summarize(article))
+        if on_progress:
+            on_progress(1)
+    return texts
+
+
 def summarise_all(
     segments: list[Segment],
     article: str,
     sentence_vectors: np.ndarray,
     embedder: Embedder,
-    abstractive: list[AbstractiveSummarizer],
+    abstractive: Sequence[tuple[ModelInfo, str]],
     lead_count: int,
     extractive_count: int,
-    progress,
+    reference: str | None = None,
 ) -> list[SummaryResult]:
-    """Every summary of the article, scored: each abstractive model, extractive MMR and lead-N."""
+    """Every summary of the article, scored: the abstractive ones (model, text) already
+    generated, extractive MMR and lead-N."""
     article_vector = document_vector(sentence_vectors)
-    results: list[SummaryResult] = []
-    for summarizer in abstractive:
-        with progress.step(f"Summarising with {summarizer.info.name}"):
-            text = summarizer.summarize(article)
-        results.append(
-            score_summary(
-                f"abstractive:{summarizer.info.name}",
-                "abstractive",
-                text,
-                article,
-                article_vector,
-                embedder,
-                summarizer.info.to_dict(),
-            )
+    results = [
+        score_summary(
+            f"abstractive:{info.name}",
+            "abstractive",
+            text,
+            article,
+            article_vector,
+            embedder,
+            info.to_dict(),
+            reference,
         )
+        for info, text in abstractive
+    ]
     picked = select_mmr(sentence_vectors, extractive_count)
     extractive_text = " ".join(segments[i].text for i in picked)
     results.append(
@@ -142,6 +165,7 @@ def summarise_all(
                 **embedder.info.to_dict(),
                 "settings": {"mmr_lambda": MMR_LAMBDA, "sentences": extractive_count},
             },
+            reference,
         )
     )
     results.append(
@@ -152,6 +176,7 @@ def summarise_all(
             article,
             article_vector,
             embedder,
+            reference=reference,
         )
     )
     return results

@@ -1,0 +1,270 @@
+"""Read a batch of articles: a folder of ``.txt`` files, a JSONL file, or a WMT test set (XML/SGML).
+
+Article text and ids are untrusted. A problem with one document (malformed JSON line, missing or
+duplicate id, empty text, invalid UTF-8...) becomes a :class:`DocumentError` naming the file and
+line, and the rest of the batch goes on; only a problem with the input as a whole (missing path,
+unknown format, unparseable XML) is a :class:`~summarize.errors.UserError`.
+
+WMT sets are parsed with the standard library's expat parser, which never fetches external
+entities and (expat >= 2.4.1, bundled with Python >= 3.11) refuses entity-expansion bombs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import xml.etree.ElementTree as ElementTree
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from summarize.errors import UserError
+from summarize.inputs import check_not_empty, decode_text, read_text_file
+
+ENGLISH = "en"
+# Optional string fields of a JSONL record, besides the required "id" and "text".
+OPTIONAL_FIELDS = ("source", "source_lang", "reference_summary")
+MAX_ID_CHARS = 200
+
+
+@dataclass(frozen=True)
+class Document:
+    """One English article to process. ``origin`` says where it came from (file, line)."""
+
+    id: str
+    text: str
+    origin: str
+    source: str | None = None
+    source_lang: str | None = None
+    reference_summary: str | None = None
+
+
+@dataclass(frozen=True)
+class DocumentError:
+    """A document that was skipped, and why. ``id`` is None when it could not be read."""
+
+    origin: str
+    id: str | None
+    message: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class BatchInput:
+    path: Path
+    format: str
+    documents: list[Document]
+    errors: list[DocumentError]
+
+
+def read_batch_input(path: Path) -> BatchInput:
+    """Every readable document of ``path`` in input order, and one error per unreadable one."""
+    if not path.exists():
+        raise UserError(f"{path}: no such file or folder")
+    if path.is_dir():
+        documents, errors = _read_directory(path)
+        fmt = "directory"
+    else:
+        suffix = path.suffix.lower()
+        if suffix in {".jsonl", ".ndjson"}:
+            documents, errors = _read_jsonl(path)
+            fmt = "jsonl"
+        elif suffix in {".xml", ".sgm", ".sgml"}:
+            documents, errors = _read_wmt(path)
+            fmt = "wmt-xml"
+        else:
+            raise UserError(
+                f"{path}: unknown batch input; expected a folder of .txt files, "
+                "a .jsonl file or a WMT .xml/.sgm test set"
+            )
+    documents, errors = _drop_duplicates(documents, errors)
+    errors.sort(key=lambda error: _natural_key(error.origin))
+    return BatchInput(path, fmt, documents, errors)
+
+
+def _natural_key(text: str) -> list:
+    """Sort ``file:10`` after ``file:9``."""
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def _drop_duplicates(
+    documents: list[Document], errors: list[DocumentError]
+) -> tuple[list[Document], list[DocumentError]]:
+    first: dict[str, str] = {}
+    kept: list[Document] = []
+    for document in documents:
+        if document.id in first:
+            errors.append(
+                DocumentError(
+                    document.origin,
+                    document.id,
+                    f"duplicate id {document.id!r} (first at {first[document.id]}); skipped",
+                )
+            )
+            continue
+        first[document.id] = document.origin
+        kept.append(document)
+    return kept, errors
+
+
+# -- a folder of .txt files ------------------------------------------------------------------
+
+
+def _read_directory(folder: Path) -> tuple[list[Document], list[DocumentError]]:
+    files = sorted(p for p in folder.rglob("*.txt") if p.is_file())
+    if not files:
+        raise UserError(f"{folder}: no .txt files in this folder")
+    documents: list[Document] = []
+    errors: list[DocumentError] = []
+    for file in files:
+        doc_id = file.relative_to(folder).with_suffix("").as_posix()
+        try:
+            documents.append(Document(doc_id, read_text_file(file), str(file)))
+        except UserError as exc:
+            errors.append(DocumentError(str(file), doc_id, _strip_label(str(exc), file)))
+    return documents, errors
+
+
+# -- JSONL -----------------------------------------------------------------------------------
+
+
+def _read_jsonl(path: Path) -> tuple[list[Document], list[DocumentError]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read ({exc.strerror})") from exc
+    documents: list[Document] = []
+    errors: list[DocumentError] = []
+    for number, raw in enumerate(data.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        origin = f"{path}:{number}"
+        doc_id = None
+        try:
+            record = json.loads(decode_text(raw, None))
+            if not isinstance(record, dict):
+                raise UserError(f"expected a JSON object, got {_kind(record)}")
+            doc_id = _record_id(record)
+            documents.append(_record_document(record, doc_id, origin))
+        except json.JSONDecodeError as exc:
+            errors.append(DocumentError(origin, None, f"not valid JSON ({exc.msg})"))
+        except UserError as exc:
+            errors.append(DocumentError(origin, doc_id, str(exc)))
+    return documents, errors
+
+
+def _kind(value: object) -> str:
+    return {list: "an array", str: "a string", type(None): "null"}.get(type(value), "a number")
+
+
+def _record_id(record: dict) -> str:
+    value = record.get("id")
+    if value is None:
+        raise UserError('missing field "id"')
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise UserError('field "id" must be a string or an integer')
+    doc_id = str(value).strip()
+    if not doc_id:
+        raise UserError('field "id" is empty')
+    if len(doc_id) > MAX_ID_CHARS:
+        raise UserError(f'field "id" is longer than {MAX_ID_CHARS} characters')
+    return doc_id
+
+
+def _record_document(record: dict, doc_id: str, origin: str) -> Document:
+    text = record.get("text")
+    if text is None:
+        raise UserError('missing field "text"')
+    if not isinstance(text, str):
+        raise UserError('field "text" must be a string')
+    check_not_empty(text, None)
+    extra: dict[str, str | None] = {}
+    for name in OPTIONAL_FIELDS:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            raise UserError(f'field "{name}" must be a string')
+        extra[name] = value
+    return Document(doc_id, text, origin, **extra)
+
+
+# -- WMT test sets ---------------------------------------------------------------------------
+
+
+def _read_wmt(path: Path) -> tuple[list[Document], list[DocumentError]]:
+    """WMT21+ XML (``dataset/collection/doc/src|ref/p/seg``) or WMT <= 20 SGML (``srcset``)."""
+    try:
+        root = ElementTree.fromstring(path.read_bytes())
+    except ElementTree.ParseError as exc:
+        raise UserError(f"{path}: not a well-formed WMT XML/SGML file ({exc})") from exc
+    except OSError as exc:
+        raise UserError(f"{path}: cannot be read ({exc.strerror})") from exc
+    documents: list[Document] = []
+    errors: list[DocumentError] = []
+    set_lang = _sgml_language(root, path)
+    for position, doc in enumerate(root.iter("doc"), start=1):
+        doc_id = (doc.get("id") or doc.get("docid") or "").strip()[:MAX_ID_CHARS] or None
+        origin = f"{path}:doc {position}"
+        if doc_id is None:
+            errors.append(DocumentError(origin, None, f"document {position} has no id/docid"))
+            continue
+        sides = _wmt_sides(doc, set_lang)
+        english = sides.get(ENGLISH)
+        if not english:
+            found = ", ".join(sorted(sides)) or "none"
+            errors.append(
+                DocumentError(
+                    origin, doc_id, f"no English text in this document (languages: {found})"
+                )
+            )
+            continue
+        others = [(lang, text) for lang, text in sides.items() if lang != ENGLISH and text]
+        source_lang, source = others[0] if others else (None, None)
+        documents.append(Document(doc_id, english, origin, source, source_lang))
+    if not documents and not errors:
+        raise UserError(f"{path}: no <doc> elements found")
+    return documents, errors
+
+
+def _sgml_language(root: ElementTree.Element, path: Path) -> str | None:
+    """The language of an old-style ``srcset``/``refset`` file: its attribute, else its name."""
+    lang = root.get("trglang") if root.tag == "refset" else root.get("srclang")
+    if lang and lang != "any":
+        return lang
+    suffix = Path(path.stem).suffix.lstrip(".")  # newstest2019-enru-src.en.sgm -> en
+    return suffix if suffix.isalpha() and len(suffix) in (2, 3) else None
+
+
+def _wmt_sides(doc: ElementTree.Element, set_lang: str | None) -> dict[str, str]:
+    """Text per language: one line per segment, ``src`` first, then references."""
+    sides: dict[str, str] = {}
+    children = [c for c in doc if c.tag in {"src", "ref"}]
+    if children:
+        for child in sorted(children, key=lambda c: c.tag != "src"):
+            lang = (child.get("lang") or "").lower()
+            if lang and lang not in sides:
+                sides[lang] = _segments_text(child)
+    elif set_lang:
+        sides[set_lang.lower()] = _segments_text(doc)
+    return {lang: text for lang, text in sides.items() if text.strip()}
+
+
+def _segments_text(element: ElementTree.Element) -> str:
+    lines = [" ".join("".join(seg.itertext()).split()) for seg in element.iter("seg")]
+    return "\n".join(line for line in lines if line)
+
+
+def _strip_label(message: str, path: Path) -> str:
+    """Error messages from inputs.py start with the file name; the origin already says it."""
+    return re.sub(rf"^{re.escape(str(path))}: ", "", message)
+
+
+def safe_name(doc_id: str, max_chars: int = 60) -> str:
+    """A file- and anchor-safe name for an untrusted document id.
+
+    Only ASCII letters, digits, ``_`` and ``-`` survive (so no ``/``, ``..`` or markup), and a
+    hash of the full id keeps names distinct when ids differ only in dropped characters.
+    """
+    cleaned = re.sub(r"[^A-Za-z0-9_-]+", "_", doc_id).strip("_-")[:max_chars] or "doc"
+    return f"{cleaned}-{hashlib.sha256(doc_id.encode()).hexdigest()[:8]}"

@@ -1,0 +1,120 @@
+"""Batch reports as text: Markdown (report.md), CSV (summary.csv) and the terminal summary."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from summarize.batch import BatchResult
+from summarize.render import batch_rows as rows
+from summarize.render.markdown import _cell, markdown_table
+
+# Spreadsheet programs run cells starting with these as formulas (CSV injection).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def render_batch_markdown(batch: BatchResult) -> str:
+    parts = [f"# summarize batch report: {_cell(batch.input_path)}", _cell(rows.overview(batch))]
+    for kind, title in (("translation", "Translation systems"), ("summary", "Summaries")):
+        systems = rows.systems_of(batch, kind)
+        if systems:
+            parts += [
+                f"## {title} (mean over documents, 95% CI)",
+                markdown_table(
+                    rows.system_header(batch, kind), [rows.system_row(batch, s) for s in systems]
+                ),
+            ]
+    parts += [
+        "## Documents",
+        markdown_table(
+            rows.document_header(batch), [rows.document_row(batch, r) for r in batch.documents]
+        )
+        if batch.documents
+        else "No document was scored.",
+    ]
+    if batch.errors:
+        parts += [
+            f"## Failed documents ({len(batch.errors)})",
+            markdown_table(rows.ERROR_HEADER, [rows.error_row(error) for error in batch.errors]),
+        ]
+    parts += [
+        "## Signatures",
+        "\n".join(f"- {metric}: `{sig}`" for metric, sig in rows.signature_lines(batch)) or "-",
+        "## Models",
+        "\n".join(f"- {line}" for line in rows.model_lines(batch)) or "-",
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def _safe_cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+
+
+def render_batch_csv(batch: BatchResult) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=rows.CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows.csv_rows(batch):
+        writer.writerow({key: _safe_cell(value) for key, value in row.items()})
+    return buffer.getvalue()
+
+
+def render_batch_terminal(batch: BatchResult, console=None) -> None:
+    """The one-screen summary: system tables, failures (first few) and run statistics."""
+    from rich import box
+    from rich.table import Table
+
+    from summarize.render.terminal import make_console
+
+    console = console or make_console()
+    for kind, title in (("translation", "Translation systems"), ("summary", "Summaries")):
+        systems = rows.systems_of(batch, kind)
+        if not systems:
+            continue
+        table = Table(
+            title=f"{title} (mean over documents, 95% CI)",
+            box=box.ROUNDED if console.is_terminal else box.ASCII,
+            title_justify="left",
+        )
+        for i, column in enumerate(rows.system_header(batch, kind)):
+            table.add_column(column, justify="left" if i == 0 else "right", overflow="fold")
+        for system in systems:
+            table.add_row(*rows.system_row(batch, system))
+        console.print(table)
+    if batch.errors:
+        console.print(f"[bold red]{len(batch.errors)} documents failed[/bold red]:")
+        for error in batch.errors[:10]:
+            console.print(f"  {error.origin}: {error.message}", markup=False, highlight=False)
+        if len(batch.errors) > 10:
+            console.print(f"  ... and {len(batch.errors) - 10} more (see report.md)")
+    stats = batch.run_stats
+    wall = stats.get("wall_s", 0.0)
+    processed = int(stats.get("processed", 0))
+    rate = 60 * processed / wall if wall else 0.0
+    console.print(
+        f"{len(batch.documents)} documents scored ({processed} now, "
+        f"{int(stats.get('resumed', 0))} from an earlier run), {len(batch.errors)} failed; "
+        f"{wall:.1f} s wall, {rate:.1f} documents/min",
+        markup=False,
+        highlight=False,
+    )
+
+
+REPORT_FILES = ("report.html", "report.md", "summary.csv")
+
+
+def write_batch_reports(batch: BatchResult, out_dir) -> list:
+    """report.html, report.md and summary.csv in ``out_dir``, each written atomically."""
+    from summarize.render import write_atomically
+    from summarize.render.html import render_html
+
+    renderers = {
+        "report.html": render_html,
+        "report.md": render_batch_markdown,
+        "summary.csv": render_batch_csv,
+    }
+    written = []
+    for name in REPORT_FILES:
+        write_atomically(out_dir / name, renderers[name](batch))
+        written.append(out_dir / name)
+    return written

@@ -1,0 +1,163 @@
+"""report.html: one self-contained page (inline CSS and SVG, no network) for a batch.
+
+Article text, ids and model outputs are untrusted: the Jinja2 environment autoescapes every
+value, the plots escape their own text (:mod:`summarize.render.plots`), and document ids become
+anchors only through :func:`~summarize.batch_inputs.safe_name`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+
+from markupsafe import Markup
+
+from summarize.batch import BatchResult, document_metrics
+from summarize.batch_inputs import safe_name
+from summarize.render import batch_rows as rows
+from summarize.render.plots import Point, distribution_plot, xy_plot
+from summarize.render.rows import SEGMENT_HEADER, flag_text, segment_row, summary_score_row
+
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+# The page's only script (ours, allowed by hash in its Content-Security-Policy, so no injected
+# script could run even if escaping failed): a link to a document opens its drill-down.
+SCRIPT = (
+    "function openTarget(){var id=decodeURIComponent(location.hash.slice(1));"
+    "var el=id&&document.getElementById(id);"
+    'if(el&&el.tagName==="DETAILS"){el.open=true;el.scrollIntoView();}}'
+    'window.addEventListener("hashchange",openTarget);openTarget();'
+)
+
+
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    return Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=True,  # every {{ value }} is HTML-escaped
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _doc_label(result) -> str:
+    return result.input.document_id or result.input.path
+
+
+def _anchor(result) -> str:
+    return "doc-" + safe_name(_doc_label(result))
+
+
+def _series(per_doc, systems, fields: tuple[str, ...], describe) -> list[tuple[str, list[Point]]]:
+    """(system, points) with x (and y) taken from each document's numbers for that system."""
+    series = []
+    for system in systems:
+        points = []
+        for index, (result, numbers) in enumerate(per_doc):
+            values = numbers.get(system.name, {})
+            if all(name in values for name in fields if name != "#"):
+                xy = [index + 1 if name == "#" else values[name] for name in fields]
+                label = f"{_doc_label(result)}: {describe(values)}"
+                points.append(Point(xy[0], xy[-1] if len(xy) > 1 else 0, label, _anchor(result)))
+        series.append((system.name, points))
+    return series
+
+
+def _plots(batch: BatchResult) -> list:
+    per_doc = [(result, document_metrics(result)) for result in batch.documents]
+    translations = rows.systems_of(batch, "translation")
+    summaries = rows.systems_of(batch, "summary")
+    plots = []
+    for kind, systems in (("translation", translations), ("summary", summaries)):
+        if systems:
+            key, label = rows.MAIN_METRIC[kind]
+            series = _series(per_doc, systems, (key,), lambda v, k=key, n=label: f"{n} {v[k]:.1f}")
+            what = "translation system" if kind == "translation" else "summary"
+            plots.append(distribution_plot(f"{label} per document, by {what}", label, series))
+    if translations:
+        series = _series(
+            per_doc, translations, ("#", "chrf++"), lambda v: f"chrF++ {v['chrf++']:.1f}"
+        )
+        title = "Round-trip chrF++ per document"
+        plots.append(xy_plot(title, "document (input order)", "chrF++", series, connect=True))
+    if summaries:
+        series = _series(
+            per_doc,
+            summaries,
+            ("words", "rougeL"),
+            lambda v: f"{v['words']:.0f} words, ROUGE-L {v['rougeL']:.1f}",
+        )
+        title = "Summary length vs ROUGE-L against the article"
+        plots.append(xy_plot(title, "summary length (words)", "ROUGE-L", series))
+    return plots
+
+
+def _drilldown(batch: BatchResult) -> list[dict]:
+    documents = []
+    for result in batch.documents:
+        label = _doc_label(result)
+        documents.append(
+            {
+                "anchor": "doc-" + safe_name(label),
+                "id": label,
+                "origin": result.input.path,
+                "info": result.input,
+                "flags": result.flag_count(),
+                "row": rows.document_row(batch, result),
+                "systems": [
+                    {
+                        "name": system.name,
+                        "scores": " · ".join(
+                            f"{name} {score.value:.{3 if name == 'embedding_cosine' else 1}f}"
+                            for name, score in system.scores.items()
+                        ),
+                        "segments": [
+                            {"cells": segment_row(segment), "flagged": bool(segment.flags)}
+                            for segment in system.segments
+                        ],
+                    }
+                    for system in result.translations
+                ],
+                "summaries": [
+                    {
+                        "name": summary.name,
+                        "text": summary.text,
+                        "cells": summary_score_row(summary)[1:-1],
+                        "flags": flag_text(summary.flags),
+                    }
+                    for summary in result.summaries
+                ],
+            }
+        )
+    return documents
+
+
+def render_html(batch: BatchResult) -> str:
+    tables = [
+        {
+            "title": title,
+            "header": rows.system_header(batch, kind),
+            "rows": [rows.system_row(batch, system) for system in rows.systems_of(batch, kind)],
+        }
+        for kind, title in (("translation", "Translation systems"), ("summary", "Summaries"))
+        if rows.systems_of(batch, kind)
+    ]
+    template = _environment().get_template("batch_report.html.j2")
+    return template.render(
+        batch=batch,
+        overview=rows.overview(batch),
+        tables=tables,
+        plots=_plots(batch),
+        document_header=rows.document_header(batch),
+        documents=_drilldown(batch),
+        errors=[rows.error_row(error) for error in batch.errors],
+        error_header=rows.ERROR_HEADER,
+        segment_header=SEGMENT_HEADER,
+        summary_header=rows.SUMMARY_SCORE_COLUMNS,
+        signatures=rows.signature_lines(batch),
+        models=rows.model_lines(batch),
+        script=Markup(SCRIPT),
+        script_hash=base64.b64encode(hashlib.sha256(SCRIPT.encode()).digest()).decode(),
+    )

@@ -1,0 +1,268 @@
+"""The batch library and its reports, with fake engines (fast, no model): cross-document
+batching, resuming, settings and lock checks, escaping, sanitised anchors, CSV, CIs."""
+
+from __future__ import annotations
+
+import csv
+import fcntl
+import hashlib
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import summarize.batch as batch_module
+from summarize.batch import bootstrap_ci, run_batch
+from summarize.batch_inputs import read_batch_input
+from summarize.cli import app
+from summarize.engines.base import ModelInfo
+from summarize.errors import UserError
+from summarize.pipeline import Engines, RunOptions
+from summarize.render.batch_text import render_batch_csv, write_batch_reports
+from summarize.render.html import render_html
+from summarize.result import RunResult
+
+XSS = "<script>alert('x')</script>"
+ARTICLES = {
+    "first": "The council approved the budget on Monday. Spending on schools rises by ten percent.",
+    "../../escape": f"Heavy rain flooded the streets. {XSS} Officials said nobody was hurt at all.",
+    "=HYPERLINK(1)": "The bridge will reopen next week. Engineers finished the repairs early.",
+}
+
+
+class FakeTranslator:
+    def __init__(self) -> None:
+        self.info = ModelInfo("fake", "fake/translator", "1", "fake", {})
+        self.calls: list[list[str]] = []
+
+    def translate(self, texts, source, target, on_progress=None):
+        self.calls.append(list(texts))
+        if on_progress:
+            on_progress(len(texts))
+        if target.code == "en":  # back: drop the last word, so scores vary
+            return [" ".join(t.split()[:-1]) or t for t in texts]
+        return [t.upper() for t in texts]
+
+
+class FakeSummarizer:
+    def __init__(self) -> None:
+        self.info = ModelInfo("fakesum", "fake/summarizer", "1", "fake", {})
+        self.calls: list[int] = []
+
+    def summarize(self, article: str) -> str:
+        return self.summarize_many([article])[0]
+
+    def summarize_many(self, articles, on_progress=None):
+        self.calls.append(len(articles))
+        return [f"{XSS} " + article.split(".")[0] + "." for article in articles]
+
+
+class FakeEmbedder:
+    info = ModelInfo("fakeemb", "fake/embedder", "1", "fake", {})
+
+    def embed(self, texts):
+        rows = []
+        for text in texts:
+            vector = np.zeros(16)
+            for word in text.lower().split():
+                vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % 16] += 1
+            rows.append(vector / max(np.linalg.norm(vector), 1e-12))
+        return np.array(rows)
+
+
+@pytest.fixture
+def engines(monkeypatch) -> Engines:
+    fake = Engines(FakeEmbedder(), FakeTranslator(), FakeTranslator(), [FakeSummarizer()])
+    fake.backward = fake.forward
+    monkeypatch.setattr(batch_module, "open_registry", lambda options, progress: (None, None))
+    monkeypatch.setattr(batch_module, "load_engines", lambda registry, options: fake)
+    return fake
+
+
+OPTIONS = RunOptions(summarizers=["bundled"], language_check=False)
+
+
+def make_input(tmp_path: Path, extra_lines: tuple[str, ...] = ("not json",)) -> Path:
+    lines = [json.dumps({"id": key, "text": text}) for key, text in ARTICLES.items()]
+    path = tmp_path / "docs.jsonl"
+    path.write_text("\n".join([*lines, *extra_lines]) + "\n", encoding="utf-8")
+    return path
+
+
+def without_timings(path: Path) -> list[dict]:
+    lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
+        line.pop("timings")
+    return lines
+
+
+def test_segments_of_all_documents_share_one_call(tmp_path: Path, engines: Engines) -> None:
+    result = run_batch(read_batch_input(make_input(tmp_path)), tmp_path / "out", OPTIONS)
+    sentences = sum(r.input.sentences for r in result.documents)
+    forward_calls = [call for call in engines.forward.calls if call[0].isupper()]
+    assert [len(call) for call in forward_calls] == [sentences]  # one call for 3 documents
+    assert engines.summarizers[0].calls == [3]
+    assert [r.input.document_id for r in result.documents] == list(ARTICLES)
+    assert len(result.errors) == 1 and "not valid JSON" in result.errors[0].message
+    lines = (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3
+    first = json.loads(lines[0])
+    assert first["schema"] == "summarize.run/1"  # the same structure as `run --json`
+    assert RunResult.from_dict(first) == result.documents[0]
+    names = {system.name: system for system in result.systems}
+    assert set(names) == {"fake:en→ru→en", "abstractive:fakesum", "extractive-mmr-3", "lead-3"}
+    chrf = names["fake:en→ru→en"].metrics["chrf++"]
+    per_doc = [r.translations[0].scores["chrf++"].value for r in result.documents]
+    assert chrf.mean == pytest.approx(sum(per_doc) / 3)
+    assert chrf.low <= chrf.mean <= chrf.high and chrf.n == 3
+
+
+def test_resume_skips_finished_documents_and_drops_a_torn_line(
+    tmp_path: Path, engines: Engines
+) -> None:
+    source = read_batch_input(make_input(tmp_path))
+    options = {"progress": None, "chunk_documents": 1}
+    full = run_batch(source, tmp_path / "full", OPTIONS, **options)
+    write_batch_reports(full, tmp_path / "full")
+    # An interrupted run: first document written, the second cut off mid-line (kill -9).
+    out = tmp_path / "resumed"
+    out.mkdir()
+    lines = (tmp_path / "full" / "results.jsonl").read_text(encoding="utf-8").splitlines()
+    (out / "results.jsonl").write_text(lines[0] + "\n" + lines[1][:50], encoding="utf-8")
+    (out / "batch.json").write_text((tmp_path / "full" / "batch.json").read_text())
+    engines.forward.calls.clear()
+    resumed = run_batch(source, out, OPTIONS, **options)
+    write_batch_reports(resumed, out)
+    translated = {text for call in engines.forward.calls for text in call}
+    first_doc_sentences = {s.source for s in full.documents[0].translations[0].segments}
+    assert not translated & first_doc_sentences  # nothing finished is recomputed
+    assert resumed.run_stats["resumed"] == 1 and resumed.run_stats["processed"] == 2
+    assert without_timings(out / "results.jsonl") == without_timings(
+        tmp_path / "full" / "results.jsonl"
+    )
+    for name in ("report.html", "report.md", "summary.csv"):
+        assert (out / name).read_text() == (tmp_path / "full" / name).read_text(), name
+
+
+def test_other_settings_are_refused_unless_restart(tmp_path: Path, engines: Engines) -> None:
+    source = read_batch_input(make_input(tmp_path))
+    run_batch(source, tmp_path / "out", OPTIONS)
+    other = RunOptions(summarizers=["bundled"], language_check=False, lead_sentences=2)
+    with pytest.raises(UserError, match="other settings"):
+        run_batch(source, tmp_path / "out", other)
+    result = run_batch(source, tmp_path / "out", other, restart=True)
+    assert result.run_stats["processed"] == 3
+    assert {s.name for s in result.systems} >= {"lead-2"}
+
+
+def test_second_writer_to_the_same_folder_is_refused(tmp_path: Path, engines: Engines) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with open(out / ".batch.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        with pytest.raises(UserError, match="another summarize batch"):
+            run_batch(read_batch_input(make_input(tmp_path)), out, OPTIONS)
+
+
+def test_cli_exit_code_counts_failures(tmp_path: Path, engines: Engines) -> None:
+    path = make_input(tmp_path, ("not json", '{"id": "x"}'))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["batch", str(path), "--out", str(out), "--no-language-check"])
+    assert result.exit_code == 1, result.output
+    assert "2 documents failed" in result.output
+    assert "3 documents scored" in result.output
+    names = sorted(p.name for p in out.iterdir())
+    assert names == [
+        ".batch.lock",
+        "batch.json",
+        "report.html",
+        "report.md",
+        "results.jsonl",
+        "summary.csv",
+    ]
+
+
+class _Collector(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.attributes: list[tuple[str, str]] = []
+
+    def handle_starttag(self, tag, attrs) -> None:
+        self.tags.append(tag)
+        self.attributes += [(name, value or "") for name, value in attrs]
+
+
+def test_html_escapes_untrusted_text_and_sanitises_anchors(
+    tmp_path: Path, engines: Engines
+) -> None:
+    result = run_batch(read_batch_input(make_input(tmp_path)), tmp_path / "out", OPTIONS)
+    html = render_html(result)
+    assert XSS not in html and "alert(" not in html.replace("alert(&#39;x&#39;)", "")
+    assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
+    parser = _Collector()
+    parser.feed(html)
+    assert parser.tags.count("script") == 1  # only the report's own script
+    assert "table" in parser.tags and "svg" in parser.tags
+    anchors = [v for name, v in parser.attributes if name in {"id", "href"}]
+    for value in anchors:
+        assert re.fullmatch(r"#?[A-Za-z0-9_-]+", value), value
+    assert "../../escape" in html  # shown (escaped) as text, never as a link target
+    assert not any(".." in value for value in anchors)
+    assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
+def test_csv_rows_and_formula_injection(tmp_path: Path, engines: Engines) -> None:
+    result = run_batch(read_batch_input(make_input(tmp_path)), tmp_path / "out", OPTIONS)
+    rows = list(csv.DictReader(io.StringIO(render_batch_csv(result))))
+    assert len(rows) == 3 * 4  # documents x systems
+    ids = {row["document_id"] for row in rows}
+    assert "'=HYPERLINK(1)" in ids and "=HYPERLINK(1)" not in ids
+    translation = next(row for row in rows if row["kind"] == "translation")
+    assert float(translation["chrf++"]) == pytest.approx(
+        result.documents[0].translations[0].scores["chrf++"].value, abs=1e-3
+    )
+
+
+def test_bootstrap_ci_is_seeded_and_sensible() -> None:
+    values = list(range(100))
+    first, second = bootstrap_ci(values), bootstrap_ci(values)
+    assert first == second
+    assert first.mean == pytest.approx(49.5)
+    assert 40 < first.low < 49.5 < first.high < 59
+    single = bootstrap_ci([3.0])
+    assert (single.low, single.mean, single.high, single.n) == (3.0, 3.0, 3.0, 1)
+
+
+def test_reference_summaries_are_scored_and_shown(tmp_path: Path, engines: Engines) -> None:
+    reference = f"Spending on schools rises. {XSS}"
+    path = tmp_path / "refs.jsonl"
+    record = {"id": "r", "text": ARTICLES["first"], "reference_summary": reference}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = run_batch(read_batch_input(path), tmp_path / "out", OPTIONS)
+    lead = next(s for s in result.documents[0].summaries if s.method == "lead")
+    assert lead.scores["ref_rouge1"].value > 0
+    assert lead.scores["ref_rouge1"].signature.endswith("|ref:supplied")
+    html = render_html(result)
+    assert "ROUGE-1 vs ref." in html and "reference summary" in html
+    assert XSS not in html
+
+
+def test_plots_escape_names_and_label_ticks() -> None:
+    from summarize.render.plots import Point, _fmt, _ticks, distribution_plot, xy_plot
+
+    assert [_fmt(t) for t in _ticks(27.6, 29.4)] == ["28", "28.5", "29"]
+    assert _fmt(12000.0) == "12000"
+    assert all(float(t).is_integer() for t in _ticks(1, 3, integer=True))
+    points = [Point(1.0, 2.0, f"{XSS} doc", "doc-x-1"), Point(2.0, 3.0, "b", None)]
+    for svg in (
+        distribution_plot(XSS, XSS, [(XSS, points)]),
+        xy_plot(XSS, XSS, XSS, [(XSS, points)], connect=True),
+    ):
+        assert XSS not in svg and "&lt;script&gt;" in svg
+        assert svg.startswith("<svg") and svg.count("<circle") >= 2
