@@ -32,31 +32,16 @@ def _split_list(values: list[str] | None) -> list[str]:
     return [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
 
 
-def _run_options(
-    pivot: list[str] | None,
-    translator: str,
-    back_translator: str | None,
-    summarizer: list[str] | None,
-    lead: int,
-    extractive_sentences: int,
-    device: str,
-    language_check: bool,
-    cache: bool,
-):
-    """The :class:`RunOptions` of the options ``run`` and ``batch`` share."""
+def _run_options(pivot: list[str] | None, summarizer: list[str] | None, **fields):
+    """:class:`RunOptions` from the options ``run`` and ``batch`` share (lists may be given
+    repeated or comma-separated; ``--summarizer none`` means no abstractive summariser)."""
     from summarize.pipeline import RunOptions
 
     summarizers = _split_list(summarizer) or ["bundled"]
     return RunOptions(
         pivots=_split_list(pivot) or ["ru"],
-        translator=translator,
-        back_translator=back_translator,
         summarizers=[] if summarizers == ["none"] else summarizers,
-        lead_sentences=lead,
-        extractive_sentences=extractive_sentences,
-        device=device,
-        language_check=language_check,
-        use_cache=cache,
+        **fields,
     )
 
 
@@ -162,7 +147,7 @@ def run(
 ) -> None:
     """Re-translate (English → pivot → English, or --source → English against --reference) and
     summarise one article, then score it all."""
-    from summarize.pipeline import RunOptions, prepare
+    from summarize.pipeline import prepare
     from summarize.pipeline import run as run_pipeline
     from summarize.progress import RichProgress
     from summarize.render import format_for_path, render_to_string, write_atomically
@@ -173,17 +158,16 @@ def run(
         raise UserError("reference mode (--source/--reference) takes no ARTICLE and no --pivot")
     if reference is None and article is None:
         raise UserError("give an ARTICLE, or --source and --reference for reference mode")
-    summarizers = _split_list(summarizer) or ["bundled"]
     translators = _split_list(translator) or ["bundled"]
-    options = RunOptions(
-        pivots=_split_list(pivot) or ["ru"],
+    options = _run_options(
+        pivot,
+        summarizer,
         translator=translators[0],
         translators=translators,
         back_translator=back_translator,
         source=source,
         source_lang=source_lang,
         allow_pickle=allow_pickle,
-        summarizers=[] if summarizers == ["none"] else summarizers,
         lead_sentences=lead,
         extractive_sentences=extractive_sentences,
         device=device,
@@ -327,6 +311,13 @@ def batch(
         bool, typer.Option(help="Discard results in --out made with other settings.")
     ] = False,
     device: Annotated[str, typer.Option(help="auto, cpu, or cuda[:N].")] = "auto",
+    backend: Annotated[
+        str, typer.Option(help="Generation backend: transformers, or ct2 (CTranslate2).")
+    ] = "transformers",
+    threads: Annotated[int | None, typer.Option(help="CPU threads for generation.")] = None,
+    quantization: Annotated[
+        str | None, typer.Option(help="ct2 weights (default int8 on CPU).")
+    ] = None,
     cache: Annotated[bool, typer.Option(help="Use the model-output cache.")] = True,
     language_check: Annotated[bool, typer.Option(help="Skip non-English documents.")] = True,
 ) -> None:
@@ -338,14 +329,17 @@ def batch(
 
     options = _run_options(
         pivot,
-        translator,
-        back_translator,
         summarizer,
-        lead,
-        extractive_sentences,
-        device,
-        language_check,
-        cache,
+        translator=translator,
+        back_translator=back_translator,
+        lead_sentences=lead,
+        extractive_sentences=extractive_sentences,
+        device=device,
+        backend=backend,
+        threads=threads,
+        quantization=quantization,
+        language_check=language_check,
+        use_cache=cache,
     )
     progress = RichBatchProgress()
     try:
