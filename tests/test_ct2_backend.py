@@ -98,3 +98,17 @@ def test_unsupported_architecture_falls_back_to_transformers(
     assert translator.info.backend == "transformers-causal-prompted"
     assert any("CTranslate2 cannot run" in note for note in notes)
     assert translator.translate(["A short sentence."], EN, RU)[0] is not None
+
+
+def test_a_preset_can_choose_the_ct2_backend(tiny_llama, isolated_cache, monkeypatch) -> None:
+    import summarize.engines.registry as registry_module
+
+    preset = registry_module.Preset(
+        "tiny-ct2", "tiny", str(tiny_llama), "prompted-causal", ("translator",), runtime="ct2"
+    )
+    known = {**registry_module.presets(), "tiny-ct2": preset}
+    monkeypatch.setattr(registry_module, "presets", lambda: known)
+    registry = EngineRegistry("cpu", None, lambda _m: None)  # --backend transformers
+    assert registry.translator("tiny-ct2").info.backend == "ctranslate2-causal-prompted"
+    assert registry.translator(str(tiny_llama)).info.backend == "transformers-causal-prompted"
+    assert registry_module.presets()["bundled-ct2"].runtime == "ct2"

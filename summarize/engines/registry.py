@@ -31,6 +31,8 @@ class Preset:
     num_beams: int = 1
     summary_max_new_tokens: int | None = None
     size: str = ""
+    # Generation backend for this preset ("ct2"), overriding --backend; None follows it.
+    runtime: str | None = None
 
     def resolved(self, source: Language | None = None, target: Language | None = None) -> str:
         """The source to load, with a per-direction template filled and the revision pinned."""
@@ -54,6 +56,7 @@ def presets() -> dict[str, Preset]:
             entry.get("num_beams", 1),
             entry.get("summary_max_new_tokens"),
             entry.get("size", ""),
+            entry.get("runtime"),
         )
         for name, entry in load_toml("presets.toml").items()
     }
@@ -139,14 +142,17 @@ class EngineRegistry:
         resolved = resolve_source(name, role, source, target)
         if "{source}" in resolved or "{target}" in resolved:
             raise UserError(f"model preset {name!r} needs a translation direction")
-        if resolved not in self._loaded:
-            self._loaded[resolved] = self._load_text_engine(name, resolved)
-        engine = self._loaded[resolved]
+        preset = presets().get(name)
+        runtime = (preset.runtime if preset else None) or self.backend
+        key = f"{resolved}|{runtime}"
+        if key not in self._loaded:
+            self._loaded[key] = self._load_text_engine(name, resolved, runtime)
+        engine = self._loaded[key]
         if role not in getattr(engine, "roles", (role,)):
             raise UserError(f"model {name!r} ({engine.info.backend}) cannot act as a {role}")
         return engine
 
-    def _load_text_engine(self, name: str, source: str):
+    def _load_text_engine(self, name: str, source: str, runtime: str):
         from summarize.engines.hub import resolve_files
         from summarize.engines.prompted import PromptedCausalLM
 
@@ -158,7 +164,7 @@ class EngineRegistry:
             )
 
             path, revision = bundled_lm_checkpoint(self.notify), bundled_lm_revision()
-            generator = self._causal_generator(path, BUNDLED_LM_ID, revision)
+            generator = self._causal_generator(runtime, path, BUNDLED_LM_ID, revision)
             return PromptedCausalLM(generator, name, BUNDLED_LM_ID, revision, self.store)
         files = resolve_files(source, self.allow_pickle)
         if files.gguf_file:
@@ -170,7 +176,7 @@ class EngineRegistry:
                 load_seq2seq,
             )
 
-            if self.backend == "ct2":
+            if runtime == "ct2":
                 self.notify(
                     f"{name}: the ct2 backend covers causal LMs so far; "
                     "this encoder-decoder model runs on transformers"
@@ -188,12 +194,13 @@ class EngineRegistry:
                 or SUMMARY_MAX_NEW_TOKENS,
             )
         generator = self._causal_generator(
-            files.path, files.model_id, files.revision, not files.pickle, files.gguf_file
+            runtime, files.path, files.model_id, files.revision, not files.pickle, files.gguf_file
         )
         return PromptedCausalLM(generator, name, files.model_id, files.revision, self.store)
 
     def _causal_generator(
         self,
+        runtime: str,
         path: Path,
         model_id: str,
         revision: str | None,
@@ -204,7 +211,7 @@ class EngineRegistry:
         from summarize.engines.causal_generators import HfCausalGenerator
         from summarize.engines.prompted import load_causal_lm
 
-        if self.backend == "ct2":
+        if runtime == "ct2":
             if gguf_file:
                 self.notify(f"{model_id}: CTranslate2 cannot read GGUF files; using transformers")
             else:
