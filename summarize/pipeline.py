@@ -136,13 +136,20 @@ def prepare_text(
     segments = segment_document(text, source.code)
     if not segments:
         raise UserError(f"{label}: has no sentences to process")
-    info = _input_info(label, text, source.code, len(segments))
-    info.document_id = document_id
-    info.reference_summary = reference_summary
+    info = _input_info(
+        label,
+        text,
+        source.code,
+        len(segments),
+        document_id=document_id,
+        reference_summary=reference_summary,
+    )
     return PreparedInput(text, segments, info, source, pivots)
 
 
-def _input_info(path: Path | str, text: str, language: str, sentences: int) -> InputInfo:
+def _input_info(
+    path: Path | str, text: str, language: str, sentences: int, **extra: str | None
+) -> InputInfo:
     return InputInfo(
         path=str(path),
         sha256=hashlib.sha256(text.encode()).hexdigest(),
@@ -150,6 +157,7 @@ def _input_info(path: Path | str, text: str, language: str, sentences: int) -> I
         paragraphs=len(split_paragraphs(text)),
         sentences=sentences,
         words=len(text.split()),
+        **extra,
     )
 
 

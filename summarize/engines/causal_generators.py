@@ -29,15 +29,19 @@ def first_line(text: str) -> str:
     return text.split("\n", 1)[0].strip()
 
 
-def load_tokenizer(path: Path):
-    """A tokenizer set up for batched generation (left padding, a pad token)."""
-    from transformers import AutoTokenizer
-
-    tokenizer = AutoTokenizer.from_pretrained(path)
+def ready_for_batches(tokenizer):
+    """Set ``tokenizer`` up for batched generation: left padding and a pad token."""
     tokenizer.padding_side = "left"
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     return tokenizer
+
+
+def load_tokenizer(path: Path):
+    """A tokenizer set up for batched generation (left padding, a pad token)."""
+    from transformers import AutoTokenizer
+
+    return ready_for_batches(AutoTokenizer.from_pretrained(path))
 
 
 class HfCausalGenerator:

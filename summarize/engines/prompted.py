@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from summarize.engines.base import ModelInfo, ProgressCallback
 from summarize.engines.batching import DEFAULT_TOKEN_BUDGET, generate_cached, plan_batches
-from summarize.engines.causal_generators import CausalGenerator
+from summarize.engines.causal_generators import CausalGenerator, ready_for_batches
 from summarize.resources import data_dir, load_toml
 from summarize.store import OutputStore
 
@@ -56,12 +56,9 @@ def load_causal_lm(
     quiet_transformers()
     name = model_id or str(path)
     gguf: dict[str, Any] = {"gguf_file": gguf_file} if gguf_file else {}
-    tokenizer = load_or_explain(
-        "tokenizer", name, lambda: AutoTokenizer.from_pretrained(path, **gguf)
+    tokenizer = ready_for_batches(
+        load_or_explain("tokenizer", name, lambda: AutoTokenizer.from_pretrained(path, **gguf))
     )
-    tokenizer.padding_side = "left"
-    if tokenizer.pad_token is None:
-        tokenizer.pad_token = tokenizer.eos_token
     weights = gguf or {"use_safetensors": use_safetensors}
     model = load_or_explain(
         "weights",
