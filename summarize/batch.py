@@ -1,9 +1,9 @@
 """Score many articles in one process: models loaded once, segments batched across documents.
 
-Documents are processed in chunks: every sentence of every document in a chunk goes into one
-``translate()`` call per direction (and every article into one summarise call), so the engine's
-length-sorted batcher fills its batches from many documents at once; the outputs are then split
-back per document and scored by the same functions as ``summarize run``.
+Documents are processed in chunks (:mod:`summarize.batch_chunk`) whose sentences share the
+models' generate calls. A document with a ``source`` goes through reference mode (its source
+translated into English and scored against its text), the others through the round trip; each
+result has the structure ``summarize run --json`` gives.
 
 Resuming: each finished document is appended to ``results.jsonl`` and fsync'd, and every model
 output is in the SQLite cache (:mod:`summarize.store`), so an interrupted batch started again
@@ -26,19 +26,19 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from summarize import __version__
-from summarize.batch_inputs import BatchInput, DocumentError
+from summarize.batch_chunk import process_chunk
+from summarize.batch_inputs import BatchInput, Document, DocumentError
 from summarize.errors import UserError
+from summarize.languages import Language
 from summarize.metrics.base import Score
 from summarize.pipeline import (
-    Engines,
     PreparedInput,
     RunOptions,
     check_options,
     load_engines,
-    make_result,
     open_registry,
     prepare_text,
-    score_summaries,
+    with_reference,
 )
 from summarize.progress import Progress, SilentProgress
 from summarize.result import RunResult
@@ -136,7 +136,30 @@ class SilentBatchProgress(SilentProgress):
 def settings_key(options: RunOptions) -> str:
     """Hash of the settings that change results (not the device or cache use)."""
     payload = {k: v for k, v in asdict(options).items() if k not in {"device", "use_cache"}}
+    if options.translators == [options.translator]:
+        payload["translators"] = []  # the same settings, written as before --translator repeated
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def prepare_document(
+    document: Document, options: RunOptions, english: Language, pivots: list[Language]
+) -> PreparedInput:
+    """Check and segment one document; with a ``source`` it goes through reference mode."""
+    prepared = prepare_text(
+        document.text,
+        document.origin,
+        options,
+        english,
+        pivots,
+        document.id,
+        document.reference_summary,
+    )
+    if document.source is None:
+        return prepared
+    label = f"{document.origin} (source)"
+    return with_reference(
+        prepared, document.source, document.source_lang, label, options.language_check
+    )
 
 
 def run_batch(
@@ -157,17 +180,7 @@ def run_batch(
     prepared: list[PreparedInput] = []
     for document in batch_input.documents:
         try:
-            prepared.append(
-                prepare_text(
-                    document.text,
-                    document.origin,
-                    options,
-                    source,
-                    pivots,
-                    document.id,
-                    document.reference_summary,
-                )
-            )
+            prepared.append(prepare_document(document, options, source, pivots))
         except UserError as exc:
             errors.append(DocumentError(document.origin, document.id, str(exc)))
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -177,7 +190,7 @@ def run_batch(
         done = {
             p.info.document_id: finished[key]
             for p in prepared
-            if (key := (p.info.document_id, p.info.sha256)) in finished
+            if (key := _prepared_key(p)) in finished
         }
         # Rewrite the results without stale or half-written lines before appending to them.
         _write_results(
@@ -219,7 +232,7 @@ def _process(
     registry, store = open_registry(options, progress.note)
     try:
         with progress.step("Loading models"):
-            engines = load_engines(registry, options)
+            engines = load_engines(registry, options, todo)
         with open(out_dir / RESULTS_FILE, "a", encoding="utf-8") as sink:
             for start in range(0, len(todo), chunk_documents):
                 chunk = todo[start : start + chunk_documents]
@@ -241,85 +254,6 @@ def _process(
         if store:
             store.close()
     return finished
-
-
-def process_chunk(
-    chunk: Sequence[PreparedInput],
-    engines: Engines,
-    options: RunOptions,
-    progress: Progress,
-) -> list[RunResult | str]:
-    """Translate and summarise a chunk of documents together; one result (or error) each."""
-    from summarize.tasks.roundtrip import score_round_trip
-    from summarize.tasks.summaries import summarize_texts
-
-    source = chunk[0].source
-    texts = [segment.text for prepared in chunk for segment in prepared.segments]
-    bounds = _bounds([len(prepared.segments) for prepared in chunk])
-    mark = time.perf_counter()
-    round_trips = []
-    for pivot in chunk[0].pivots:
-        label = f"{len(chunk)} documents, {len(texts)} sentences"
-        with progress.step(f"Translating {source.code}→{pivot.code} ({label})", len(texts)) as go:
-            pivot_texts = engines.forward.translate(texts, source, pivot, go)
-        with progress.step(f"Back-translating {pivot.code}→{source.code}", len(texts)) as go:
-            outputs = engines.backward.translate(pivot_texts, pivot, source, go)
-        round_trips.append((pivot, pivot_texts, outputs))
-    translation_s = time.perf_counter() - mark
-    mark = time.perf_counter()
-    abstractive = []
-    for summarizer in engines.summarizers:
-        with progress.step(f"Summarising with {summarizer.info.name}", len(chunk)) as go:
-            abstractive.append(
-                (summarizer.info, summarize_texts(summarizer, [p.text for p in chunk], go))
-            )
-    summaries_s = time.perf_counter() - mark
-    outcomes: list[RunResult | str] = []
-    with progress.step(f"Scoring {len(chunk)} documents"):
-        for i, (prepared, (low, high)) in enumerate(zip(chunk, bounds, strict=True)):
-            mark = time.perf_counter()
-            try:
-                translations = [
-                    score_round_trip(
-                        prepared.segments,
-                        source,
-                        pivot,
-                        pivot_texts[low:high],
-                        outputs[low:high],
-                        engines.forward.info,
-                        engines.backward.info,
-                        engines.embedder,
-                    )
-                    for pivot, pivot_texts, outputs in round_trips
-                ]
-                summaries = score_summaries(
-                    prepared,
-                    options,
-                    engines.embedder,
-                    [(info, texts_[i]) for info, texts_ in abstractive],
-                )
-            except Exception as exc:  # one bad document must not stop the batch
-                outcomes.append(f"scoring failed: {type(exc).__name__}: {exc}")
-                continue
-            # Model time is shared by the chunk: each document gets its share.
-            timings = {
-                "translation_s": translation_s / len(chunk),
-                "summaries_s": summaries_s / len(chunk),
-                "scoring_s": time.perf_counter() - mark,
-            }
-            timings["total_s"] = sum(timings.values())
-            outcomes.append(
-                make_result(prepared, engines.embedder, translations, summaries, timings)
-            )
-    return outcomes
-
-
-def _bounds(sizes: list[int]) -> list[tuple[int, int]]:
-    bounds, start = [], 0
-    for size in sizes:
-        bounds.append((start, start + size))
-        start += size
-    return bounds
 
 
 # -- the output folder -----------------------------------------------------------------------
@@ -365,17 +299,32 @@ def _check_manifest(out_dir: Path, batch_input: BatchInput, options: RunOptions,
     write_atomically(manifest, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
 
 
-def _load_finished(path: Path) -> dict[tuple[str, str], dict]:
-    """Finished documents by (id, input sha256); a torn last line (a kill mid-write) is dropped."""
-    finished: dict[tuple[str, str], dict] = {}
+# What a finished result was made from: id, text hash, and the source's hash and language.
+DocumentKey = tuple[str, str, str | None, str | None]
+
+
+def _document_key(info: dict, source_info: dict | None) -> DocumentKey:
+    source = source_info or {}
+    return (info["document_id"], info["sha256"], source.get("sha256"), source.get("language"))
+
+
+def _prepared_key(prepared: PreparedInput) -> DocumentKey:
+    source = prepared.reference.info if prepared.reference else None
+    return _document_key(asdict(prepared.info), asdict(source) if source else None)
+
+
+def _load_finished(path: Path) -> dict[DocumentKey, dict]:
+    """Finished documents by what they were made from (a changed text or source is redone);
+    a torn last line (a kill mid-write) is dropped."""
+    finished: dict[DocumentKey, dict] = {}
     if not path.exists():
         return finished
     with open(path, encoding="utf-8", errors="replace") as handle:
         for line in handle:
             try:
                 data = json.loads(line)
-                finished[(data["input"]["document_id"], data["input"]["sha256"])] = data
-            except (ValueError, KeyError, TypeError):
+                finished[_document_key(data["input"], data.get("source_input"))] = data
+            except (ValueError, KeyError, TypeError, AttributeError):
                 continue
     return finished
 

@@ -29,7 +29,11 @@ MAX_ID_CHARS = 200
 
 @dataclass(frozen=True)
 class Document:
-    """One English article to process. ``origin`` says where it came from (file, line)."""
+    """One English article to process. ``origin`` says where it came from (file, line).
+
+    With a ``source`` (the text the article translates, line-aligned with it, in
+    ``source_lang``, detected when None) the document goes through reference mode.
+    """
 
     id: str
     text: str
@@ -211,7 +215,7 @@ def _read_wmt(path: Path) -> tuple[list[Document], list[DocumentError]]:
             continue
         sides = _wmt_sides(doc, set_lang)
         english = sides.get(ENGLISH)
-        if not english:
+        if english is None:
             found = ", ".join(sorted(sides)) or "none"
             errors.append(
                 DocumentError(
@@ -219,12 +223,28 @@ def _read_wmt(path: Path) -> tuple[list[Document], list[DocumentError]]:
                 )
             )
             continue
-        others = [(lang, text) for lang, text in sides.items() if lang != ENGLISH and text]
-        source_lang, source = others[0] if others else (None, None)
-        documents.append(Document(doc_id, english, origin, source, source_lang))
+        source_lang, source = _original(english, sides)
+        lines, source_lines = _paired(english.lines, source.lines if source else None)
+        documents.append(
+            Document(
+                doc_id,
+                _joined(lines),
+                origin,
+                _joined(source_lines) if source_lines is not None else None,
+                source_lang,
+            )
+        )
     if not documents and not errors:
         raise UserError(f"{path}: no <doc> elements found")
     return documents, errors
+
+
+@dataclass(frozen=True)
+class _Side:
+    """One language of a WMT document: ``src`` or ``ref``, one line per ``<seg>``."""
+
+    tag: str
+    lines: list[str]  # whitespace-normalised; "" for an empty segment (kept for alignment)
 
 
 def _sgml_language(root: ElementTree.Element, path: Path) -> str | None:
@@ -236,22 +256,47 @@ def _sgml_language(root: ElementTree.Element, path: Path) -> str | None:
     return suffix if suffix.isalpha() and len(suffix) in (2, 3) else None
 
 
-def _wmt_sides(doc: ElementTree.Element, set_lang: str | None) -> dict[str, str]:
-    """Text per language: one line per segment, ``src`` first, then references."""
-    sides: dict[str, str] = {}
+def _wmt_sides(doc: ElementTree.Element, set_lang: str | None) -> dict[str, _Side]:
+    """The sides with text, per language: ``src`` first, then references."""
+    sides: dict[str, _Side] = {}
     children = [c for c in doc if c.tag in {"src", "ref"}]
     if children:
         for child in sorted(children, key=lambda c: c.tag != "src"):
             lang = (child.get("lang") or "").lower()
             if lang and lang not in sides:
-                sides[lang] = _segments_text(child)
+                sides[lang] = _Side(child.tag, _segment_lines(child))
     elif set_lang:
-        sides[set_lang.lower()] = _segments_text(doc)
-    return {lang: text for lang, text in sides.items() if text.strip()}
+        sides[set_lang.lower()] = _Side("src", _segment_lines(doc))
+    return {lang: side for lang, side in sides.items() if any(side.lines)}
 
 
-def _segments_text(element: ElementTree.Element) -> str:
-    lines = [" ".join("".join(seg.itertext()).split()) for seg in element.iter("seg")]
+def _original(english: _Side, sides: dict[str, _Side]) -> tuple[str | None, _Side | None]:
+    """The source that the English text translates, when the English side is a reference.
+
+    A document whose English side is the ``src`` is an English original: it round-trips (its
+    reference is a translation *from* it, not a source to translate into English).
+    """
+    if english.tag != "ref":
+        return None, None
+    for lang, side in sides.items():
+        if side.tag == "src" and lang != ENGLISH:
+            return lang, side
+    return None, None
+
+
+def _paired(lines: list[str], source: list[str] | None) -> tuple[list[str], list[str] | None]:
+    """Drop segments that are empty on either side, so the two sides stay line-aligned."""
+    if source is None or len(source) != len(lines):
+        return lines, source  # a different count is reported when the document is prepared
+    pairs = [(line, other) for line, other in zip(lines, source, strict=True) if line and other]
+    return [line for line, _ in pairs], [other for _, other in pairs]
+
+
+def _segment_lines(element: ElementTree.Element) -> list[str]:
+    return [" ".join("".join(seg.itertext()).split()) for seg in element.iter("seg")]
+
+
+def _joined(lines: list[str]) -> str:
     return "\n".join(line for line in lines if line)
 
 

@@ -32,14 +32,23 @@ def _split_list(values: list[str] | None) -> list[str]:
     return [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
 
 
-def _run_options(pivot: list[str] | None, summarizer: list[str] | None, **fields):
+def _run_options(
+    pivot: list[str] | None,
+    translator: list[str] | None,
+    summarizer: list[str] | None,
+    **fields,
+):
     """:class:`RunOptions` from the options ``run`` and ``batch`` share (lists may be given
-    repeated or comma-separated; ``--summarizer none`` means no abstractive summariser)."""
+    repeated or comma-separated; several translators are systems side by side;
+    ``--summarizer none`` means no abstractive summariser)."""
     from summarize.pipeline import RunOptions
 
+    translators = _split_list(translator) or ["bundled"]
     summarizers = _split_list(summarizer) or ["bundled"]
     return RunOptions(
         pivots=_split_list(pivot) or ["ru"],
+        translator=translators[0],
+        translators=translators,
         summarizers=[] if summarizers == ["none"] else summarizers,
         **fields,
     )
@@ -158,12 +167,10 @@ def run(
         raise UserError("reference mode (--source/--reference) takes no ARTICLE and no --pivot")
     if reference is None and article is None:
         raise UserError("give an ARTICLE, or --source and --reference for reference mode")
-    translators = _split_list(translator) or ["bundled"]
     options = _run_options(
         pivot,
+        translator,
         summarizer,
-        translator=translators[0],
-        translators=translators,
         back_translator=back_translator,
         source=source,
         source_lang=source_lang,
@@ -284,8 +291,8 @@ def batch(
         Path,
         typer.Argument(
             metavar="INPUT",
-            help='A folder of .txt articles, a JSONL file ({"id", "text"} per line) '
-            "or a WMT test set (.xml / .sgm).",
+            help='A folder of .txt articles, a JSONL file ({"id", "text"} per line, with '
+            '"source" and "source_lang" for reference mode) or a WMT test set (.xml / .sgm).',
         ),
     ],
     out: Annotated[
@@ -297,8 +304,13 @@ def batch(
     pivot: Annotated[
         list[str] | None, typer.Option("--pivot", "-p", help="Pivot language(s): -p ru,de.")
     ] = None,
-    translator: Annotated[str, typer.Option(help="Translation model (as for run).")] = "bundled",
-    back_translator: Annotated[str | None, typer.Option(help="Pivot → English model.")] = None,
+    translator: Annotated[
+        list[str] | None,
+        typer.Option(help="Translation model(s), repeatable, as for run (default: bundled)."),
+    ] = None,
+    back_translator: Annotated[
+        str | None, typer.Option(help="Pivot → English model (default: the --translator).")
+    ] = None,
     summarizer: Annotated[
         list[str] | None, typer.Option(help="Abstractive summariser(s); 'none' skips them.")
     ] = None,
@@ -329,8 +341,8 @@ def batch(
 
     options = _run_options(
         pivot,
+        translator,
         summarizer,
-        translator=translator,
         back_translator=back_translator,
         lead_sentences=lead,
         extractive_sentences=extractive_sentences,

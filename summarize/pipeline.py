@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -76,14 +76,25 @@ class ReferenceInput:
     info: InputInfo
 
 
+@dataclass(frozen=True)
+class RoundTripSystem:
+    """One round-trip system: a model into the pivot and one back (often the same model)."""
+
+    pivot: Language
+    forward: Translator
+    backward: Translator
+
+
 @dataclass
 class Engines:
     """The models of a run, loaded once (a batch shares them across all documents)."""
 
     embedder: Embedder
-    forward: Translator
-    backward: Translator
     summarizers: list[AbstractiveSummarizer]
+    # One per (translator, pivot), translators outermost: the order ``run`` lists systems in.
+    round_trips: list[RoundTripSystem] = field(default_factory=list)
+    # Reference mode: per source language code, one model into English per translator.
+    references: dict[str, list[Translator]] = field(default_factory=dict)
 
 
 def check_options(options: RunOptions) -> tuple[Language, list[Language]]:
@@ -116,8 +127,10 @@ def prepare(path: Path, options: RunOptions) -> PreparedInput:
     text = read_text_file(path)
     prepared = prepare_text(text, str(path), options, source, pivots)
     if options.source is not None:
-        prepared.reference = _prepare_reference(text, options)
-        prepared.pivots = []
+        source_text = read_text_file(options.source)
+        prepared = with_reference(
+            prepared, source_text, options.source_lang, str(options.source), options.language_check
+        )
     return prepared
 
 
@@ -161,29 +174,38 @@ def _input_info(
     )
 
 
-def _prepare_reference(english: str, options: RunOptions) -> ReferenceInput:
-    """Read the source text and align it line by line with the English reference."""
-    assert options.source is not None
-    text = read_text_file(options.source)
-    if options.source_lang:
-        language = get_language(options.source_lang)
-        if options.language_check:
-            check_language(text, language.code, options.source)
+def with_reference(
+    prepared: PreparedInput,
+    source_text: str,
+    source_lang: str | None,
+    label: str,
+    language_check: bool = True,
+) -> PreparedInput:
+    """Reference mode for ``prepared``: ``source_text`` (named ``label`` in messages) is
+    translated into English and scored line by line against ``prepared.text``; no pivots.
+
+    ``source_lang`` defaults to the detected language of the source. Loads no model.
+    """
+    if source_lang:
+        language = get_language(source_lang)
+        if language_check:
+            check_language(source_text, language.code, label)
     else:
-        language = get_language(identify_language(text))
+        language = get_language(identify_language(source_text))
     if language.code == SOURCE_LANGUAGE:
-        raise UserError(f"{options.source}: the source must not be English in reference mode")
-    source_lines, reference_lines = split_paragraphs(text), split_paragraphs(english)
+        raise UserError(f"{label}: the source must not be English in reference mode")
+    source_lines, reference_lines = split_paragraphs(source_text), split_paragraphs(prepared.text)
     if len(source_lines) != len(reference_lines):
         raise UserError(
-            f"{options.source} has {len(source_lines)} non-empty lines but the reference has "
-            f"{len(reference_lines)}; reference mode needs line-aligned files "
+            f"{label} has {len(source_lines)} non-empty lines but the reference has "
+            f"{len(reference_lines)}; reference mode needs line-aligned texts "
             "(one sentence or paragraph per line in both)"
         )
     sources = [Segment(i, i, line) for i, line in enumerate(source_lines)]
     references = [Segment(i, i, line) for i, line in enumerate(reference_lines)]
-    info = _input_info(options.source, text, language.code, len(sources))
-    return ReferenceInput(language, sources, references, info)
+    info = _input_info(label, source_text, language.code, len(sources))
+    reference = ReferenceInput(language, sources, references, info)
+    return replace(prepared, reference=reference, pivots=[])
 
 
 def run(
@@ -206,24 +228,7 @@ def run(
     english, reference = prepared.source, prepared.reference
     try:
         with progress.step("Loading models"):
-            # Text engines first: a Hub model that is missing fails before anything slow loads.
-            if reference is not None:
-                systems = [
-                    registry.translator(name, reference.language, english)
-                    for name in options.all_translators()
-                ]
-            else:
-                pairs = [
-                    (
-                        pivot,
-                        registry.translator(name, english, pivot),
-                        registry.translator(options.back_translator or name, pivot, english),
-                    )
-                    for name in options.all_translators()
-                    for pivot in prepared.pivots
-                ]
-            summarizers = [registry.summarizer(name) for name in options.summarizers]
-            embedder = registry.embedder(options.embedder)
+            engines = load_engines(registry, options, [prepared])
         timings["load_models_s"] = time.perf_counter() - started
 
         mark = time.perf_counter()
@@ -235,30 +240,38 @@ def run(
                     reference.language,
                     english,
                     translator,
-                    embedder,
+                    engines.embedder,
                     progress,
                 )
-                for translator in systems
+                for translator in engines.references[reference.language.code]
             ]
         else:
             translations = [
-                round_trip(prepared.segments, english, pivot, forward, backward, embedder, progress)
-                for pivot, forward, backward in pairs
+                round_trip(
+                    prepared.segments,
+                    english,
+                    system.pivot,
+                    system.forward,
+                    system.backward,
+                    engines.embedder,
+                    progress,
+                )
+                for system in engines.round_trips
             ]
         timings["translation_s"] = time.perf_counter() - mark
 
         mark = time.perf_counter()
         abstractive = []
-        for summarizer in summarizers:
+        for summarizer in engines.summarizers:
             with progress.step(f"Summarising with {summarizer.info.name}"):
                 abstractive.append((summarizer.info, summarizer.summarize(prepared.text)))
-        summaries = score_summaries(prepared, options, embedder, abstractive)
+        summaries = score_summaries(prepared, options, engines.embedder, abstractive)
         timings["summaries_s"] = time.perf_counter() - mark
     finally:
         if store:
             store.close()
     timings["total_s"] = time.perf_counter() - started
-    return make_result(prepared, embedder, translations, summaries, timings, notes)
+    return make_result(prepared, engines.embedder, translations, summaries, timings, notes)
 
 
 def open_registry(
@@ -283,14 +296,35 @@ def open_registry(
     return registry, store
 
 
-def load_engines(registry: EngineRegistry, options: RunOptions) -> Engines:
-    """One translator each way, the summarisers and the embedder (used by ``batch``)."""
-    return Engines(
-        embedder=registry.embedder(options.embedder),
-        forward=registry.translator(options.translator),
-        backward=registry.translator(options.back_translator or options.translator),
-        summarizers=[registry.summarizer(name) for name in options.summarizers],
-    )
+def load_engines(
+    registry: EngineRegistry, options: RunOptions, documents: Sequence[PreparedInput]
+) -> Engines:
+    """Every model that ``documents`` need (one article for ``run``, all of them for ``batch``).
+
+    Each direction is asked for on its own, so a per-direction preset (``opus-mt``) gets its
+    own model for every pivot and source language; the registry keeps each model once however
+    many roles it plays. Text engines load first: a missing Hub model fails before anything slow.
+    """
+    english = documents[0].source
+    pivots = next((d.pivots for d in documents if d.reference is None), [])
+    languages = {d.reference.language.code: d.reference.language for d in documents if d.reference}
+    names = options.all_translators()
+    round_trips = [
+        RoundTripSystem(
+            pivot,
+            registry.translator(name, english, pivot),
+            registry.translator(options.back_translator or name, pivot, english),
+        )
+        for name in names
+        for pivot in pivots
+    ]
+    references = {
+        code: [registry.translator(name, language, english) for name in names]
+        for code, language in languages.items()
+    }
+    summarizers = [registry.summarizer(name) for name in options.summarizers]
+    embedder = registry.embedder(options.embedder)
+    return Engines(embedder, summarizers, round_trips, references)
 
 
 def score_summaries(

@@ -120,10 +120,12 @@ class RunResult:
             )
             for summary in data["summaries"]
         ]
+        source_input = data.get("source_input")
         return cls(
             **{
                 **data,
                 "input": InputInfo(**data["input"]),
+                "source_input": InputInfo(**source_input) if source_input else None,
                 "translations": translations,
                 "summaries": summaries,
             }

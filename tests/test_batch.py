@@ -17,12 +17,13 @@ import pytest
 from typer.testing import CliRunner
 
 import summarize.batch as batch_module
+from summarize import pipeline
 from summarize.batch import bootstrap_ci, run_batch
 from summarize.batch_inputs import read_batch_input
 from summarize.cli import app
 from summarize.engines.base import ModelInfo
 from summarize.errors import UserError
-from summarize.pipeline import Engines, RunOptions
+from summarize.pipeline import RunOptions
 from summarize.render.batch_text import render_batch_csv, write_batch_reports
 from summarize.render.html import render_html
 from summarize.result import RunResult
@@ -36,9 +37,9 @@ ARTICLES = {
 
 
 class FakeTranslator:
-    def __init__(self) -> None:
-        self.info = ModelInfo("fake", "fake/translator", "1", "fake", {})
-        self.calls: list[list[str]] = []
+    def __init__(self, name: str = "fake", calls: list[list[str]] | None = None) -> None:
+        self.info = ModelInfo(name, f"fake/{name}", "1", "fake", {})
+        self.calls: list[list[str]] = [] if calls is None else calls
 
     def translate(self, texts, source, target, on_progress=None):
         self.calls.append(list(texts))
@@ -75,12 +76,38 @@ class FakeEmbedder:
         return np.array(rows)
 
 
+class FakeRegistry:
+    """Hands out fake engines and records every translator asked for, with its direction.
+
+    Each model name gets its own translator (the default ``bundled`` one is called ``fake``);
+    all of them record their calls in one list.
+    """
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+        self.translators: dict[str, FakeTranslator] = {}
+        self.requests: list[tuple[str, str, str]] = []
+        self.summarizer_ = FakeSummarizer()
+        self.embedder_ = FakeEmbedder()
+
+    def translator(self, name, source, target) -> FakeTranslator:
+        self.requests.append((name, source.code, target.code))
+        shown = "fake" if name == "bundled" else name
+        return self.translators.setdefault(name, FakeTranslator(shown, self.calls))
+
+    def summarizer(self, name) -> FakeSummarizer:
+        return self.summarizer_
+
+    def embedder(self, name="minilm") -> FakeEmbedder:
+        return self.embedder_
+
+
 @pytest.fixture
-def engines(monkeypatch) -> Engines:
-    fake = Engines(FakeEmbedder(), FakeTranslator(), FakeTranslator(), [FakeSummarizer()])
-    fake.backward = fake.forward
-    monkeypatch.setattr(batch_module, "open_registry", lambda options, progress: (None, None))
-    monkeypatch.setattr(batch_module, "load_engines", lambda registry, options: fake)
+def engines(monkeypatch) -> FakeRegistry:
+    """``batch`` and ``run`` both get their models from one :class:`FakeRegistry`."""
+    fake = FakeRegistry()
+    for module in (batch_module, pipeline):
+        monkeypatch.setattr(module, "open_registry", lambda options, notify: (fake, None))
     return fake
 
 
@@ -101,12 +128,12 @@ def without_timings(path: Path) -> list[dict]:
     return lines
 
 
-def test_segments_of_all_documents_share_one_call(tmp_path: Path, engines: Engines) -> None:
+def test_segments_of_all_documents_share_one_call(tmp_path: Path, engines: FakeRegistry) -> None:
     result = run_batch(read_batch_input(make_input(tmp_path)), tmp_path / "out", OPTIONS)
     sentences = sum(r.input.sentences for r in result.documents)
-    forward_calls = [call for call in engines.forward.calls if call[0].isupper()]
+    forward_calls = [call for call in engines.calls if call[0].isupper()]
     assert [len(call) for call in forward_calls] == [sentences]  # one call for 3 documents
-    assert engines.summarizers[0].calls == [3]
+    assert engines.summarizer_.calls == [3]
     assert [r.input.document_id for r in result.documents] == list(ARTICLES)
     assert len(result.errors) == 1 and "not valid JSON" in result.errors[0].message
     lines = (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()
@@ -123,7 +150,7 @@ def test_segments_of_all_documents_share_one_call(tmp_path: Path, engines: Engin
 
 
 def test_resume_skips_finished_documents_and_drops_a_torn_line(
-    tmp_path: Path, engines: Engines
+    tmp_path: Path, engines: FakeRegistry
 ) -> None:
     source = read_batch_input(make_input(tmp_path))
     options = {"progress": None, "chunk_documents": 1}
@@ -135,10 +162,10 @@ def test_resume_skips_finished_documents_and_drops_a_torn_line(
     lines = (tmp_path / "full" / "results.jsonl").read_text(encoding="utf-8").splitlines()
     (out / "results.jsonl").write_text(lines[0] + "\n" + lines[1][:50], encoding="utf-8")
     (out / "batch.json").write_text((tmp_path / "full" / "batch.json").read_text())
-    engines.forward.calls.clear()
+    engines.calls.clear()
     resumed = run_batch(source, out, OPTIONS, **options)
     write_batch_reports(resumed, out)
-    translated = {text for call in engines.forward.calls for text in call}
+    translated = {text for call in engines.calls for text in call}
     first_doc_sentences = {s.source for s in full.documents[0].translations[0].segments}
     assert not translated & first_doc_sentences  # nothing finished is recomputed
     assert resumed.run_stats["resumed"] == 1 and resumed.run_stats["processed"] == 2
@@ -149,7 +176,7 @@ def test_resume_skips_finished_documents_and_drops_a_torn_line(
         assert (out / name).read_text() == (tmp_path / "full" / name).read_text(), name
 
 
-def test_other_settings_are_refused_unless_restart(tmp_path: Path, engines: Engines) -> None:
+def test_other_settings_are_refused_unless_restart(tmp_path: Path, engines: FakeRegistry) -> None:
     source = read_batch_input(make_input(tmp_path))
     run_batch(source, tmp_path / "out", OPTIONS)
     other = RunOptions(summarizers=["bundled"], language_check=False, lead_sentences=2)
@@ -160,7 +187,7 @@ def test_other_settings_are_refused_unless_restart(tmp_path: Path, engines: Engi
     assert {s.name for s in result.systems} >= {"lead-2"}
 
 
-def test_second_writer_to_the_same_folder_is_refused(tmp_path: Path, engines: Engines) -> None:
+def test_second_writer_to_the_same_folder_is_refused(tmp_path: Path, engines: FakeRegistry) -> None:
     out = tmp_path / "out"
     out.mkdir()
     with open(out / ".batch.lock", "w") as handle:
@@ -169,7 +196,7 @@ def test_second_writer_to_the_same_folder_is_refused(tmp_path: Path, engines: En
             run_batch(read_batch_input(make_input(tmp_path)), out, OPTIONS)
 
 
-def test_cli_exit_code_counts_failures(tmp_path: Path, engines: Engines) -> None:
+def test_cli_exit_code_counts_failures(tmp_path: Path, engines: FakeRegistry) -> None:
     path = make_input(tmp_path, ("not json", '{"id": "x"}'))
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["batch", str(path), "--out", str(out), "--no-language-check"])
@@ -199,7 +226,7 @@ class _Collector(HTMLParser):
 
 
 def test_html_escapes_untrusted_text_and_sanitises_anchors(
-    tmp_path: Path, engines: Engines
+    tmp_path: Path, engines: FakeRegistry
 ) -> None:
     result = run_batch(read_batch_input(make_input(tmp_path)), tmp_path / "out", OPTIONS)
     html = render_html(result)
@@ -217,7 +244,7 @@ def test_html_escapes_untrusted_text_and_sanitises_anchors(
     assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
 
 
-def test_csv_rows_and_formula_injection(tmp_path: Path, engines: Engines) -> None:
+def test_csv_rows_and_formula_injection(tmp_path: Path, engines: FakeRegistry) -> None:
     result = run_batch(read_batch_input(make_input(tmp_path)), tmp_path / "out", OPTIONS)
     rows = list(csv.DictReader(io.StringIO(render_batch_csv(result))))
     assert len(rows) == 3 * 4  # documents x systems
@@ -239,7 +266,7 @@ def test_bootstrap_ci_is_seeded_and_sensible() -> None:
     assert (single.low, single.mean, single.high, single.n) == (3.0, 3.0, 3.0, 1)
 
 
-def test_reference_summaries_are_scored_and_shown(tmp_path: Path, engines: Engines) -> None:
+def test_reference_summaries_are_scored_and_shown(tmp_path: Path, engines: FakeRegistry) -> None:
     reference = f"Spending on schools rises. {XSS}"
     path = tmp_path / "refs.jsonl"
     record = {"id": "r", "text": ARTICLES["first"], "reference_summary": reference}
@@ -266,3 +293,153 @@ def test_plots_escape_names_and_label_ticks() -> None:
     ):
         assert XSS not in svg and "&lt;script&gt;" in svg
         assert svg.startswith("<svg") and svg.count("<circle") >= 2
+
+
+# -- reference mode: documents with a source -------------------------------------------------
+
+RU_SOURCES = {
+    "ru-1": (
+        "Совет утвердил бюджет в понедельник.\nРасходы на школы растут на десять процентов.",
+        "The council approved the budget on Monday.\nSpending on schools rises by ten percent.",
+    ),
+    "ru-2": (
+        "Мост откроется на следующей неделе.",
+        "The bridge will reopen next week after the repairs.",
+    ),
+}
+
+
+def write_mixed_input(tmp_path: Path, *extra: dict) -> Path:
+    """Two documents in reference mode (Russian sources), one German, one round trip."""
+    records = [
+        {"id": key, "text": text, "source": source, "source_lang": "ru"}
+        for key, (source, text) in RU_SOURCES.items()
+    ]
+    records.insert(1, {"id": "plain", "text": ARTICLES["first"]})
+    records.append(
+        {"id": "de-1", "text": "Heavy rain flooded the streets.", "source": "Starker Regen."}
+        | {"source_lang": "de"}
+    )
+    path = tmp_path / "mixed.jsonl"
+    lines = [json.dumps(record, ensure_ascii=False) for record in [*records, *extra]]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_documents_with_a_source_go_through_reference_mode(
+    tmp_path: Path, engines: FakeRegistry
+) -> None:
+    result = run_batch(read_batch_input(write_mixed_input(tmp_path)), tmp_path / "out", OPTIONS)
+    assert not result.errors
+    by_id = {r.input.document_id: r for r in result.documents}
+    assert [t.name for t in by_id["ru-1"].translations] == ["fake:ru→en"]
+    assert [t.name for t in by_id["de-1"].translations] == ["fake:de→en"]
+    assert [t.name for t in by_id["plain"].translations] == ["fake:en→ru→en"]
+    reference = by_id["ru-1"].translations[0]
+    assert reference.mode == "reference" and reference.pivot_lang is None
+    assert [s.reference for s in reference.segments] == RU_SOURCES["ru-1"][1].splitlines()
+    assert by_id["ru-1"].source_input.language == "ru"
+    assert by_id["plain"].source_input is None
+    # The Russian sentences of both documents share one call; German gets its own.
+    russian = [s for source, _ in RU_SOURCES.values() for s in source.splitlines()]
+    assert russian in engines.calls and ["Starker Regen."] in engines.calls
+    assert ("bundled", "ru", "en") in engines.requests
+    assert ("bundled", "de", "en") in engines.requests
+    # Reports show every system, each with its own columns.
+    systems = {s.name: s for s in result.systems}
+    assert systems["fake:ru→en"].documents == 2 and systems["fake:en→ru→en"].documents == 1
+    write_batch_reports(result, tmp_path / "out")
+    markdown = (tmp_path / "out" / "report.md").read_text(encoding="utf-8")
+    assert "| fake:ru→en |" in markdown and "| fake:de→en |" in markdown
+    assert "3 in reference mode" in markdown
+    html = render_html(result)
+    assert "Reference translation fake:ru→en" in html and "Round trip fake:en→ru→en" in html
+    assert "<th>reference</th>" in html and "<th>pivot</th>" in html
+    rows = list(csv.DictReader(io.StringIO(render_batch_csv(result))))
+    assert {row["system"] for row in rows if row["kind"] == "translation"} == set(
+        name for name, s in systems.items() if s.kind == "translation"
+    )
+
+
+def comparable_result(data: dict) -> dict:
+    """A result without what depends on where the text came from or how long it took."""
+    data = json.loads(json.dumps(data))
+    for key in ("timings", "notes"):
+        data.pop(key)
+    for info in (data["input"], data["source_input"]):
+        info.pop("path")
+    data["input"].pop("document_id")
+    return data
+
+
+def test_a_reference_document_gives_what_run_gives(tmp_path: Path, engines: FakeRegistry) -> None:
+    out = tmp_path / "out"
+    run_batch(read_batch_input(write_mixed_input(tmp_path)), out, OPTIONS, chunk_documents=4)
+    lines = {
+        line["input"]["document_id"]: line
+        for line in map(json.loads, (out / "results.jsonl").read_text().splitlines())
+    }
+    source, text = RU_SOURCES["ru-1"]
+    (tmp_path / "ru-1.ru").write_text(source, encoding="utf-8")
+    (tmp_path / "ru-1.en").write_text(text, encoding="utf-8")
+    options = RunOptions(
+        summarizers=["bundled"],
+        language_check=False,
+        source=tmp_path / "ru-1.ru",
+        source_lang="ru",
+    )
+    alone = pipeline.run(pipeline.prepare(tmp_path / "ru-1.en", options), options)
+    assert comparable_result(lines["ru-1"]) == comparable_result(alone.to_dict())
+
+
+def test_several_translators_and_pivots_load_each_direction(
+    tmp_path: Path, engines: FakeRegistry
+) -> None:
+    options = RunOptions(
+        pivots=["ru", "de"],
+        translator="opus-mt",
+        translators=["opus-mt", "nllb-600m"],
+        summarizers=[],
+        language_check=False,
+    )
+    result = run_batch(read_batch_input(write_mixed_input(tmp_path)), tmp_path / "out", options)
+    by_id = {r.input.document_id: r for r in result.documents}
+    assert [t.name for t in by_id["plain"].translations] == [
+        "opus-mt:en→ru→en",
+        "opus-mt:en→de→en",
+        "nllb-600m:en→ru→en",
+        "nllb-600m:en→de→en",
+    ]
+    assert [t.name for t in by_id["ru-1"].translations] == ["opus-mt:ru→en", "nllb-600m:ru→en"]
+    for name in ("opus-mt", "nllb-600m"):
+        for pair in (("en", "ru"), ("ru", "en"), ("en", "de"), ("de", "en")):
+            assert (name, *pair) in engines.requests
+    assert not any(source == target for _, source, target in engines.requests)
+
+
+def test_bad_sources_are_reported_per_document_and_skipped(
+    tmp_path: Path, engines: FakeRegistry
+) -> None:
+    path = write_mixed_input(
+        tmp_path,
+        {"id": "xx", "text": "One line.", "source": "Eins.", "source_lang": "xx"},
+        {"id": "lines", "text": "One line.\nTwo lines.", "source": "Один.", "source_lang": "ru"},
+        {"id": "en", "text": "One line.", "source": "One line.", "source_lang": "en"},
+        # No source_lang: detected, as `run --source` without --source-lang does.
+        {"id": "detected", "text": "The bridge reopens.", "source": "Мост снова открыт."},
+    )
+    out = tmp_path / "out"
+    cli = CliRunner().invoke(app, ["batch", str(path), "--out", str(out), "--no-language-check"])
+    assert cli.exit_code == 1, cli.output
+    assert "3 documents failed" in cli.output
+    assert "5 documents scored" in cli.output
+    result = run_batch(read_batch_input(path), out, OPTIONS)
+    problems = {error.id: error for error in result.errors}
+    assert set(problems) == {"xx", "lines", "en"}
+    assert problems["xx"].origin == f"{path}:5" and "unknown language code 'xx'" in (
+        problems["xx"].message
+    )
+    assert problems["lines"].origin == f"{path}:6" and "line-aligned" in problems["lines"].message
+    assert "must not be English" in problems["en"].message
+    detected = next(r for r in result.documents if r.input.document_id == "detected")
+    assert detected.translations[0].name == "fake:ru→en"

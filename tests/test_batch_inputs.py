@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from summarize.batch import prepare_document
 from summarize.batch_inputs import read_batch_input, safe_name
 from summarize.errors import UserError
+from summarize.pipeline import RunOptions, check_options
 
 GOOD = "The council approved the budget on Monday. Spending on schools rises by ten percent."
 
@@ -116,12 +118,28 @@ def test_wmt_xml_documents_use_the_english_side(tmp_path: Path) -> None:
         "Welsh AMs worried about 'looking like muppets'",
         "There is consternation among some AMs & others.",
     ]
-    assert first.source_lang == "ru" and first.source.startswith("Валлийские")
+    # An English original round-trips: its Russian reference is not a source to translate.
+    assert first.source is None and first.source_lang is None
+    # A Russian original with an English reference goes through reference mode.
     assert second.id == "doc-ru-1" and second.text == "Moscow, January 6."
-    assert second.source_lang == "ru"
+    assert (second.source_lang, second.source) == ("ru", "Москва, 6 января.")
     messages = [error.message for error in batch.errors]
     assert any("no English text" in m and "de" in m for m in messages)
     assert any("no id" in m for m in messages)
+
+
+def test_wmt_segments_empty_on_one_side_are_dropped_from_both(tmp_path: Path) -> None:
+    path = tmp_path / "set.xml"
+    path.write_text(
+        '<dataset><collection><doc id="d"><src lang="ru"><p><seg id="1">Один.</seg>'
+        '<seg id="2">Два.</seg><seg id="3">Три.</seg></p></src><ref lang="en"><p>'
+        '<seg id="1">One.</seg><seg id="2"> </seg><seg id="3">Three.</seg></p></ref>'
+        "</doc></collection></dataset>",
+        encoding="utf-8",
+    )
+    (document,) = read_batch_input(path).documents
+    assert document.text.splitlines() == ["One.", "Three."]
+    assert document.source.splitlines() == ["Один.", "Три."]
 
 
 def test_wmt19_sgml_language_from_file_name(tmp_path: Path) -> None:
@@ -196,6 +214,14 @@ def test_wmt19_development_files_as_xml(shared_data: Path, tmp_path: Path) -> No
     first = batch.documents[0]
     assert first.text.splitlines() == [" ".join(line.split()) for line in english[:4]]
     assert first.source_lang == "ru"
+    # Reference mode: the Russian source against the English reference, line by line.
+    options = RunOptions(summarizers=[])
+    prepared = prepare_document(first, options, *check_options(options))
+    assert prepared.reference is not None and prepared.pivots == []
+    assert prepared.reference.language.code == "ru"
+    russian = source.read_text(encoding="utf-8").splitlines()[:4]
+    assert [s.text for s in prepared.reference.sources] == [" ".join(r.split()) for r in russian]
+    assert [s.text for s in prepared.reference.references] == first.text.splitlines()
 
 
 def test_cnndm_articles_read_cleanly(shared_data: Path) -> None:

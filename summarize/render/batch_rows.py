@@ -134,17 +134,22 @@ def signature_lines(batch: BatchResult) -> list[tuple[str, str]]:
 
 
 def model_lines(batch: BatchResult) -> list[str]:
+    """The models behind every system of every document, each line once (documents in
+    reference mode, or with sources in several languages, have systems of their own)."""
     from summarize.render.rows import model_lines as run_model_lines
 
-    if not batch.documents:
-        return []
-    return run_model_lines(batch.documents[0])
+    seen: dict[str, None] = {}
+    for result in batch.documents:
+        seen.update(dict.fromkeys(run_model_lines(result)))
+    return sorted(seen, key=lambda line: line.startswith("embeddings:"))  # stable: it goes last
 
 
 def overview(batch: BatchResult) -> str:
     scored, failed = len(batch.documents), len(batch.errors)
+    references = sum(1 for result in batch.documents if result.source_input is not None)
+    mode = f" ({references} in reference mode)" if references else ""
     return (
-        f"{scored} documents scored, {failed} failed; input {batch.input_path} "
+        f"{scored} documents scored{mode}, {failed} failed; input {batch.input_path} "
         f"({batch.input_format}); settings {batch.settings['settings_key']}; "
         f"summarize {batch.tool_version}. Means over documents with 95% bootstrap "
         "confidence intervals (1000 resamples, seeded)."

@@ -17,7 +17,8 @@ from summarize.batch import BatchResult, document_metrics
 from summarize.batch_inputs import safe_name
 from summarize.render import batch_rows as rows
 from summarize.render.plots import Point, distribution_plot, xy_plot
-from summarize.render.rows import SEGMENT_HEADER, flag_text, segment_row, summary_score_row
+from summarize.render.rows import flag_text, segment_table, summary_score_row, system_title
+from summarize.result import TranslationResult
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 # The page's only script (ours, allowed by hash in its Content-Security-Policy, so no injected
@@ -80,7 +81,7 @@ def _plots(batch: BatchResult) -> list:
         series = _series(
             per_doc, translations, ("#", "chrf++"), lambda v: f"chrF++ {v['chrf++']:.1f}"
         )
-        title = "Round-trip chrF++ per document"
+        title = "Translation chrF++ per document"
         plots.append(xy_plot(title, "document (input order)", "chrF++", series, connect=True))
     if summaries:
         series = _series(
@@ -92,6 +93,23 @@ def _plots(batch: BatchResult) -> list:
         title = "Summary length vs ROUGE-L against the article"
         plots.append(xy_plot(title, "summary length (words)", "ROUGE-L", series))
     return plots
+
+
+def _system(system: TranslationResult) -> dict:
+    """One translation system of a document: round trip or reference mode, each its columns."""
+    header, body = segment_table(system)
+    return {
+        "title": system_title(system),
+        "scores": " · ".join(
+            f"{name} {score.value:.{3 if name == 'embedding_cosine' else 1}f}"
+            for name, score in system.scores.items()
+        ),
+        "header": header,
+        "segments": [
+            {"cells": cells, "flagged": bool(segment.flags)}
+            for cells, segment in zip(body, system.segments, strict=True)
+        ],
+    }
 
 
 def _drilldown(batch: BatchResult) -> list[dict]:
@@ -106,20 +124,7 @@ def _drilldown(batch: BatchResult) -> list[dict]:
                 "info": result.input,
                 "flags": result.flag_count(),
                 "row": rows.document_row(batch, result),
-                "systems": [
-                    {
-                        "name": system.name,
-                        "scores": " · ".join(
-                            f"{name} {score.value:.{3 if name == 'embedding_cosine' else 1}f}"
-                            for name, score in system.scores.items()
-                        ),
-                        "segments": [
-                            {"cells": segment_row(segment), "flagged": bool(segment.flags)}
-                            for segment in system.segments
-                        ],
-                    }
-                    for system in result.translations
-                ],
+                "systems": [_system(system) for system in result.translations],
                 "summaries": [
                     {
                         "name": summary.name,
@@ -154,7 +159,6 @@ def render_html(batch: BatchResult) -> str:
         documents=_drilldown(batch),
         errors=[rows.error_row(error) for error in batch.errors],
         error_header=rows.ERROR_HEADER,
-        segment_header=SEGMENT_HEADER,
         summary_header=rows.SUMMARY_SCORE_COLUMNS,
         signatures=rows.signature_lines(batch),
         models=rows.model_lines(batch),

@@ -3,7 +3,7 @@ supplied English translation (same metrics and result structure as the round tri
 
 from __future__ import annotations
 
-from summarize.engines.base import Embedder, Translator
+from summarize.engines.base import Embedder, ModelInfo, Translator
 from summarize.languages import Language
 from summarize.progress import Progress
 from summarize.result import TranslationResult
@@ -23,24 +23,38 @@ def reference_translation(
 ) -> TranslationResult:
     """Translate each source segment into ``target`` and score it against its reference."""
     texts = [segment.text for segment in sources]
-    reference_texts = [segment.text for segment in references]
     with progress.step(f"Translating {source.code}→{target.code}", len(texts)) as advance:
         outputs = translator.translate(texts, source, target, advance)
     with progress.step(f"Scoring {source.code}→{target.code} against the reference"):
-        flags = [
-            output_flags(output, text, "translation", target, source)
-            for output, text in zip(outputs, texts, strict=True)
-        ]
-        results, scores = score_outputs(
-            sources, texts, None, outputs, reference_texts, flags, embedder
+        return score_reference(
+            sources, references, source, target, outputs, translator.info, embedder
         )
+
+
+def score_reference(
+    sources: list[Segment],
+    references: list[Segment],
+    source: Language,
+    target: Language,
+    outputs: list[str],
+    model: ModelInfo,
+    embedder: Embedder,
+) -> TranslationResult:
+    """Score and flag finished translations of ``sources`` (one output per segment)."""
+    texts = [segment.text for segment in sources]
+    reference_texts = [segment.text for segment in references]
+    flags = [
+        output_flags(output, text, "translation", target, source)
+        for output, text in zip(outputs, texts, strict=True)
+    ]
+    results, scores = score_outputs(sources, texts, None, outputs, reference_texts, flags, embedder)
     return TranslationResult(
-        name=f"{translator.info.name}:{source.code}→{target.code}",
+        name=f"{model.name}:{source.code}→{target.code}",
         mode="reference",
         source_lang=source.code,
         pivot_lang=None,
         target_lang=target.code,
-        forward_model=translator.info.to_dict(),
+        forward_model=model.to_dict(),
         backward_model=None,
         segments=results,
         scores=scores,

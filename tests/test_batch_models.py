@@ -1,0 +1,135 @@
+"""`summarize batch` on tiny random-weight Marian models (built offline here): reference mode and
+per-direction models through the real engines, and results equal to what `run` gives.
+
+Random weights give garbage text, so the checks compare batch with run and look at structure,
+never at the words.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from summarize import pipeline
+from summarize.batch import run_batch
+from summarize.batch_inputs import read_batch_input
+from summarize.cli import app
+from summarize.engines import registry as registry_module
+from summarize.engines.registry import Preset
+from summarize.render.batch_text import render_batch_markdown
+from tests.test_batch import comparable_result
+from tests.tiny_models import RUSSIAN, build_model
+
+ENGLISH = [
+    "The situation in Kazakhstan escalated on January 2 after protests began.",
+    "They then turned into mass protests in several cities of the country.",
+    "The president declared a state of emergency and asked allies for help.",
+]
+ROUND_TRIP_TEXT = "Prices for liquefied gas doubled at the start of the year in the west."
+PRESET = "tiny-opus"  # one model per direction, like the opus-mt preset
+
+
+@pytest.fixture(scope="module")
+def marian(tmp_path_factory) -> dict[str, Path]:
+    """A tiny Marian model saved under each direction's name (same weights, distinct ids)."""
+    root = tmp_path_factory.mktemp("tiny-marian")
+    first = build_model("marian", root / "tiny-en-ru")
+    shutil.copytree(first, root / "tiny-ru-en")
+    return {"en-ru": first, "ru-en": root / "tiny-ru-en"}
+
+
+@pytest.fixture(autouse=True)
+def short_and_offline(monkeypatch, tmp_path: Path, marian: dict[str, Path]) -> None:
+    """Short generations (random weights rarely stop), a private cache, no Hub, and a
+    per-direction preset pointing at the tiny models."""
+    from summarize.engines import seq2seq
+
+    monkeypatch.setattr(seq2seq, "TRANSLATION_TOKENS_PER_INPUT_TOKEN", 1.0)
+    monkeypatch.setattr(seq2seq, "TRANSLATION_EXTRA_TOKENS", 4)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path / "cache"))
+    known = registry_module.presets()
+    template = str(marian["en-ru"].parent / "tiny-{source}-{target}")
+    preset = Preset(PRESET, "tiny Marian per direction", template, "marian", ("translator",))
+    monkeypatch.setattr(registry_module, "presets", lambda: {**known, PRESET: preset})
+
+
+# Two documents with Russian sources (reference mode) and one without (round trip).
+DOCUMENTS = {
+    "ru-1": (ENGLISH[:2], RUSSIAN[:2]),
+    "plain": ([ROUND_TRIP_TEXT], None),
+    "ru-2": (ENGLISH[2:], RUSSIAN[2:3]),
+}
+
+
+def write_input(tmp_path: Path) -> Path:
+    lines = []
+    for doc_id, (english, russian) in DOCUMENTS.items():
+        record = {"id": doc_id, "text": "\n".join(english)}
+        if russian:
+            record |= {"source": "\n".join(russian), "source_lang": "ru"}
+        lines.append(json.dumps(record))
+    path = tmp_path / "docs.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+OPTIONS = pipeline.RunOptions(
+    translator=PRESET, translators=[PRESET], summarizers=[], device="cpu", use_cache=False
+)
+
+
+def test_batch_reference_mode_equals_run_with_per_direction_models(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run_batch(read_batch_input(write_input(tmp_path)), out, OPTIONS)
+    assert not result.errors
+    by_id = {r.input.document_id: r for r in result.documents}
+    (reference,) = by_id["ru-1"].translations
+    assert reference.mode == "reference" and reference.name == f"{PRESET}:ru→en"
+    assert reference.forward_model["model_id"].endswith("tiny-ru-en")
+    (round_trip,) = by_id["plain"].translations
+    assert round_trip.mode == "round_trip"
+    assert round_trip.forward_model["model_id"].endswith("tiny-en-ru")
+    assert round_trip.backward_model["model_id"].endswith("tiny-ru-en")
+    assert f"| {PRESET}:ru→en |" in render_batch_markdown(result)
+    # Each document equals `summarize run --source ... --reference ...` on it alone.
+    lines = {
+        line["input"]["document_id"]: line
+        for line in map(json.loads, (out / "results.jsonl").read_text().splitlines())
+    }
+    for doc_id in ("ru-1", "ru-2"):
+        english, russian = DOCUMENTS[doc_id]
+        source, text = tmp_path / f"{doc_id}.ru", tmp_path / f"{doc_id}.en"
+        source.write_text("\n".join(russian), encoding="utf-8")
+        text.write_text("\n".join(english), encoding="utf-8")
+        options = replace(OPTIONS, source=source, source_lang="ru")
+        alone = pipeline.run(pipeline.prepare(text, options), options).to_dict()
+        assert comparable_result(lines[doc_id]) == comparable_result(alone), doc_id
+
+
+def test_cli_batch_with_a_model_for_each_direction(tmp_path: Path, marian) -> None:
+    out = tmp_path / "out"
+    args = ["batch", str(write_input(tmp_path)), "--out", str(out), "--summarizer", "none"]
+    args += ["--translator", str(marian["en-ru"]), "--back-translator", str(marian["ru-en"])]
+    cli = CliRunner().invoke(app, [*args, "--device", "cpu", "--no-cache"])
+    assert cli.exit_code == 0, cli.output
+    lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    models = {
+        line["input"]["document_id"]: [
+            (system["mode"], system["forward_model"]["model_id"], system["backward_model"])
+            for system in line["translations"]
+        ]
+        for line in lines
+    }
+    (mode, forward, backward) = models["plain"][0]
+    assert (mode, forward) == ("round_trip", str(marian["en-ru"]))
+    assert backward["model_id"] == str(marian["ru-en"])
+    # Reference mode translates with --translator, as `run --source` does.
+    assert models["ru-2"] == [("reference", str(marian["en-ru"]), None)]
+    markdown = (out / "report.md").read_text(encoding="utf-8")
+    assert f"| {marian['en-ru']}:ru→en |" in markdown
