@@ -91,13 +91,13 @@ def run_variant(variant: str, sentences: list[str], threads: int) -> dict:
         outputs = engine.translate(sentences, get_language("en"), get_language("ru"))
     else:  # ct2-direct: CTranslate2 batches and sorts by itself, same token budget
         tokenizer = generator.tokenizer
-        results = generator._generator.generate_batch(
-            [tokenizer.convert_ids_to_tokens(tokenizer(p).input_ids) for p in prompts],
+        results = generator.model.generate_batch(
+            [generator.tokens(p) for p in prompts],
             max_batch_size=engine.token_budget,
             batch_type="tokens",
             max_length=max(limits),
             sampling_topk=1,
-            end_token=generator._end_tokens,
+            end_token=generator.end_tokens,
             include_prompt_in_result=False,
         )
         outputs = [

@@ -16,7 +16,7 @@ from tests.tiny_models import build_model
 
 pytest.importorskip("ctranslate2")
 
-from summarize.engines.ct2 import Ct2CausalGenerator, ct2_checkpoint
+from summarize.engines.ct2_causal import Ct2CausalGenerator, causal_ct2_checkpoint
 
 EN, RU = get_language("en"), get_language("ru")
 
@@ -44,7 +44,7 @@ def engine(generator, batch_size: int = 32) -> PromptedCausalLM:
 
 
 def ct2_generator(model_dir: Path, quantization: str = "float32") -> Ct2CausalGenerator:
-    ct2_dir = ct2_checkpoint(model_dir, "tiny-llama", None, quantization, lambda _m: None)
+    ct2_dir = causal_ct2_checkpoint(model_dir, "tiny-llama", None, quantization, lambda _m: None)
     return Ct2CausalGenerator(ct2_dir, load_tokenizer(model_dir), "cpu", quantization)
 
 
@@ -60,7 +60,7 @@ def test_ct2_float32_equals_transformers_with_a_chat_template(
 
 def test_ct2_float32_equals_transformers(tiny_llama, isolated_cache, sentences) -> None:
     notes: list[str] = []
-    ct2_dir = ct2_checkpoint(tiny_llama, "tiny-llama", None, "float32", notes.append)
+    ct2_dir = causal_ct2_checkpoint(tiny_llama, "tiny-llama", None, "float32", notes.append)
     assert notes and "Converting tiny-llama to CTranslate2" in notes[0]
     hf = engine(HfCausalGenerator(load_causal_lm(tiny_llama, "cpu")))
     ct2 = engine(ct2_generator(tiny_llama))
@@ -69,7 +69,7 @@ def test_ct2_float32_equals_transformers(tiny_llama, isolated_cache, sentences) 
     assert any(hf_out)  # random weights still produce some text
     assert ct2_out == hf_out
     # Converted once: a second call finds it and says nothing.
-    assert ct2_checkpoint(tiny_llama, "tiny-llama", None, "float32", notes.append) == ct2_dir
+    assert causal_ct2_checkpoint(tiny_llama, "tiny-llama", None, "float32", notes.append) == ct2_dir
     assert len(notes) == 1
 
 
@@ -82,8 +82,8 @@ def test_batched_equals_one_at_a_time(tiny_llama, isolated_cache, sentences) -> 
 
 
 def test_int8_conversion_is_a_separate_cached_model(tiny_llama, isolated_cache) -> None:
-    f32 = ct2_checkpoint(tiny_llama, "tiny-llama", None, "float32", lambda _m: None)
-    int8 = ct2_checkpoint(tiny_llama, "tiny-llama", None, "int8", lambda _m: None)
+    f32 = causal_ct2_checkpoint(tiny_llama, "tiny-llama", None, "float32", lambda _m: None)
+    int8 = causal_ct2_checkpoint(tiny_llama, "tiny-llama", None, "int8", lambda _m: None)
     assert f32 != int8
     assert (int8 / "model.bin").stat().st_size < (f32 / "model.bin").stat().st_size
 

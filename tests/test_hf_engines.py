@@ -125,7 +125,7 @@ def test_chunked_summary_covers_the_whole_input(tiny, family) -> None:
     chunks = engine.chunks(article, prefix)
     assert len(chunks) > 1
     assert " ".join(chunks).split() == article.split()  # nothing dropped, order kept
-    tokenizer = engine._loaded.tokenizer
+    tokenizer = engine.setup.tokenizer
     for chunk in chunks:
         ids = tokenizer(prefix + chunk, add_special_tokens=True).input_ids
         assert len(ids) <= MAX_INPUT_TOKENS
@@ -170,7 +170,7 @@ def test_language_codes_per_family(tiny, registry) -> None:
     def codes(family, source=EN, target=RU):
         engine = registry.translator(str(tiny[family]))
         prefix, source_id, forced = engine._translation_codes(source, target)
-        tokenizer = engine._loaded.tokenizer
+        tokenizer = engine.setup.tokenizer
         return prefix, tokenizer.convert_ids_to_tokens([source_id, forced]) if forced else None
 
     assert codes("nllb") == ("", ["eng_Latn", "rus_Cyrl"])

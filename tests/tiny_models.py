@@ -1,7 +1,8 @@
 """Tiny random-weight models of every supported architecture family, built offline in the test.
 
 Each gets a byte-level BPE tokenizer trained here from local text (the seed article and a few
-Russian sentences), with the family's language-code tokens, and is saved with
+Russian sentences), with the family's language-code tokens and its special tokens at the ids
+real checkpoints use (CTranslate2's converter relies on them), and is saved with
 ``save_pretrained`` (safetensors) like a Hub snapshot. Random weights give garbage text, so tests
 check structure and invariants, never the words.
 """
@@ -19,8 +20,22 @@ RUSSIAN = [
     "Москва, 6 января. Войска прибыли в Алматы утром в четверг.",
     "Цены на сжиженный газ выросли вдвое с начала года.",
 ]
-# pad=0, eos=1, bos=2, unk=3: the ids every config below assumes.
-BASE_SPECIALS = ["<pad>", "</s>", "<s>", "<unk>"]
+# Special tokens in the order, so at the ids, of each family's real checkpoints. CTranslate2 relies
+# on them: M2M100 positions start after the pad id (1), and Marian's <pad> is the last id (it is
+# added after training, see build_tokenizer).
+SPECIAL_LAYOUTS = {
+    "default": ["<pad>", "</s>", "<s>", "<unk>"],  # T5, Pegasus, causal LMs
+    "fairseq": ["<s>", "<pad>", "</s>", "<unk>"],  # BART, mBART, M2M100, NLLB
+    "marian": ["</s>", "<unk>"],
+}
+FAMILY_LAYOUTS = {
+    "bart": "fairseq",
+    "mbart50": "fairseq",
+    "m2m100": "fairseq",
+    "nllb": "fairseq",
+    "marian": "marian",
+    "led": "fairseq",
+}
 LANGUAGE_TOKENS = {
     "nllb": ["eng_Latn", "rus_Cyrl", "deu_Latn"],
     "m2m100": ["__en__", "__ru__", "__de__"],
@@ -29,7 +44,9 @@ LANGUAGE_TOKENS = {
 }
 MAX_INPUT_TOKENS = 64
 VOCAB_SIZE = 400
-EOS_SCALE = 6.0
+# How much more likely </s> is made (see _make_eos_likely), per special-token layout: tuned so
+# outputs stop after a varying, input-dependent number of tokens.
+EOS_SCALE = {"default": 6.0, "fairseq": 2.0, "marian": 6.0}
 CHAT_TEMPLATE = (
     "{% for m in messages %}<s>{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}"
     "{% if add_generation_prompt %}assistant:{% endif %}"
@@ -42,48 +59,53 @@ def training_text() -> list[str]:
     )
 
 
-def build_tokenizer(extra_specials: list[str], max_length: int = MAX_INPUT_TOKENS):
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+def build_tokenizer(
+    extra_specials: list[str], max_length: int = MAX_INPUT_TOKENS, layout: str = "default"
+):
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
     from transformers import PreTrainedTokenizerFast
 
+    specials = SPECIAL_LAYOUTS[layout]
     tokenizer = Tokenizer(models.BPE(unk_token="<unk>"))
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tokenizer.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
         vocab_size=VOCAB_SIZE,
-        special_tokens=BASE_SPECIALS + extra_specials,
+        special_tokens=specials + extra_specials,
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
     tokenizer.train_from_iterator(training_text(), trainer)
-    from tokenizers import processors
-
+    if "<pad>" not in specials:
+        tokenizer.add_special_tokens(["<pad>"])  # the last id, as in OPUS-MT vocabularies
+    eos = tokenizer.token_to_id("</s>")
     tokenizer.post_processor = processors.TemplateProcessing(
-        single="$A </s>", pair="$A </s> $B </s>", special_tokens=[("</s>", 1)]
+        single="$A </s>", pair="$A </s> $B </s>", special_tokens=[("</s>", eos)]
     )
     return PreTrainedTokenizerFast(
         tokenizer_object=tokenizer,
         pad_token="<pad>",
         eos_token="</s>",
-        bos_token="<s>",
+        bos_token="<s>" if "<s>" in specials else None,
         unk_token="<unk>",
         additional_special_tokens=extra_specials,
         model_max_length=max_length,
     )
 
 
-def _dims(**extra):
+def _dims(tokenizer, **extra):
     common = {
-        "pad_token_id": 0,
-        "eos_token_id": 1,
-        "bos_token_id": 2,
+        "vocab_size": len(tokenizer),
+        "pad_token_id": tokenizer.pad_token_id,
+        "eos_token_id": tokenizer.eos_token_id,
+        "bos_token_id": tokenizer.bos_token_id,
     }
     return {**common, **extra}
 
 
-def _bart_like(vocab: int, decoder_start: int) -> dict:
+def _bart_like(tokenizer, decoder_start: int, **extra) -> dict:
     return _dims(
-        vocab_size=vocab,
+        tokenizer,
         d_model=16,
         encoder_layers=1,
         decoder_layers=1,
@@ -97,16 +119,17 @@ def _bart_like(vocab: int, decoder_start: int) -> dict:
         # Large random weights, so outputs depend on the input (tiny models with the default
         # initialisation tend to give one output whatever the input).
         init_std=0.5,
+        **extra,
     )
 
 
-def _make_eos_likely(model) -> None:
+def _make_eos_likely(model, eos_id: int, scale: float) -> None:
     """Scale the output row of </s> so random models stop after a few (input-dependent) tokens
     instead of always running to the length limit: keeps the tests fast."""
     import torch
 
     with torch.no_grad():
-        model.get_output_embeddings().weight[1] *= EOS_SCALE
+        model.get_output_embeddings().weight[eos_id] *= scale
 
 
 def build_model(family: str, target: Path) -> Path:
@@ -116,22 +139,42 @@ def build_model(family: str, target: Path) -> Path:
 
     torch.manual_seed(0)
     specials = LANGUAGE_TOKENS.get(family, [])
-    tokenizer = build_tokenizer(specials)
-    vocab = len(tokenizer)
+    layout = FAMILY_LAYOUTS.get(family, "default")
+    tokenizer = build_tokenizer(specials, layout=layout)
+    eos, pad = tokenizer.eos_token_id, tokenizer.pad_token_id
+    # normalize_before / normalize_embedding are in the real BART, mBART and Pegasus configs (from
+    # fairseq and TF); transformers ignores them, CTranslate2's converter reads them.
     if family == "marian":
-        config = tf.MarianConfig(**_bart_like(vocab, 0), decoder_vocab_size=vocab)
+        config = tf.MarianConfig(
+            **_bart_like(tokenizer, pad, bos_token_id=eos), decoder_vocab_size=len(tokenizer)
+        )
         model = tf.MarianMTModel(config)
+        model.generation_config.bad_words_ids = [[pad]]  # as in OPUS-MT checkpoints
     elif family in ("nllb", "m2m100"):
-        model = tf.M2M100ForConditionalGeneration(tf.M2M100Config(**_bart_like(vocab, 1)))
+        model = tf.M2M100ForConditionalGeneration(tf.M2M100Config(**_bart_like(tokenizer, eos)))
     elif family == "mbart50":
-        model = tf.MBartForConditionalGeneration(tf.MBartConfig(**_bart_like(vocab, 1)))
+        config = tf.MBartConfig(**_bart_like(tokenizer, eos, normalize_before=True))
+        model = tf.MBartForConditionalGeneration(config)
     elif family == "bart":
-        model = tf.BartForConditionalGeneration(tf.BartConfig(**_bart_like(vocab, 1)))
+        config = tf.BartConfig(**_bart_like(tokenizer, eos, normalize_before=False))
+        model = tf.BartForConditionalGeneration(config)
     elif family == "pegasus":
-        model = tf.PegasusForConditionalGeneration(tf.PegasusConfig(**_bart_like(vocab, 0)))
+        config = tf.PegasusConfig(
+            **_bart_like(tokenizer, pad, normalize_before=True, normalize_embedding=False)
+        )
+        model = tf.PegasusForConditionalGeneration(config)
+    elif family == "led":  # an encoder-decoder architecture CTranslate2 cannot convert
+        settings = _bart_like(tokenizer, eos, attention_window=[8])
+        del settings["max_position_embeddings"]
+        config = tf.LEDConfig(
+            **settings,
+            max_encoder_position_embeddings=MAX_INPUT_TOKENS,
+            max_decoder_position_embeddings=256,
+        )
+        model = tf.LEDForConditionalGeneration(config)
     elif family == "t5":
         config = tf.T5Config(
-            **_dims(vocab_size=vocab, decoder_start_token_id=0),
+            **_dims(tokenizer, decoder_start_token_id=pad),
             d_model=16,
             d_kv=8,
             d_ff=32,
@@ -143,7 +186,7 @@ def build_model(family: str, target: Path) -> Path:
         model = tf.T5ForConditionalGeneration(config)
     elif family in ("causal", "causal-chat"):
         config = tf.LlamaConfig(
-            **_dims(vocab_size=vocab),
+            **_dims(tokenizer),
             hidden_size=16,
             intermediate_size=32,
             num_hidden_layers=1,
@@ -158,7 +201,7 @@ def build_model(family: str, target: Path) -> Path:
             tokenizer.chat_template = CHAT_TEMPLATE
     elif family == "causal-gpt-neo":  # an architecture CTranslate2 cannot convert
         config = tf.GPTNeoConfig(
-            **_dims(vocab_size=vocab),
+            **_dims(tokenizer),
             hidden_size=16,
             num_layers=1,
             num_heads=2,
@@ -170,7 +213,7 @@ def build_model(family: str, target: Path) -> Path:
     else:
         raise ValueError(family)
     model.generation_config.max_length = None
-    _make_eos_likely(model)
+    _make_eos_likely(model, eos, EOS_SCALE[layout])
     target.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(target)
     tokenizer.save_pretrained(target)

@@ -86,3 +86,21 @@ def plan_batches(
     if current:
         batches.append(current)
     return batches
+
+
+def budget_planner(
+    input_length: Callable[[int], int],
+    max_new_tokens: Callable[[int], int],
+    token_budget: int = DEFAULT_TOKEN_BUDGET,
+    max_items: int | None = None,
+) -> Callable[[list[int]], list[list[int]]]:
+    """A ``plan`` for :func:`generate_cached`: :func:`plan_batches` over the inputs still to
+    generate, given each input's length and length limit by its index."""
+
+    def plan(todo: list[int]) -> list[list[int]]:
+        lengths = [input_length(i) for i in todo]
+        limits = [max_new_tokens(i) for i in todo]
+        planned = plan_batches(lengths, limits, token_budget, max_items)
+        return [[todo[j] for j in batch] for batch in planned]
+
+    return plan

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from summarize.engines.base import ModelInfo, ProgressCallback
-from summarize.engines.batching import DEFAULT_TOKEN_BUDGET, generate_cached, plan_batches
+from summarize.engines.batching import DEFAULT_TOKEN_BUDGET, budget_planner, generate_cached
 from summarize.engines.causal_generators import CausalGenerator, ready_for_batches
 from summarize.resources import data_dir, load_toml
 from summarize.store import OutputStore
@@ -190,12 +190,12 @@ class PromptedCausalLM:
                 add_special_tokens=not self.uses_chat,  # a chat template writes BOS itself
             )
 
-        def plan(todo: list[int]) -> list[list[int]]:
-            lengths = [self.count_tokens(prompts[i]) for i in todo]
-            limits = [max_new_tokens[i] for i in todo]
-            planned = plan_batches(lengths, limits, self.token_budget, self.batch_size)
-            return [[todo[j] for j in batch] for batch in planned]
-
+        plan = budget_planner(
+            lambda i: self.count_tokens(prompts[i]),
+            lambda i: max_new_tokens[i],
+            self.token_budget,
+            self.batch_size,
+        )
         cache_inputs = [f"{limit}\x00{p}" for p, limit in zip(prompts, max_new_tokens, strict=True)]
         return generate_cached(
             self.info, self._store, cache_inputs, run_batch, self.batch_size, on_progress, plan

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from summarize.engines.base import AbstractiveSummarizer, Embedder, Translator
 from summarize.errors import UserError
@@ -17,7 +17,10 @@ from summarize.resources import load_toml
 from summarize.store import OutputStore
 
 if TYPE_CHECKING:
+    from summarize.engines.hub import ModelFiles
     from summarize.languages import Language
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -170,20 +173,11 @@ class EngineRegistry:
         if files.gguf_file:
             self.notify(f"{name}: loading a GGUF file de-quantises every tensor (slow)")
         if files.is_encoder_decoder:
-            from summarize.engines.seq2seq import (
-                SUMMARY_MAX_NEW_TOKENS,
-                Seq2SeqEngine,
-                load_seq2seq,
-            )
+            from summarize.engines.seq2seq import SUMMARY_MAX_NEW_TOKENS, Seq2SeqEngine
 
-            if runtime == "ct2":
-                self.notify(
-                    f"{name}: the ct2 backend covers causal LMs so far; "
-                    "this encoder-decoder model runs on transformers"
-                )
             preset = presets().get(name)
             return Seq2SeqEngine(
-                load_seq2seq(files, self.device),
+                self._seq2seq_generator(runtime, files),
                 name,
                 files.model_id,
                 files.revision,
@@ -208,33 +202,53 @@ class EngineRegistry:
         gguf_file: str | None = None,
     ):
         """The ct2 generator when asked for and possible, else transformers."""
-        from summarize.engines.causal_generators import HfCausalGenerator
+        from summarize.engines.causal_generators import HfCausalGenerator, load_tokenizer
         from summarize.engines.prompted import load_causal_lm
 
         if runtime == "ct2":
             if gguf_file:
                 self.notify(f"{model_id}: CTranslate2 cannot read GGUF files; using transformers")
             else:
-                generator = self._ct2_generator(path, model_id, revision)
+                from summarize.engines.ct2_causal import Ct2CausalGenerator, causal_ct2_checkpoint
+
+                def load_ct2(quantization: str) -> Ct2CausalGenerator:
+                    ct2_path = causal_ct2_checkpoint(
+                        path, model_id, revision, quantization, self.notify
+                    )
+                    return Ct2CausalGenerator(
+                        ct2_path, load_tokenizer(path), self.device, quantization, self.threads
+                    )
+
+                generator = self._ct2_or_none(model_id, load_ct2)
                 if generator is not None:
                     return generator
         loaded = load_causal_lm(path, self.device, use_safetensors, gguf_file, model_id)
         return HfCausalGenerator(loaded)
 
-    def _ct2_generator(self, path: Path, model_id: str, revision: str | None):
-        from summarize.engines.causal_generators import load_tokenizer
-        from summarize.engines.ct2 import (
-            Ct2CausalGenerator,
-            Ct2Unsupported,
-            ct2_checkpoint,
-            default_quantization,
-        )
+    def _seq2seq_generator(self, runtime: str, files: ModelFiles):
+        """The ct2 generator when asked for and possible, else transformers."""
+        from summarize.engines.hf_seq2seq import load_hf_seq2seq
+
+        if runtime == "ct2":
+            from summarize.engines.ct2_seq2seq import load_ct2_seq2seq
+
+            generator = self._ct2_or_none(
+                files.model_id,
+                lambda quantization: load_ct2_seq2seq(
+                    files, self.device, quantization, self.threads, self.notify
+                ),
+            )
+            if generator is not None:
+                return generator
+        return load_hf_seq2seq(files, self.device)
+
+    def _ct2_or_none(self, model_id: str, load: Callable[[str], T]) -> T | None:
+        """``load(quantization)``, or ``None`` after saying why CTranslate2 cannot run it."""
+        from summarize.engines.ct2 import Ct2Unsupported, default_quantization
 
         quantization = self.quantization or default_quantization(self.device)
         try:
-            ct2_path = ct2_checkpoint(path, model_id, revision, quantization, self.notify)
+            return load(quantization)
         except Ct2Unsupported as exc:
             self.notify(f"CTranslate2 cannot run {model_id} ({exc}); using transformers")
             return None
-        tokenizer = load_tokenizer(path)
-        return Ct2CausalGenerator(ct2_path, tokenizer, self.device, quantization, self.threads)

@@ -1,4 +1,4 @@
-"""Hugging Face encoder-decoder models: translation and summarisation with ``generate``.
+"""Encoder-decoder models: translation and summarisation, on transformers or CTranslate2.
 
 Families (from ``config.json`` and the tokenizer's language tokens):
 
@@ -9,42 +9,41 @@ Families (from ``config.json`` and the tokenizer's language tokens):
 - ``t5`` (T5, Flan-T5, mT5): task prefixes (``summarize: ``, ``translate English to German: ``);
 - ``seq2seq`` (BART, DistilBART, Pegasus and any other encoder-decoder): summarisation.
 
-Inputs are batched by length with right padding; decoding is greedy unless a preset asks for
-beams, and every setting is recorded in :class:`ModelInfo`. Inputs longer than the model's
-maximum are split on sentence boundaries (:mod:`summarize.engines.chunking`) and the outputs
-joined: never truncated, and the user is told.
+This module turns texts into token-id requests and outputs back into text; a generator
+(:mod:`~summarize.engines.hf_seq2seq` for transformers, :mod:`~summarize.engines.ct2_seq2seq`
+for CTranslate2) runs the model, so both backends share every rule here. Requests are batched by
+length under a token budget and cached; decoding is greedy unless a preset asks for beams, and
+every setting is recorded in :class:`ModelInfo`. Inputs longer than the model's maximum are split
+on sentence boundaries (:mod:`summarize.engines.chunking`) and the outputs joined: never
+truncated, and the user is told.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from summarize.engines.base import ModelInfo, ProgressCallback
-from summarize.engines.batching import generate_cached
+from summarize.engines.batching import DEFAULT_TOKEN_BUDGET, budget_planner, generate_cached
 from summarize.engines.chunking import chunk_text
+from summarize.engines.seq2seq_models import (
+    LANGUAGE_TOKENS,
+    Seq2SeqGenerator,
+    Seq2SeqRequest,
+    token_id,
+)
 from summarize.errors import UserError
 from summarize.languages import model_code
 from summarize.store import OutputStore
 
 if TYPE_CHECKING:
-    from summarize.engines.hub import ModelFiles
     from summarize.languages import Language
 
 TRANSLATION_TOKENS_PER_INPUT_TOKEN = 2.0
 TRANSLATION_EXTRA_TOKENS = 16
 SUMMARY_MAX_NEW_TOKENS = 142
+# Upper bound on inputs per batch; the token budget binds first for long inputs.
 DEFAULT_BATCH_SIZE = 8
-# Used when neither the tokenizer nor the config states a maximum input length.
-FALLBACK_MAX_INPUT_TOKENS = 512
-# Language-code token patterns and the languages.toml scheme that fills them.
-_LANGUAGE_TOKENS = {
-    "nllb": ("{}", "nllb"),
-    "m2m100": ("__{}__", "m2m"),
-    "mbart50": ("{}", "mbart"),
-}
-_T5_TYPES = {"t5", "mt5", "umt5", "longt5"}
 ROLES = {
     "marian": ("translator",),
     "nllb": ("translator",),
@@ -55,94 +54,12 @@ ROLES = {
 }
 
 
-@dataclass
-class LoadedSeq2Seq:
-    model: Any
-    tokenizer: Any
-    device: str
-    family: str
-    max_input_tokens: int
-
-
-def token_id(tokenizer, token: str) -> int | None:
-    """The id of ``token`` if it is a real vocabulary entry (not mapped to <unk>)."""
-    found = tokenizer.convert_tokens_to_ids(token)
-    if found is None or (found == tokenizer.unk_token_id and token != tokenizer.unk_token):
-        return None
-    return int(found)
-
-
-def detect_family(model_type: str, tokenizer) -> str:
-    if model_type == "marian":
-        return "marian"
-    if model_type in _T5_TYPES:
-        return "t5"
-    if model_type in {"m2m_100", "mbart", "nllb-moe"}:
-        for family, (pattern, _scheme) in _LANGUAGE_TOKENS.items():
-            probe = {"nllb": "eng_Latn", "m2m100": "en", "mbart50": "en_XX"}[family]
-            if token_id(tokenizer, pattern.format(probe)) is not None:
-                return family
-    return "seq2seq"
-
-
-def max_input_tokens(tokenizer, config) -> int:
-    limits = [
-        value
-        for value in (
-            getattr(tokenizer, "model_max_length", None),
-            getattr(config, "max_position_embeddings", None),
-            getattr(config, "n_positions", None),
-        )
-        if isinstance(value, int) and 0 < value < 1_000_000
-    ]
-    return min(limits) if limits else FALLBACK_MAX_INPUT_TOKENS
-
-
-def load_seq2seq(files: ModelFiles, device: str) -> LoadedSeq2Seq:
-    """Load a checked local model directory (never runs remote code)."""
-    import torch
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-
-    from summarize.engines.torch_runtime import load_or_explain, quiet_transformers
-
-    quiet_transformers()
-    tokenizer = load_or_explain(
-        "tokenizer", files.model_id, lambda: AutoTokenizer.from_pretrained(files.path)
-    )
-    tokenizer.padding_side = "right"
-    model = load_or_explain(
-        "weights",
-        files.model_id,
-        lambda: AutoModelForSeq2SeqLM.from_pretrained(
-            files.path, dtype=torch.float32, use_safetensors=not files.pickle
-        ),
-    )
-    model.to(device)
-    model.eval()
-    family = detect_family(model.config.model_type, tokenizer)
-    return LoadedSeq2Seq(
-        model, tokenizer, device, family, max_input_tokens(tokenizer, model.config)
-    )
-
-
-@dataclass
-class _Request:
-    """One generation: token ids (specials included), forced first token, length limit."""
-
-    ids: list[int]
-    forced_bos: int | None
-    max_new_tokens: int
-
-    def cache_text(self) -> str:
-        return f"{self.forced_bos}\x00{self.max_new_tokens}\x00{' '.join(map(str, self.ids))}"
-
-
 class Seq2SeqEngine:
-    """A Hugging Face encoder-decoder model as translator and/or summariser."""
+    """An encoder-decoder model as translator and/or summariser."""
 
     def __init__(
         self,
-        loaded: LoadedSeq2Seq,
+        generator: Seq2SeqGenerator,
         name: str,
         model_id: str,
         revision: str | None,
@@ -151,20 +68,23 @@ class Seq2SeqEngine:
         num_beams: int = 1,
         summary_max_new_tokens: int = SUMMARY_MAX_NEW_TOKENS,
         batch_size: int = DEFAULT_BATCH_SIZE,
+        token_budget: int = DEFAULT_TOKEN_BUDGET,
     ) -> None:
-        self._loaded = loaded
+        self.generator = generator
+        self.setup = generator.setup
         self._store = store
         self._notify = notify
         self.num_beams = num_beams
         self.summary_max_new_tokens = summary_max_new_tokens
         self.batch_size = batch_size
-        self.roles = ROLES[loaded.family]
-        generation = loaded.model.generation_config.to_diff_dict()
+        self.token_budget = token_budget
+        self.roles = ROLES[self.setup.family]
+        generation = self.setup.generation.to_diff_dict()
         self.info = ModelInfo(
             name=name,
             model_id=model_id,
             revision=revision,
-            backend=f"transformers-seq2seq:{loaded.family}",
+            backend=f"{generator.backend}-seq2seq:{self.setup.family}",
             settings={
                 "decoding": "greedy" if num_beams == 1 else f"beam search ({num_beams} beams)",
                 "num_beams": num_beams,
@@ -173,9 +93,9 @@ class Seq2SeqEngine:
                     f" + {TRANSLATION_EXTRA_TOKENS}"
                 ),
                 "summary_max_new_tokens": summary_max_new_tokens,
-                "max_input_tokens": loaded.max_input_tokens,
+                "max_input_tokens": self.setup.max_input_tokens,
                 "long_inputs": "split on sentence boundaries, outputs joined",
-                "dtype": "float32",
+                **generator.settings,
                 "generation_config": {
                     key: generation[key]
                     for key in sorted(generation)
@@ -200,7 +120,7 @@ class Seq2SeqEngine:
             long = sum(1 for parts in pieces if len(parts) > 1)
             self._notify(
                 f"{self.info.name}: {long} segment(s) longer than the model's "
-                f"{self._loaded.max_input_tokens} input tokens were split on sentence/word "
+                f"{self.setup.max_input_tokens} input tokens were split on sentence/word "
                 "boundaries and their translations joined"
             )
         requests = []
@@ -210,7 +130,7 @@ class Seq2SeqEngine:
                 limit = (
                     int(TRANSLATION_TOKENS_PER_INPUT_TOKEN * len(ids)) + TRANSLATION_EXTRA_TOKENS
                 )
-                requests.append(_Request(ids, forced, limit))
+                requests.append(Seq2SeqRequest(ids, forced, limit))
         split = len(requests) != len(texts)
         flat = self._generate(requests, None if split else on_progress)
         outputs, position = [], 0
@@ -223,16 +143,16 @@ class Seq2SeqEngine:
 
     def summarize(self, article: str) -> str:
         self._require("summarizer")
-        prefix = "summarize: " if self._loaded.family == "t5" else ""
+        prefix = "summarize: " if self.setup.family == "t5" else ""
         chunks = self._split(prefix + " ".join(article.split()), len(prefix))
         if len(chunks) > 1:
             self._notify(
                 f"{self.info.name}: the article is longer than the model's "
-                f"{self._loaded.max_input_tokens} input tokens; summarising it as {len(chunks)} "
+                f"{self.setup.max_input_tokens} input tokens; summarising it as {len(chunks)} "
                 "chunks split on sentence boundaries and joining the partial summaries"
             )
         requests = [
-            _Request(self._encode(prefix + chunk, None), None, self.summary_max_new_tokens)
+            Seq2SeqRequest(self._encode(prefix + chunk, None), None, self.summary_max_new_tokens)
             for chunk in chunks
         ]
         return " ".join(part for part in self._generate(requests, None) if part).strip()
@@ -246,15 +166,15 @@ class Seq2SeqEngine:
     def _require(self, role: str) -> None:
         if role not in self.roles:
             raise UserError(
-                f"model {self.info.name!r} ({self._loaded.family}) cannot act as a {role}"
+                f"model {self.info.name!r} ({self.setup.family}) cannot act as a {role}"
             )
 
     def _translation_codes(
         self, source: Language, target: Language
     ) -> tuple[str, int | None, int | None]:
         """(text prefix, source-language token id, forced first output token id)."""
-        family = self._loaded.family
-        tokenizer = self._loaded.tokenizer
+        family = self.setup.family
+        tokenizer = self.setup.tokenizer
         if family == "t5":
             return f"translate {source.name} to {target.name}: ", None, None
         if family == "marian":
@@ -262,7 +182,7 @@ class Seq2SeqEngine:
                 if code and token_id(tokenizer, f">>{code}<<") is not None:
                     return f">>{code}<< ", None, None
             return "", None, None
-        pattern, scheme = _LANGUAGE_TOKENS[family]
+        pattern, scheme = LANGUAGE_TOKENS[family]
         ids = []
         for language in (source, target):
             code = model_code(language, scheme)
@@ -276,18 +196,18 @@ class Seq2SeqEngine:
         return "", ids[0], ids[1]
 
     def _count(self, text: str) -> int:
-        return len(self._loaded.tokenizer(text, add_special_tokens=False).input_ids)
+        return len(self.setup.tokenizer(text, add_special_tokens=False).input_ids)
 
     def _split(self, text: str, prefix_chars: int) -> list[str]:
         """``text`` (which starts with a prefix of ``prefix_chars``) as model-sized chunks."""
         prefix, body = text[:prefix_chars], text[prefix_chars:]
         # Room for the prefix, the language token and </s>.
-        room = self._loaded.max_input_tokens - self._count(prefix) - 2
+        room = self.setup.max_input_tokens - self._count(prefix) - 2
         return chunk_text(body, max(room, 8), self._count)
 
     def _encode(self, text: str, source_token: int | None) -> list[int]:
-        tokenizer = self._loaded.tokenizer
-        if self._loaded.family in _LANGUAGE_TOKENS:
+        tokenizer = self.setup.tokenizer
+        if self.setup.family in LANGUAGE_TOKENS:
             body = tokenizer(text, add_special_tokens=False).input_ids
             return [source_token, *body, tokenizer.eos_token_id]
         return list(tokenizer(text).input_ids)
@@ -295,11 +215,18 @@ class Seq2SeqEngine:
     # -- generation --------------------------------------------------------------------------
 
     def _generate(
-        self, requests: list[_Request], on_progress: ProgressCallback | None
+        self, requests: list[Seq2SeqRequest], on_progress: ProgressCallback | None
     ) -> list[str]:
         def run_batch(batch: list[int]) -> list[str]:
-            return self._generate_batch([requests[i] for i in batch])
+            chosen = [requests[i] for i in batch]
+            return self._texts(self.generator.generate_batch(chosen, self.num_beams), chosen)
 
+        plan = budget_planner(
+            lambda i: len(requests[i].ids),
+            lambda i: requests[i].max_new_tokens,
+            self.token_budget,
+            self.batch_size,
+        )
         return generate_cached(
             self.info,
             self._store,
@@ -307,33 +234,21 @@ class Seq2SeqEngine:
             run_batch,
             self.batch_size,
             on_progress,
+            plan,
         )
 
-    def _generate_batch(self, requests: list[_Request]) -> list[str]:
-        import torch
+    def _texts(self, rows: list[list[int]], requests: list[Seq2SeqRequest]) -> list[str]:
+        """Each generated row cut to its own request's token budget, as text.
 
-        tokenizer = self._loaded.tokenizer
-        pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
-        width = max(len(request.ids) for request in requests)
-        input_ids = torch.tensor([r.ids + [pad] * (width - len(r.ids)) for r in requests])
-        mask = torch.tensor([[1] * len(r.ids) + [0] * (width - len(r.ids)) for r in requests])
-        extra: dict[str, Any] = {}
-        if requests[0].forced_bos is not None:
-            extra["forced_bos_token_id"] = requests[0].forced_bos
-        with torch.inference_mode():
-            generated = self._loaded.model.generate(
-                input_ids=input_ids.to(self._loaded.device),
-                attention_mask=mask.to(self._loaded.device),
-                max_new_tokens=max(request.max_new_tokens for request in requests),
-                do_sample=False,
-                num_beams=self.num_beams,
-                **extra,
-            )
-        # Each row keeps only its own token budget (the decoder start token + max_new_tokens):
-        # greedy decoding is prefix-stable, so a batch gives what one-at-a-time would.
+        Greedy decoding is prefix-stable, so a batch gives what one-at-a-time generation would.
+        A model that forces </s> at the length limit (``forced_eos_token_id``) spends its last
+        position on it when run alone, so its rows keep one token less: the same text as a run
+        on its own, whatever the batch's longest limit.
+        """
+        forced_eos = self.setup.generation.forced_eos_token_id is not None
         rows = [
-            row[: 1 + request.max_new_tokens]
-            for row, request in zip(generated, requests, strict=True)
+            row[: request.max_new_tokens - forced_eos]
+            for row, request in zip(rows, requests, strict=True)
         ]
-        decoded = tokenizer.batch_decode(rows, skip_special_tokens=True)
+        decoded = self.setup.tokenizer.batch_decode(rows, skip_special_tokens=True)
         return [" ".join(text.split()) for text in decoded]

@@ -1,0 +1,85 @@
+"""Greedy stop-at-end-of-line completion for causal LMs with ``ctranslate2.Generator``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from summarize.engines.causal_generators import first_line, load_tokenizer
+from summarize.engines.ct2 import ct2_checkpoint, load_ct2_model
+
+_END_TOKENS_FILE = "summarize-end-tokens.json"
+
+
+def newline_tokens(tokenizer) -> list[str]:
+    """Every vocabulary token whose text contains a newline, plus end-of-sequence.
+
+    Generation stops on any of them, which is what transformers' ``stop_strings=["\\n"]`` does.
+    """
+    tokens = tokenizer.convert_ids_to_tokens(list(range(len(tokenizer))))
+    ends = [tok for i, tok in enumerate(tokens) if "\n" in tokenizer.decode([i])]
+    if tokenizer.eos_token and tokenizer.eos_token not in ends:
+        ends.append(tokenizer.eos_token)
+    return ends
+
+
+def causal_ct2_checkpoint(
+    hf_path: Path,
+    model_id: str,
+    revision: str | None,
+    quantization: str,
+    notify: Callable[[str], None],
+) -> Path:
+    """The cached conversion of a causal LM, with its stop tokens (slow to find in a large
+    vocabulary, so found once at conversion)."""
+
+    def add_end_tokens(converted: Path) -> None:
+        tokens = newline_tokens(load_tokenizer(hf_path))
+        (converted / _END_TOKENS_FILE).write_text(json.dumps(tokens))
+
+    return ct2_checkpoint(hf_path, model_id, revision, quantization, notify, add_end_tokens)
+
+
+class Ct2CausalGenerator:
+    """Greedy completion with ``ctranslate2.Generator``."""
+
+    backend = "ctranslate2"
+
+    def __init__(
+        self,
+        ct2_path: Path,
+        tokenizer,
+        device: str,
+        quantization: str,
+        threads: int | None = None,
+    ) -> None:
+        self.tokenizer = tokenizer
+        self.end_tokens: list[str] = json.loads((ct2_path / _END_TOKENS_FILE).read_text())
+        # Public for callers timing CTranslate2 itself on the same prompts (bench/speed.py).
+        self.model = load_ct2_model("Generator", ct2_path, device, quantization, threads)
+        self.settings: dict[str, Any] = {"quantization": quantization}
+
+    def tokens(self, prompt: str, add_special_tokens: bool = True) -> list[str]:
+        """``prompt`` as the token strings CTranslate2 takes."""
+        ids = self.tokenizer(prompt, add_special_tokens=add_special_tokens).input_ids
+        return self.tokenizer.convert_ids_to_tokens(ids)
+
+    def generate_batch(
+        self, prompts: list[str], max_new_tokens: list[int], add_special_tokens: bool = True
+    ) -> list[str]:
+        results = self.model.generate_batch(
+            [self.tokens(prompt, add_special_tokens) for prompt in prompts],
+            max_length=max(max_new_tokens),
+            sampling_topk=1,
+            beam_size=1,
+            end_token=self.end_tokens,
+            include_prompt_in_result=False,
+        )
+        return [
+            first_line(
+                self.tokenizer.decode(result.sequences_ids[0][:limit], skip_special_tokens=True)
+            )
+            for result, limit in zip(results, max_new_tokens, strict=True)
+        ]

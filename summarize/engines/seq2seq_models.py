@@ -1,0 +1,138 @@
+"""What the seq2seq engine knows about an encoder-decoder model, whichever backend runs it.
+
+:class:`~summarize.engines.seq2seq.Seq2SeqEngine` builds token-id requests (language tokens,
+task prefixes, chunks, length limits), batches and caches them; a :class:`Seq2SeqGenerator`
+(transformers in :mod:`~summarize.engines.hf_seq2seq`, CTranslate2 in
+:mod:`~summarize.engines.ct2_seq2seq`) only turns one batch of requests into token ids. Both
+read the model's family, limits and generation config from the same :class:`Seq2SeqSetup`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from summarize.engines.hub import ModelFiles
+
+# Used when neither the tokenizer nor the config states a maximum input length.
+FALLBACK_MAX_INPUT_TOKENS = 512
+# Language-code token patterns and the languages.toml scheme that fills them.
+LANGUAGE_TOKENS = {
+    "nllb": ("{}", "nllb"),
+    "m2m100": ("__{}__", "m2m"),
+    "mbart50": ("{}", "mbart"),
+}
+_T5_TYPES = {"t5", "mt5", "umt5", "longt5"}
+
+
+@dataclass
+class Seq2SeqSetup:
+    """A model's tokenizer, family, input limit and generation config (``GenerationConfig``)."""
+
+    tokenizer: Any
+    family: str
+    max_input_tokens: int
+    generation: Any
+
+    @property
+    def decoder_start_token_id(self) -> int:
+        """The token transformers starts the decoder with."""
+        start = self.generation.decoder_start_token_id
+        return int(start if start is not None else self.generation.bos_token_id)
+
+
+@dataclass
+class Seq2SeqRequest:
+    """One generation: token ids (specials included), forced first token, length limit."""
+
+    ids: list[int]
+    forced_bos: int | None
+    max_new_tokens: int
+
+    def cache_text(self) -> str:
+        return f"{self.forced_bos}\x00{self.max_new_tokens}\x00{' '.join(map(str, self.ids))}"
+
+
+class Seq2SeqGenerator(Protocol):
+    backend: str
+    settings: dict[str, Any]
+    setup: Seq2SeqSetup
+
+    def generate_batch(self, requests: list[Seq2SeqRequest], num_beams: int) -> list[list[int]]:
+        """Per request, the ids decoded after the decoder start token (forced first token
+        included), up to the largest ``max_new_tokens`` of the batch, as transformers'
+        ``generate`` does for a batch; the engine cuts each to its own limit."""
+        ...
+
+
+def token_id(tokenizer, token: str) -> int | None:
+    """The id of ``token`` if it is a real vocabulary entry (not mapped to <unk>)."""
+    found = tokenizer.convert_tokens_to_ids(token)
+    if found is None or (found == tokenizer.unk_token_id and token != tokenizer.unk_token):
+        return None
+    return int(found)
+
+
+def detect_family(model_type: str, tokenizer) -> str:
+    if model_type == "marian":
+        return "marian"
+    if model_type in _T5_TYPES:
+        return "t5"
+    if model_type in {"m2m_100", "mbart", "nllb-moe"}:
+        for family, (pattern, _scheme) in LANGUAGE_TOKENS.items():
+            probe = {"nllb": "eng_Latn", "m2m100": "en", "mbart50": "en_XX"}[family]
+            if token_id(tokenizer, pattern.format(probe)) is not None:
+                return family
+    return "seq2seq"
+
+
+def max_input_tokens(tokenizer, config) -> int:
+    limits = [
+        value
+        for value in (
+            getattr(tokenizer, "model_max_length", None),
+            getattr(config, "max_position_embeddings", None),
+            getattr(config, "n_positions", None),
+        )
+        if isinstance(value, int) and 0 < value < 1_000_000
+    ]
+    return min(limits) if limits else FALLBACK_MAX_INPUT_TOKENS
+
+
+def describe(tokenizer, config, generation) -> Seq2SeqSetup:
+    family = detect_family(config.model_type, tokenizer)
+    return Seq2SeqSetup(tokenizer, family, max_input_tokens(tokenizer, config), generation)
+
+
+def load_tokenizer(files: ModelFiles):
+    """The model's tokenizer, padding on the right (encoder inputs)."""
+    from transformers import AutoTokenizer
+
+    from summarize.engines.torch_runtime import load_or_explain, quiet_transformers
+
+    quiet_transformers()
+    tokenizer = load_or_explain(
+        "tokenizer", files.model_id, lambda: AutoTokenizer.from_pretrained(files.path)
+    )
+    tokenizer.padding_side = "right"
+    return tokenizer
+
+
+def load_setup(files: ModelFiles) -> Seq2SeqSetup:
+    """The setup read from the model's files without loading its weights.
+
+    The generation config is found as ``from_pretrained`` finds it: ``generation_config.json``,
+    else the generation settings in ``config.json``.
+    """
+    from transformers import AutoConfig, GenerationConfig
+
+    tokenizer = load_tokenizer(files)
+    config = AutoConfig.from_pretrained(files.path)
+    try:
+        generation = GenerationConfig.from_pretrained(files.path)
+    except OSError:
+        generation = GenerationConfig.from_pretrained(
+            files.path, config_file_name="config.json", _from_model_config=True
+        )
+    return describe(tokenizer, config, generation)
