@@ -7,6 +7,8 @@ Heavy libraries (torch, transformers) are imported only inside commands that nee
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -25,6 +27,16 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@contextmanager
+def _interruptible(kept: str) -> Iterator[None]:
+    """Ctrl-C ends with one line saying what was kept (typer alone exits 130 silently)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        typer.echo(f"summarize: interrupted; {kept}", err=True)
+        raise typer.Exit(130) from None
 
 
 def _split_list(values: list[str] | None) -> list[str]:
@@ -186,7 +198,9 @@ def run(
     )
     outputs = [(path, format_for_path(path)) for path in out or []]
     prepared = prepare(reference or article, options)
-    result = run_pipeline(prepared, options, RichProgress())
+    kept = "finished model outputs are cached: the same command reuses them"
+    with _interruptible(kept if cache else "nothing was kept (--no-cache)"):
+        result = run_pipeline(prepared, options, RichProgress())
     for path, fmt in outputs:
         write_atomically(path, render_to_string(result, fmt))
         typer.echo(f"wrote {path}", err=True)
@@ -354,12 +368,14 @@ def batch(
         use_cache=cache,
     )
     progress = RichBatchProgress()
-    try:
-        result = run_batch(
-            read_batch_input(input_path), out, options, progress, chunk_documents, restart
-        )
-    finally:
-        progress.close()
+    kept = f"finished documents are kept in {out / 'results.jsonl'}: the same command resumes"
+    with _interruptible(kept):
+        try:
+            result = run_batch(
+                read_batch_input(input_path), out, options, progress, chunk_documents, restart
+            )
+        finally:
+            progress.close()
     written = write_batch_reports(result, out)
     render_batch_terminal(result)
     typer.echo(f"wrote {', '.join(str(p) for p in [*written, out / 'results.jsonl'])}", err=True)
@@ -375,6 +391,3 @@ def main() -> None:
     except UserError as exc:
         typer.echo(f"summarize: error: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        typer.echo("summarize: interrupted", err=True)
-        sys.exit(130)

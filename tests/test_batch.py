@@ -196,6 +196,31 @@ def test_second_writer_to_the_same_folder_is_refused(tmp_path: Path, engines: Fa
             run_batch(read_batch_input(make_input(tmp_path)), out, OPTIONS)
 
 
+class InterruptedTranslator(FakeTranslator):
+    """Ctrl-C arrives in the second chunk's first generate call."""
+
+    def translate(self, texts, source, target, on_progress=None):
+        if len(self.calls) >= 2:  # the first chunk went there and back
+            raise KeyboardInterrupt
+        return super().translate(texts, source, target, on_progress)
+
+
+def test_ctrl_c_keeps_finished_documents_and_says_how_to_resume(
+    tmp_path: Path, engines: FakeRegistry
+) -> None:
+    engines.translators["bundled"] = InterruptedTranslator("fake", engines.calls)
+    out = tmp_path / "out"
+    args = ["batch", str(make_input(tmp_path, ())), "--out", str(out), "--chunk-documents", "1"]
+    result = CliRunner().invoke(app, [*args, "--no-language-check"])
+    assert result.exit_code == 130, result.output
+    assert f"summarize: interrupted; finished documents are kept in {out / 'results.jsonl'}" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+    finished = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    assert [line["input"]["document_id"] for line in finished] == ["first"]
+
+
 def test_cli_exit_code_counts_failures(tmp_path: Path, engines: FakeRegistry) -> None:
     path = make_input(tmp_path, ("not json", '{"id": "x"}'))
     out = tmp_path / "out"
