@@ -221,6 +221,17 @@ def test_ctrl_c_keeps_finished_documents_and_says_how_to_resume(
     assert [line["input"]["document_id"] for line in finished] == ["first"]
 
 
+def test_ctrl_c_in_run_says_what_was_kept(tmp_path: Path, engines: FakeRegistry) -> None:
+    engines.translators["bundled"] = InterruptedTranslator("fake", engines.calls)
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLES["first"] + "\n", encoding="utf-8")
+    args = ["run", str(article), "--pivot", "ru,de", "--no-cache"]  # interrupted at de
+    result = CliRunner().invoke(app, [*args, "--no-language-check"])
+    assert result.exit_code == 130, result.output
+    assert "summarize: interrupted; nothing was kept (--no-cache)" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_cli_exit_code_counts_failures(tmp_path: Path, engines: FakeRegistry) -> None:
     path = make_input(tmp_path, ("not json", '{"id": "x"}'))
     out = tmp_path / "out"
