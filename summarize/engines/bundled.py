@@ -51,13 +51,14 @@ def _import_package():
 def _convert(staged: Path, scratch: Path) -> None:
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from summarize.engines.torch_runtime import quiet_transformers
+    from summarize.engines.torch_runtime import NO_REMOTE_CODE, prepare_transformers
 
-    quiet_transformers()
+    prepare_transformers()
     module = _import_package()
     gguf_path = module.assemble(scratch / "gguf" / module.MODEL_NAME)
-    tokenizer = AutoTokenizer.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name)
-    model = AutoModelForCausalLM.from_pretrained(gguf_path.parent, gguf_file=gguf_path.name)
+    gguf = {"gguf_file": gguf_path.name, **NO_REMOTE_CODE}
+    tokenizer = AutoTokenizer.from_pretrained(gguf_path.parent, **gguf)
+    model = AutoModelForCausalLM.from_pretrained(gguf_path.parent, **gguf)
     # The weights are de-quantised float tensors now; drop the GGUF quantiser record so
     # save_pretrained writes a plain checkpoint.
     model.hf_quantizer = None

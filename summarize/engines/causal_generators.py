@@ -41,7 +41,10 @@ def load_tokenizer(path: Path):
     """A tokenizer set up for batched generation (left padding, a pad token)."""
     from transformers import AutoTokenizer
 
-    return ready_for_batches(AutoTokenizer.from_pretrained(path))
+    from summarize.engines.torch_runtime import NO_REMOTE_CODE, prepare_transformers
+
+    prepare_transformers()
+    return ready_for_batches(AutoTokenizer.from_pretrained(path, **NO_REMOTE_CODE))
 
 
 class HfCausalGenerator:

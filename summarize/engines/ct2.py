@@ -51,7 +51,10 @@ def check_convertible(hf_path: Path) -> None:
     from ctranslate2.converters import transformers as converters
     from transformers import AutoConfig
 
-    config_class = type(AutoConfig.from_pretrained(hf_path)).__name__
+    from summarize.engines.torch_runtime import NO_REMOTE_CODE, prepare_transformers
+
+    prepare_transformers()
+    config_class = type(AutoConfig.from_pretrained(hf_path, **NO_REMOTE_CODE)).__name__
     if config_class not in converters._MODEL_LOADERS:
         raise Ct2Unsupported(f"its converter has no loader for {config_class}")
 
@@ -83,7 +86,8 @@ def ct2_checkpoint(
         from ctranslate2.converters import TransformersConverter
 
         try:
-            TransformersConverter(str(hf_path)).convert(str(staged), quantization=quantization)
+            converter = TransformersConverter(str(hf_path), trust_remote_code=False)
+            converter.convert(str(staged), quantization=quantization)
         # A registered loader can still fail on a config it does not expect (a missing
         # attribute, an unsupported option): that is "cannot convert" too, not a crash.
         except (ValueError, NotImplementedError, AttributeError, KeyError, TypeError) as exc:

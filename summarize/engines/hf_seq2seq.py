@@ -47,14 +47,17 @@ def load_hf_seq2seq(files: ModelFiles, device: str) -> HfSeq2SeqGenerator:
     import torch
     from transformers import AutoModelForSeq2SeqLM
 
-    from summarize.engines.torch_runtime import load_or_explain
+    from summarize.engines.torch_runtime import NO_REMOTE_CODE, load_or_explain
 
     tokenizer = load_tokenizer(files)
     model = load_or_explain(
         "weights",
         files.model_id,
         lambda: AutoModelForSeq2SeqLM.from_pretrained(
-            files.path, dtype=torch.float32, use_safetensors=not files.pickle
+            files.path,
+            dtype=torch.float32,
+            use_safetensors=not files.pickle,
+            **NO_REMOTE_CODE,
         ),
     )
     model.to(device)

@@ -6,8 +6,10 @@ probed once with a short timeout; when it is offline or unreachable only the loc
 used, so a model that is missing fails in seconds with one line, not after minutes of retries.
 
 Safety: weights must be safetensors. Pickle checkpoints (``pytorch_model.bin``, ``*.pt``) can run
-code when loaded, so they are refused unless the caller passes ``allow_pickle``. Remote code is
-never run (no ``trust_remote_code`` anywhere).
+code when loaded, so they are refused unless the caller passes ``allow_pickle``. A model's own
+code is never run: every load passes ``trust_remote_code=False``, a folder that needs its own code
+is refused before loading, and transformers' "run the custom code? [y/N]" question is turned off
+(:func:`summarize.engines.torch_runtime.prepare_transformers`).
 """
 
 from __future__ import annotations
@@ -201,6 +203,7 @@ def check_model_dir(
         raise UserError(f"model {model_id!r}: {config_path} is corrupt ({exc})") from exc
     if not isinstance(config, dict) or "model_type" not in config:
         raise UserError(f"model {model_id!r}: {config_path} has no model_type")
+    _refuse_own_code(config, model_id)
     seq2seq = bool(config.get("is_encoder_decoder")) or config["model_type"] in ENCODER_DECODER
     safetensors = sorted(path.glob("*.safetensors"))
     pickles = [p for p in path.iterdir() if p.name in _PICKLE_NAMES or p.suffix == ".bin"]
@@ -217,6 +220,38 @@ def check_model_dir(
             "when loaded; pass --allow-pickle if you trust it"
         )
     return ModelFiles(path, model_id, revision, pickle=True, is_encoder_decoder=seq2seq)
+
+
+def _refuse_own_code(config: dict, model_id: str) -> None:
+    """A config whose model type transformers does not know, with an ``auto_map`` naming the
+    folder's own Python classes, can only be loaded by running that code: refuse it here,
+    before any library is asked (a known model type with an ``auto_map`` loads the library's
+    own class; the ``auto_map`` is ignored)."""
+    if "auto_map" not in config:
+        return
+    from transformers.models.auto.configuration_auto import CONFIG_MAPPING_NAMES
+
+    if config["model_type"] not in CONFIG_MAPPING_NAMES:
+        modules = sorted(
+            {str(ref).split(".")[0] + ".py" for ref in _auto_map_refs(config["auto_map"])}
+        )
+        raise UserError(
+            f"model {model_id!r} needs its own Python code ({', '.join(modules) or 'auto_map'}) "
+            f"for model_type {config['model_type']!r}; summarize never runs code from model "
+            "folders"
+        )
+
+
+def _auto_map_refs(auto_map: object) -> list[str]:
+    """The ``module.Class`` strings of an ``auto_map`` (values may be lists: tokenizer pairs)."""
+    if not isinstance(auto_map, dict):
+        return []
+    refs = []
+    for value in auto_map.values():
+        for ref in value if isinstance(value, list) else [value]:
+            if isinstance(ref, str):
+                refs.append(ref.split("--")[-1])
+    return refs
 
 
 def _check_index(path: Path, model_id: str) -> None:

@@ -51,15 +51,20 @@ def load_causal_lm(
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    from summarize.engines.torch_runtime import load_or_explain, quiet_transformers
+    from summarize.engines.torch_runtime import (
+        NO_REMOTE_CODE,
+        load_or_explain,
+        prepare_transformers,
+    )
 
-    quiet_transformers()
+    prepare_transformers()
     name = model_id or str(path)
     gguf: dict[str, Any] = {"gguf_file": gguf_file} if gguf_file else {}
+    gguf.update(NO_REMOTE_CODE)
     tokenizer = ready_for_batches(
         load_or_explain("tokenizer", name, lambda: AutoTokenizer.from_pretrained(path, **gguf))
     )
-    weights = gguf or {"use_safetensors": use_safetensors}
+    weights = gguf if gguf_file else {**gguf, "use_safetensors": use_safetensors}
     model = load_or_explain(
         "weights",
         name,

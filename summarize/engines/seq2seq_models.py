@@ -109,11 +109,17 @@ def load_tokenizer(files: ModelFiles):
     """The model's tokenizer, padding on the right (encoder inputs)."""
     from transformers import AutoTokenizer
 
-    from summarize.engines.torch_runtime import load_or_explain, quiet_transformers
+    from summarize.engines.torch_runtime import (
+        NO_REMOTE_CODE,
+        load_or_explain,
+        prepare_transformers,
+    )
 
-    quiet_transformers()
+    prepare_transformers()
     tokenizer = load_or_explain(
-        "tokenizer", files.model_id, lambda: AutoTokenizer.from_pretrained(files.path)
+        "tokenizer",
+        files.model_id,
+        lambda: AutoTokenizer.from_pretrained(files.path, **NO_REMOTE_CODE),
     )
     tokenizer.padding_side = "right"
     return tokenizer
@@ -127,8 +133,10 @@ def load_setup(files: ModelFiles) -> Seq2SeqSetup:
     """
     from transformers import AutoConfig, GenerationConfig
 
+    from summarize.engines.torch_runtime import NO_REMOTE_CODE
+
     tokenizer = load_tokenizer(files)
-    config = AutoConfig.from_pretrained(files.path)
+    config = AutoConfig.from_pretrained(files.path, **NO_REMOTE_CODE)
     try:
         generation = GenerationConfig.from_pretrained(files.path)
     except OSError:

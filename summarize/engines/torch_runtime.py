@@ -23,10 +23,24 @@ def resolve_device(requested: str) -> str:
     return requested
 
 
-def quiet_transformers() -> None:
-    """Silence transformers' advisory warnings (sampling flags ignored under greedy, etc.)."""
-    import transformers
+# Passed to every ``from_pretrained`` (config, tokenizer, model, converter): a model folder's
+# own Python code (``auto_map``) is never imported.
+NO_REMOTE_CODE = {"trust_remote_code": False}
 
+
+def prepare_transformers() -> None:
+    """Call before any transformers load: silence advisory warnings, and make sure a load that
+    would need a model's own code fails instead of asking.
+
+    Without ``trust_remote_code`` transformers asks "Do you wish to run the custom code? [y/N]"
+    on stdin (so ``yes | summarize ...`` would run it). A timeout of 0 turns that question into
+    an error for every load in the process, including loads we do not make ourselves
+    (CTranslate2's converter, sentence-transformers).
+    """
+    import transformers
+    from transformers import dynamic_module_utils
+
+    dynamic_module_utils.TIME_OUT_REMOTE_CODE = 0
     transformers.logging.set_verbosity_error()
     transformers.logging.disable_progress_bar()
 
