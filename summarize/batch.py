@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from summarize import __version__
-from summarize.batch_chunk import process_chunk
 from summarize.batch_inputs import BatchInput, Document, DocumentError
 from summarize.errors import UserError
 from summarize.languages import Language
@@ -34,9 +33,8 @@ from summarize.metrics.base import Score
 from summarize.pipeline import (
     PreparedInput,
     RunOptions,
+    Session,
     check_options,
-    load_engines,
-    open_registry,
     prepare_text,
     with_reference,
 )
@@ -169,6 +167,7 @@ def run_batch(
     progress: BatchProgress | None = None,
     chunk_documents: int = DEFAULT_CHUNK_DOCUMENTS,
     restart: bool = False,
+    first_alone: bool = False,
 ) -> BatchResult:
     """Process every document not already in ``out_dir/results.jsonl``; return all results."""
     progress = progress or SilentBatchProgress()
@@ -200,7 +199,9 @@ def run_batch(
         todo = [p for p in prepared if p.info.document_id not in done]
         progress.start(len(prepared), len(done))
         if todo:
-            done.update(_process(todo, out_dir, options, progress, chunk_documents, errors))
+            done.update(
+                _process(todo, out_dir, options, progress, (chunk_documents, first_alone), errors)
+            )
         results = [done[p.info.document_id] for p in prepared if p.info.document_id in done]
         _write_results(out_dir / RESULTS_FILE, results)
     documents = [RunResult.from_dict(line) for line in results]
@@ -225,35 +226,42 @@ def _process(
     out_dir: Path,
     options: RunOptions,
     progress: BatchProgress,
-    chunk_documents: int,
+    chunking: tuple[int, bool],
     errors: list[DocumentError],
 ) -> dict[str, dict]:
     finished: dict[str, dict] = {}
-    registry, store = open_registry(options, progress.note)
-    try:
-        with progress.step("Loading models"):
-            engines = load_engines(registry, options, todo)
-        with open(out_dir / RESULTS_FILE, "a", encoding="utf-8") as sink:
-            for start in range(0, len(todo), chunk_documents):
-                chunk = todo[start : start + chunk_documents]
-                for prepared, outcome in zip(
-                    chunk, process_chunk(chunk, engines, options, progress), strict=True
-                ):
-                    if isinstance(outcome, str):
-                        errors.append(
-                            DocumentError(prepared.info.path, prepared.info.document_id, outcome)
-                        )
-                        continue
-                    line = outcome.to_dict()
-                    sink.write(json.dumps(line, ensure_ascii=False) + "\n")
-                    sink.flush()
-                    os.fsync(sink.fileno())
-                    finished[prepared.info.document_id] = line
-                progress.documents_done(len(chunk))
-    finally:
-        if store:
-            store.close()
+    with (
+        Session(options, progress) as session,
+        open(out_dir / RESULTS_FILE, "a", encoding="utf-8") as sink,
+    ):
+        session.engines(todo)  # every model up front: a missing one fails before any work
+        for chunk in chunks(todo, *chunking):
+            for prepared, outcome in zip(chunk, session.run_chunk(chunk), strict=True):
+                if isinstance(outcome, str):
+                    errors.append(
+                        DocumentError(prepared.info.path, prepared.info.document_id, outcome)
+                    )
+                    continue
+                line = outcome.to_dict()
+                sink.write(json.dumps(line, ensure_ascii=False) + "\n")
+                sink.flush()
+                os.fsync(sink.fileno())
+                finished[prepared.info.document_id] = line
+            progress.documents_done(len(chunk))
     return finished
+
+
+def chunks(
+    documents: list[PreparedInput], size: int, first_alone: bool
+) -> Iterator[list[PreparedInput]]:
+    """``size`` documents at a time; with ``first_alone`` the first document goes alone, so its
+    result is written after about one ``summarize run``'s time (the command line does that: a
+    user sees a result early), and the rest share the models' generate calls."""
+    start = 1 if first_alone and documents else 0
+    if start:
+        yield documents[:1]
+    for begin in range(start, len(documents), size):
+        yield documents[begin : begin + size]
 
 
 # -- the output folder -----------------------------------------------------------------------

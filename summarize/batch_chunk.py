@@ -15,6 +15,7 @@ from functools import partial
 
 from summarize.engines.base import ModelInfo, Translator
 from summarize.languages import Language
+from summarize.notes import NoteRouter
 from summarize.pipeline import Engines, PreparedInput, RunOptions, make_result, score_summaries
 from summarize.progress import Progress
 from summarize.result import RunResult, TranslationResult
@@ -32,13 +33,19 @@ def process_chunk(
     engines: Engines,
     options: RunOptions,
     progress: Progress,
+    notes: NoteRouter | None = None,
 ) -> list[RunResult | str]:
-    """Translate and summarise a chunk of documents together; one result (or error) each."""
+    """Translate and summarise a chunk of documents together; one result (or error) each.
+
+    ``notes`` (the router the engines report to) gives each result the notes that concern it.
+    """
+    notes = notes or NoteRouter(progress.note)
+    notes.start_chunk()
     mark = time.perf_counter()
-    scorers = translate_chunk(chunk, engines, progress)
+    scorers = translate_chunk(chunk, engines, progress, notes)
     translation_s = time.perf_counter() - mark
     mark = time.perf_counter()
-    abstractive = summarise_chunk(chunk, engines, progress)
+    abstractive = summarise_chunk(chunk, engines, progress, notes)
     summaries_s = time.perf_counter() - mark
     outcomes: list[RunResult | str] = []
     with progress.step(f"Scoring {len(chunk)} documents"):
@@ -63,13 +70,20 @@ def process_chunk(
             }
             timings["total_s"] = sum(timings.values())
             outcomes.append(
-                make_result(prepared, engines.embedder, translations, summaries, timings)
+                make_result(
+                    prepared,
+                    engines.embedder,
+                    translations,
+                    summaries,
+                    timings,
+                    notes.for_document(i),
+                )
             )
     return outcomes
 
 
 def translate_chunk(
-    chunk: Sequence[PreparedInput], engines: Engines, progress: Progress
+    chunk: Sequence[PreparedInput], engines: Engines, progress: Progress, notes: NoteRouter
 ) -> list[list[Scorer]]:
     """Per document, one scorer per translation system, in the order ``run`` lists them."""
     groups: dict[str | None, list[int]] = {}  # None: round trip; else the source language
@@ -79,24 +93,36 @@ def translate_chunk(
     scorers: list[list[Scorer]] = [[] for _ in chunk]
     for key, members in groups.items():
         translate = _round_trips if key is None else _reference_translations
-        for i, document_scorers in zip(
-            members, translate([chunk[i] for i in members], engines, progress), strict=True
-        ):
+        documents = [chunk[i] for i in members]
+        translated = translate(documents, engines, progress, _Call(notes, members))
+        for i, document_scorers in zip(members, translated, strict=True):
             scorers[i] = document_scorers
     return scorers
 
 
+class _Call:
+    """Routes the notes of one ``translate()`` call over several documents' sentences."""
+
+    def __init__(self, notes: NoteRouter, members: list[int]) -> None:
+        self.notes, self.members = notes, members
+
+    def around(self, documents: list[list[str]]):
+        owners = [self.members[d] for d, texts in enumerate(documents) for _ in texts]
+        return self.notes.call(owners)
+
+
 def _round_trips(
-    documents: list[PreparedInput], engines: Engines, progress: Progress
+    documents: list[PreparedInput], engines: Engines, progress: Progress, call: _Call
 ) -> list[list[Scorer]]:
     english = documents[0].source
     texts = [[segment.text for segment in document.segments] for document in documents]
     scorers: list[list[Scorer]] = [[] for _ in documents]
     for system in engines.round_trips:
-        pivots = translate_documents(system.forward, texts, english, system.pivot, progress)
-        outputs = translate_documents(
-            system.backward, pivots, system.pivot, english, progress, "Back-translating"
-        )
+        with call.around(texts):
+            pivots = translate_documents(system.forward, texts, english, system.pivot, progress)
+            outputs = translate_documents(
+                system.backward, pivots, system.pivot, english, progress, "Back-translating"
+            )
         for document, pivot_texts, back, own in zip(
             documents, pivots, outputs, scorers, strict=True
         ):
@@ -117,7 +143,7 @@ def _round_trips(
 
 
 def _reference_translations(
-    documents: list[PreparedInput], engines: Engines, progress: Progress
+    documents: list[PreparedInput], engines: Engines, progress: Progress, call: _Call
 ) -> list[list[Scorer]]:
     """Documents whose sources share one language (reference mode)."""
     english = documents[0].source
@@ -126,7 +152,8 @@ def _reference_translations(
     texts = [[segment.text for segment in reference.sources] for reference in references]
     scorers: list[list[Scorer]] = [[] for _ in documents]
     for translator in engines.references[language.code]:
-        outputs = translate_documents(translator, texts, language, english, progress)
+        with call.around(texts):
+            outputs = translate_documents(translator, texts, language, english, progress)
         for reference, translated, own in zip(references, outputs, scorers, strict=True):
             own.append(
                 partial(
@@ -164,12 +191,13 @@ def translate_documents(
 
 
 def summarise_chunk(
-    chunk: Sequence[PreparedInput], engines: Engines, progress: Progress
+    chunk: Sequence[PreparedInput], engines: Engines, progress: Progress, notes: NoteRouter
 ) -> list[tuple[ModelInfo, list[str]]]:
     """(model, one summary per document) for every abstractive summariser."""
     articles = [prepared.text for prepared in chunk]
     abstractive = []
     for summarizer in engines.summarizers:
         with progress.step(f"Summarising with {summarizer.info.name}", len(chunk)) as go:
-            abstractive.append((summarizer.info, summarize_texts(summarizer, articles, go)))
+            texts = summarize_texts(summarizer, articles, go, notes.call)
+        abstractive.append((summarizer.info, texts))
     return abstractive

@@ -372,7 +372,13 @@ def batch(
     with _interruptible(kept):
         try:
             result = run_batch(
-                read_batch_input(input_path), out, options, progress, chunk_documents, restart
+                read_batch_input(input_path),
+                out,
+                options,
+                progress,
+                chunk_documents,
+                restart,
+                first_alone=True,
             )
         finally:
             progress.close()

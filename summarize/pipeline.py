@@ -7,7 +7,6 @@ loaded, so bad input fails in well under a second.
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -208,70 +207,63 @@ def with_reference(
     return replace(prepared, reference=reference, pivots=[])
 
 
+class Session:
+    """Models loaded once for any number of documents: the one path every document takes.
+
+    ``summarize run`` is a session over one document, ``summarize batch`` one over many chunks;
+    both go through :func:`summarize.batch_chunk.process_chunk`, so a document's result is the
+    same either way (timings aside).
+    """
+
+    def __init__(self, options: RunOptions, progress: Progress | None = None) -> None:
+        from summarize.notes import NoteRouter
+
+        self.options = options
+        self.progress = progress or SilentProgress()
+        self.notes = NoteRouter(self.progress.note)
+        self.registry, self._store = open_registry(options, self.notes)
+        self._loaded_for: set[tuple[str | None, ...]] = set()
+
+    def engines(self, documents: Sequence[PreparedInput]) -> Engines:
+        """The models ``documents`` need (the registry keeps each one loaded)."""
+        needs = {(d.reference.language.code if d.reference else None) for d in documents}
+        key = tuple(sorted(needs, key=str))
+        if key in self._loaded_for:
+            return load_engines(self.registry, self.options, documents)
+        with self.progress.step("Loading models"):
+            engines = load_engines(self.registry, self.options, documents)
+        self._loaded_for.add(key)
+        return engines
+
+    def run_chunk(self, chunk: Sequence[PreparedInput]) -> list[RunResult | str]:
+        """One result per document (or the reason its scoring failed), in order."""
+        from summarize.batch_chunk import process_chunk
+
+        engines = self.engines(chunk)
+        return process_chunk(chunk, engines, self.options, self.progress, self.notes)
+
+    def close(self) -> None:
+        if self._store:
+            self._store.close()
+            self._store = None
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
 def run(
     prepared: PreparedInput, options: RunOptions, progress: Progress | None = None
 ) -> RunResult:
-    """Re-translate through every pivot, summarise, and score everything."""
-    from summarize.tasks.reference import reference_translation
-    from summarize.tasks.roundtrip import round_trip
-
-    progress = progress or SilentProgress()
-    timings: dict[str, float] = {}
-    notes: list[str] = []
-
-    def notify(message: str) -> None:
-        notes.append(message)
-        progress.note(message)
-
-    started = time.perf_counter()
-    registry, store = open_registry(options, notify)
-    english, reference = prepared.source, prepared.reference
-    try:
-        with progress.step("Loading models"):
-            engines = load_engines(registry, options, [prepared])
-        timings["load_models_s"] = time.perf_counter() - started
-
-        mark = time.perf_counter()
-        if reference is not None:
-            translations = [
-                reference_translation(
-                    reference.sources,
-                    reference.references,
-                    reference.language,
-                    english,
-                    translator,
-                    engines.embedder,
-                    progress,
-                )
-                for translator in engines.references[reference.language.code]
-            ]
-        else:
-            translations = [
-                round_trip(
-                    prepared.segments,
-                    english,
-                    system.pivot,
-                    system.forward,
-                    system.backward,
-                    engines.embedder,
-                    progress,
-                )
-                for system in engines.round_trips
-            ]
-        timings["translation_s"] = time.perf_counter() - mark
-
-        mark = time.perf_counter()
-        abstractive = []
-        for summarizer in engines.summarizers:
-            with progress.step(f"Summarising with {summarizer.info.name}"):
-                abstractive.append((summarizer.info, summarizer.summarize(prepared.text)))
-        summaries = score_summaries(prepared, options, engines.embedder, abstractive)
-        timings["summaries_s"] = time.perf_counter() - mark
-    finally:
-        if store:
-            store.close()
-    timings["total_s"] = time.perf_counter() - started
-    return make_result(prepared, engines.embedder, translations, summaries, timings, notes)
+    """Re-translate through every pivot (or the source into English), summarise, and score:
+    a session over this one document."""
+    with Session(options, progress) as session:
+        (outcome,) = session.run_chunk([prepared])
+    if isinstance(outcome, str):
+        raise UserError(f"{prepared.info.path}: {outcome}")
+    return outcome
 
 
 def open_registry(

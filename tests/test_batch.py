@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-import summarize.batch as batch_module
 from summarize import pipeline
 from summarize.batch import bootstrap_ci, run_batch
 from summarize.batch_inputs import read_batch_input
@@ -106,8 +105,7 @@ class FakeRegistry:
 def engines(monkeypatch) -> FakeRegistry:
     """``batch`` and ``run`` both get their models from one :class:`FakeRegistry`."""
     fake = FakeRegistry()
-    for module in (batch_module, pipeline):
-        monkeypatch.setattr(module, "open_registry", lambda options, notify: (fake, None))
+    monkeypatch.setattr(pipeline, "open_registry", lambda options, notify: (fake, None))
     return fake
 
 
@@ -479,3 +477,17 @@ def test_bad_sources_are_reported_per_document_and_skipped(
     assert "must not be English" in problems["en"].message
     detected = next(r for r in result.documents if r.input.document_id == "detected")
     assert detected.translations[0].name == "fake:ru→en"
+
+
+def test_summaries_keep_their_names_when_a_reference_summary_is_given(
+    tmp_path: Path, engines: FakeRegistry
+) -> None:
+    """Scoring against a reference summary must not rename the summary (it once became
+    ``rougeL`` for every method, and the report merged the systems)."""
+    path = tmp_path / "refs.jsonl"
+    record = {"id": "r", "text": ARTICLES["first"], "reference_summary": "Schools get more."}
+    path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    result = run_batch(read_batch_input(path), tmp_path / "out", OPTIONS)
+    names = [summary.name for summary in result.documents[0].summaries]
+    assert names == ["abstractive:fakesum", "extractive-mmr-3", "lead-3"]
+    assert sorted(s.name for s in result.systems if s.kind == "summary") == sorted(names)

@@ -133,3 +133,41 @@ def test_cli_batch_with_a_model_for_each_direction(tmp_path: Path, marian) -> No
     assert models["ru-2"] == [("reference", str(marian["en-ru"]), None)]
     markdown = (out / "report.md").read_text(encoding="utf-8")
     assert f"| {marian['en-ru']}:ru→en |" in markdown
+
+
+def test_run_json_equals_the_batch_line_notes_included(tmp_path: Path) -> None:
+    """`run --json` on an article and the `results.jsonl` line `batch` writes for it are one
+    result (timings, paths and ids aside): both go through the same chunk code. The article has
+    a sentence longer than the model's input, so its result carries the "split" note; the
+    other documents of the batch chunk do not."""
+    long_sentence = " ".join(["The regional council discussed the new budget again"] * 12) + "."
+    articles = {
+        "first": ROUND_TRIP_TEXT,
+        "long": f"{ENGLISH[0]} {long_sentence}\n{ENGLISH[1]}",
+        "last": ENGLISH[2],
+    }
+    batch_input = tmp_path / "docs.jsonl"
+    batch_input.write_text(
+        "".join(json.dumps({"id": key, "text": text}) + "\n" for key, text in articles.items()),
+        encoding="utf-8",
+    )
+    (tmp_path / "long.txt").write_text(articles["long"], encoding="utf-8")
+    common = ["--translator", PRESET, "--summarizer", "none", "--device", "cpu", "--no-cache"]
+    out = tmp_path / "out"
+    batch = CliRunner().invoke(app, ["batch", str(batch_input), "--out", str(out), *common])
+    assert batch.exit_code == 0, batch.output
+    run = CliRunner().invoke(app, ["run", str(tmp_path / "long.txt"), "--json", *common])
+    assert run.exit_code == 0, run.output
+    alone = json.loads(run.stdout)
+    lines = {
+        line["input"]["document_id"]: line
+        for line in map(json.loads, (out / "results.jsonl").read_text().splitlines())
+    }
+    assert any("were split" in note for note in alone["notes"]), alone["notes"]
+    assert lines["long"]["notes"] == alone["notes"]
+    assert not any("were split" in note for note in lines["last"]["notes"])
+    for data in (alone, lines["long"]):
+        data.pop("timings")
+        data["input"].pop("path")
+        data["input"].pop("document_id")
+    assert lines["long"] == alone

@@ -12,6 +12,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from summarize.notes import send_note
+
 COMPLETE_MARKER = ".summarize-complete"
 
 
@@ -29,7 +31,7 @@ def convert_once(
     """
     if (target / COMPLETE_MARKER).exists():
         return target
-    notify(message)
+    send_note(notify, message, ())  # progress only: says nothing about any result
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".convert-") as work:
         staged = Path(work) / "converted"

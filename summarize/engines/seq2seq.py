@@ -34,6 +34,7 @@ from summarize.engines.seq2seq_models import (
 )
 from summarize.errors import UserError
 from summarize.languages import model_code
+from summarize.notes import send_note
 from summarize.store import OutputStore
 
 if TYPE_CHECKING:
@@ -116,12 +117,14 @@ class Seq2SeqEngine:
         self._require("translator")
         prefix, source_token, forced = self._translation_codes(source, target)
         pieces: list[list[str]] = [self._split(prefix + text, len(prefix)) for text in texts]
-        if any(len(parts) > 1 for parts in pieces):
-            long = sum(1 for parts in pieces if len(parts) > 1)
-            self._notify(
-                f"{self.info.name}: {long} segment(s) longer than the model's "
+        long = [i for i, parts in enumerate(pieces) if len(parts) > 1]
+        if long:
+            send_note(
+                self._notify,
+                f"{self.info.name}: segments longer than the model's "
                 f"{self.setup.max_input_tokens} input tokens were split on sentence/word "
-                "boundaries and their translations joined"
+                "boundaries and their translations joined",
+                long,
             )
         requests = []
         for parts in pieces:

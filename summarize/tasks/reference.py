@@ -3,32 +3,12 @@ supplied English translation (same metrics and result structure as the round tri
 
 from __future__ import annotations
 
-from summarize.engines.base import Embedder, ModelInfo, Translator
+from summarize.engines.base import Embedder, ModelInfo
 from summarize.languages import Language
-from summarize.progress import Progress
 from summarize.result import TranslationResult
 from summarize.segment import Segment
 from summarize.tasks.flags import output_flags
 from summarize.tasks.scoring import score_outputs
-
-
-def reference_translation(
-    sources: list[Segment],
-    references: list[Segment],
-    source: Language,
-    target: Language,
-    translator: Translator,
-    embedder: Embedder,
-    progress: Progress,
-) -> TranslationResult:
-    """Translate each source segment into ``target`` and score it against its reference."""
-    texts = [segment.text for segment in sources]
-    with progress.step(f"Translating {source.code}→{target.code}", len(texts)) as advance:
-        outputs = translator.translate(texts, source, target, advance)
-    with progress.step(f"Scoring {source.code}→{target.code} against the reference"):
-        return score_reference(
-            sources, references, source, target, outputs, translator.info, embedder
-        )
 
 
 def score_reference(

@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-from summarize.engines.base import Embedder, ModelInfo, Translator
+from summarize.engines.base import Embedder, ModelInfo
 from summarize.languages import Language
-from summarize.progress import Progress
 from summarize.result import TranslationResult
 from summarize.segment import Segment
 from summarize.tasks.flags import output_flags
 from summarize.tasks.scoring import score_outputs
-
-
-def round_trip(
-    segments: list[Segment],
-    source: Language,
-    pivot: Language,
-    forward: Translator,
-    backward: Translator,
-    embedder: Embedder,
-    progress: Progress,
-) -> TranslationResult:
-    """Translate every segment into ``pivot`` and back, then score and flag each one."""
-    texts = [segment.text for segment in segments]
-    with progress.step(f"Translating {source.code}→{pivot.code}", len(texts)) as advance:
-        pivots = forward.translate(texts, source, pivot, advance)
-    with progress.step(f"Back-translating {pivot.code}→{source.code}", len(texts)) as advance:
-        outputs = backward.translate(pivots, pivot, source, advance)
-    with progress.step(f"Scoring {source.code}→{pivot.code}→{source.code}"):
-        return score_round_trip(
-            segments, source, pivot, pivots, outputs, forward.info, backward.info, embedder
-        )
 
 
 def score_round_trip(

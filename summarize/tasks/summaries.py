@@ -6,7 +6,8 @@ abstractive model adds.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
 from summarize.engines.base import AbstractiveSummarizer, Embedder, ModelInfo, ProgressCallback
@@ -73,8 +74,8 @@ def score_summary(
     (``ref_rouge1``...)."""
     scores = rouge_scores(text, article)
     if reference:
-        for name, score in rouge_scores(text, reference).items():
-            key = f"ref_{name}"
+        for metric, score in rouge_scores(text, reference).items():
+            key = f"ref_{metric}"
             scores[key] = Score(key, score.value, f"{score.signature}|ref:supplied", score.details)
     if text.strip():
         summary_vector = embedder.embed([text])[0]
@@ -112,14 +113,22 @@ def summarize_texts(
     summarizer: AbstractiveSummarizer,
     articles: Sequence[str],
     on_progress: ProgressCallback | None = None,
+    around: Callable[[Sequence[int]], AbstractContextManager[object]] | None = None,
 ) -> list[str]:
-    """Abstractive summaries of several articles; one batched call when the engine offers it."""
+    """Abstractive summaries of several articles; one batched call when the engine offers it.
+
+    ``around(indices)`` wraps each model call with the indices of the articles it summarises
+    (the chunk runner routes the engine's notes with it).
+    """
+    around = around or (lambda _indices: nullcontext())
     many = getattr(summarizer, "summarize_many", None)
     if many is not None:
-        return many(articles, on_progress)
+        with around(range(len(articles))):
+            return many(articles, on_progress)
     texts = []
-    for article in articles:
-        texts.append(summarizer.summarize(article))
+    for i, article in enumerate(articles):
+        with around([i]):
+            texts.append(summarizer.summarize(article))
         if on_progress:
             on_progress(1)
     return texts
