@@ -26,17 +26,15 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from summarize import __version__
-from summarize.batch_inputs import BatchInput, Document, DocumentError
+from summarize.batch_inputs import BatchInput, DocumentError
 from summarize.errors import UserError
-from summarize.languages import Language
 from summarize.metrics.base import Score
 from summarize.pipeline import (
     PreparedInput,
     RunOptions,
     Session,
     check_options,
-    prepare_text,
-    with_reference,
+    prepare_document,
 )
 from summarize.progress import Progress, SilentProgress
 from summarize.result import RunResult
@@ -139,27 +137,6 @@ def settings_key(options: RunOptions) -> str:
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def prepare_document(
-    document: Document, options: RunOptions, english: Language, pivots: list[Language]
-) -> PreparedInput:
-    """Check and segment one document; with a ``source`` it goes through reference mode."""
-    prepared = prepare_text(
-        document.text,
-        document.origin,
-        options,
-        english,
-        pivots,
-        document.id,
-        document.reference_summary,
-    )
-    if document.source is None:
-        return prepared
-    label = f"{document.origin} (source)"
-    return with_reference(
-        prepared, document.source, document.source_lang, label, options.language_check
-    )
-
-
 def run_batch(
     batch_input: BatchInput,
     out_dir: Path,
@@ -172,7 +149,7 @@ def run_batch(
     """Process every document not already in ``out_dir/results.jsonl``; return all results."""
     progress = progress or SilentBatchProgress()
     if chunk_documents < 1:
-        raise UserError("--chunk-documents must be at least 1")
+        raise UserError("⟨chunk_documents⟩ must be at least 1")
     started = time.perf_counter()
     source, pivots = check_options(options)
     errors = list(batch_input.errors)
@@ -294,7 +271,7 @@ def _check_manifest(out_dir: Path, batch_input: BatchInput, options: RunOptions,
         if previous != key:
             raise UserError(
                 f"{out_dir} holds results made with other settings; "
-                "use another --out folder or pass --restart to discard them"
+                "use another ⟨out⟩ folder or pass ⟨restart=True⟩ to discard them"
             )
     if restart:
         (out_dir / RESULTS_FILE).unlink(missing_ok=True)

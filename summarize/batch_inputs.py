@@ -35,7 +35,7 @@ class Document:
     ``source_lang``, detected when None) the document goes through reference mode.
     """
 
-    id: str
+    id: str | None  # None outside a batch (a single article has no id)
     text: str
     origin: str
     source: str | None = None

@@ -39,6 +39,22 @@ def _interruptible(kept: str) -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
+# How the command line spells the settings that library error messages name (see errors.py).
+FLAGS = {
+    "allow_pickle=True": "--allow-pickle",
+    "backend=ct2": "--backend ct2",
+    "language_check=False": "--no-language-check",
+    "chunk_documents": "--chunk-documents",
+    "out": "--out",
+    "restart=True": "--restart",
+    "sources": "--src",
+    "hypotheses": "--hyp",
+    "lead_sentences": "--lead",
+    "extractive_sentences": "--extractive-sentences",
+    "threads": "--threads",
+}
+
+
 def _split_list(values: list[str] | None) -> list[str]:
     """Accept both repeated options and comma-separated lists: ``-p ru -p de`` or ``-p ru,de``."""
     return [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
@@ -395,5 +411,5 @@ def main() -> None:
     try:
         app()
     except UserError as exc:
-        typer.echo(f"summarize: error: {exc}", err=True)
+        typer.echo(f"summarize: error: {exc.for_command_line(FLAGS)}", err=True)
         sys.exit(exc.exit_code)

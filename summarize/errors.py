@@ -2,13 +2,32 @@
 
 Anything the user can fix (bad input, unknown option value, missing model) raises
 :class:`UserError`; the CLI prints its message as one line and exits non-zero, never a traceback.
+
+A message names a setting the way the library spells it, marked ``⟨...⟩``: ``pass
+⟨allow_pickle=True⟩ if you trust it``. ``str(error)`` drops the marks (a Python caller reads
+``allow_pickle=True``); the command line puts its own flag in their place (``--allow-pickle``)
+through :meth:`UserError.for_command_line`, so library messages name no command-line flags.
 """
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+SETTING = re.compile(r"⟨([^⟩]+)⟩")
 
 
 class UserError(Exception):
     """An error caused by the user's input or environment, shown as a one-line message."""
 
     exit_code = 2
+
+    def __str__(self) -> str:
+        return SETTING.sub(r"\1", super().__str__())
+
+    def for_command_line(self, flags: Mapping[str, str]) -> str:
+        """The message with each marked setting replaced by its command-line flag."""
+        return SETTING.sub(lambda m: flags.get(m.group(1), m.group(1)), super().__str__())
 
 
 class ModelUnavailableError(UserError):

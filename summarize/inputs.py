@@ -66,7 +66,7 @@ def check_language(text: str, expected: str, path: str | Path) -> None:
         found_name = _language_name(found)
         raise UserError(
             f"{path}: looks like {found_name} ({found}), not {get_language(expected).name}; "
-            "pass --no-language-check to process it anyway"
+            "pass ⟨language_check=False⟩ to process it anyway"
         )
 
 

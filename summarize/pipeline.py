@@ -21,6 +21,7 @@ from summarize.result import InputInfo, RunResult, SummaryResult, TranslationRes
 from summarize.segment import Segment, segment_document, split_paragraphs
 
 if TYPE_CHECKING:
+    from summarize.batch_inputs import Document
     from summarize.engines.base import AbstractiveSummarizer, Embedder, ModelInfo, Translator
     from summarize.engines.registry import EngineRegistry
     from summarize.store import OutputStore
@@ -103,13 +104,13 @@ def check_options(options: RunOptions) -> tuple[Language, list[Language]]:
     if any(pivot.code == source.code for pivot in pivots):
         raise UserError(f"the pivot language must differ from the input language ({source.code})")
     if options.lead_sentences < 1 or options.extractive_sentences < 1:
-        raise UserError("--lead and --extractive-sentences must be at least 1")
+        raise UserError("⟨lead_sentences⟩ and ⟨extractive_sentences⟩ must be at least 1")
     from summarize.engines.registry import BACKENDS, resolve_source
 
     if options.backend not in BACKENDS:
         raise UserError(f"unknown backend {options.backend!r}; use one of {', '.join(BACKENDS)}")
     if options.threads is not None and options.threads < 1:
-        raise UserError("--threads must be at least 1")
+        raise UserError("⟨threads⟩ must be at least 1")
     for name in options.all_translators():
         resolve_source(name, "translator")
     if options.source is None:
@@ -170,6 +171,27 @@ def _input_info(
         sentences=sentences,
         words=len(text.split()),
         **extra,
+    )
+
+
+def prepare_document(
+    document: Document, options: RunOptions, english: Language, pivots: list[Language]
+) -> PreparedInput:
+    """Check and segment one document; with a ``source`` it goes through reference mode."""
+    prepared = prepare_text(
+        document.text,
+        document.origin,
+        options,
+        english,
+        pivots,
+        document.id,
+        document.reference_summary,
+    )
+    if document.source is None:
+        return prepared
+    label = f"{document.origin} (source)"
+    return with_reference(
+        prepared, document.source, document.source_lang, label, options.language_check
     )
 
 

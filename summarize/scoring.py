@@ -165,6 +165,23 @@ class ScoreReport:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def __str__(self) -> str:
+        """One line per system in rank order, as sacrebleu's scores print themselves:
+        ``hypotheses: BLEU = 59.5 [43.9, 75.1]  chrF2 = 80.0 ...``."""
+        lines = []
+        for system in self.systems:
+            parts = []
+            for metric in self.metrics:
+                value = system.scores[metric.name]
+                text = f"{metric.display} = {value.score:.1f}"
+                if value.ci_low is not None and value.ci_high is not None:
+                    text += f" [{value.ci_low:.1f}, {value.ci_high:.1f}]"
+                if value.p_value is not None:
+                    text += f" (p = {value.p_value:.4f})"
+                parts.append(text)
+            lines.append(f"{system.name}: " + "  ".join(parts))
+        return "\n".join(lines)
+
 
 @dataclass
 class ScoreOptions:
@@ -227,7 +244,7 @@ def build_metrics(
             metrics[name] = GreedyTokenMetric(embedder)
         elif name in SOURCE_METRICS:
             if sources is None:
-                raise UserError(f"metric {name!r} compares outputs with the source: pass --src")
+                raise UserError(f"metric {name!r} compares outputs with the source: pass ⟨sources⟩")
             if name == "unsupported":
                 metrics[name] = UnsupportedMetric(sources)
             else:
@@ -269,7 +286,7 @@ def score_files(
     if options.test not in TESTS:
         raise UserError(f"unknown significance test {options.test!r}; use bs or ar")
     if not hypothesis_paths:
-        raise UserError("give at least one hypothesis file with --hyp")
+        raise UserError("give at least one hypothesis file (⟨hypotheses⟩)")
     references = read_segments(reference_path, options.jsonl_field)
     sources = None
     if source_path is not None:
@@ -281,23 +298,65 @@ def score_files(
         _check_lengths(path, len(hypotheses), reference_path, len(references))
         systems.append(hypotheses)
     names = _system_names(hypothesis_paths)
+    return score_segments(
+        dict(zip(names, systems, strict=True)),
+        references,
+        sources,
+        options,
+        load_embedder,
+        paths=[str(path) for path in hypothesis_paths],
+        reference=str(reference_path),
+        source=None if source_path is None else str(source_path),
+    )
+
+
+def score_segments(
+    systems: dict[str, list[str]],
+    references: list[str],
+    sources: list[str] | None = None,
+    options: ScoreOptions | None = None,
+    load_embedder: Callable[[], Any] | None = None,
+    paths: list[str] | None = None,
+    reference: str = "",
+    source: str | None = None,
+) -> ScoreReport:
+    """Score named systems' line-aligned segments; the first system is the baseline.
+
+    ``paths`` and ``reference``/``source`` only label the report (the files they came from).
+    """
+    options = options or ScoreOptions()
+    if options.test not in TESTS:
+        raise UserError(f"unknown significance test {options.test!r}; use bs or ar")
+    if not systems:
+        raise UserError("give at least one system to score (⟨hypotheses⟩)")
+    for name, hypotheses in systems.items():
+        if len(hypotheses) != len(references):
+            raise UserError(
+                f"{name}: has {len(hypotheses)} segments but the reference has "
+                f"{len(references)}; outputs and references must be line-aligned"
+            )
+    if sources is not None and len(sources) != len(references):
+        raise UserError(
+            f"the source has {len(sources)} segments but the reference has {len(references)}"
+        )
     metric_names = parse_metrics(options.metrics)
     if load_embedder is None:
-        from summarize.engines.embeddings import load_minilm
 
         def load_embedder():
+            from summarize.engines.embeddings import load_minilm
             from summarize.engines.torch_runtime import resolve_device
 
             return load_minilm(resolve_device(options.device))
 
     metrics = build_metrics(metric_names, sources, load_embedder)
+    labels = paths or [""] * len(systems)
     return score_systems(
-        list(zip(names, map(str, hypothesis_paths), systems, strict=True)),
+        [(name, label, hyps) for (name, hyps), label in zip(systems.items(), labels, strict=True)],
         references,
         metrics,
         options,
-        reference=str(reference_path),
-        source=None if source_path is None else str(source_path),
+        reference=reference,
+        source=source,
     )
 
 

@@ -396,7 +396,7 @@ def test_hub_download_takes_safetensors_and_refuses_pickle_only(monkeypatch, tmp
     assert "*.bin" not in calls[-1]["allow_patterns"]
 
     Api.files = ("config.json", "pytorch_model.bin")
-    with pytest.raises(UserError, match="--allow-pickle"):
+    with pytest.raises(UserError, match="allow_pickle=True"):
         hub.download("org/model", None, allow_pickle=False)
     hub.download("org/model", None, allow_pickle=True)
     assert "*.bin" in calls[-1]["allow_patterns"]

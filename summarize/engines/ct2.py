@@ -39,7 +39,7 @@ def import_ct2():
         import ctranslate2
     except ImportError as exc:
         raise UserError(
-            "--backend ct2 needs CTranslate2: pip install 'summarize[ct2]' (or ctranslate2)"
+            "⟨backend=ct2⟩ needs CTranslate2: pip install 'summarize[ct2]' (or ctranslate2)"
         ) from exc
     return ctranslate2
 

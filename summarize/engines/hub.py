@@ -147,7 +147,7 @@ def download(model_id: str, revision: str | None, allow_pickle: bool) -> Path:
     else:
         raise UserError(
             f"model {model_id!r} has only pickle weights (no .safetensors), which can run code "
-            "when loaded; pass --allow-pickle if you trust it"
+            "when loaded; pass ⟨allow_pickle=True⟩ if you trust it"
         )
     return Path(snapshot_download(model_id, revision=info.sha, allow_patterns=patterns))
 
@@ -217,7 +217,7 @@ def check_model_dir(
     if not allow_pickle:
         raise UserError(
             f"model {model_id!r} has only pickle weights ({pickles[0].name}), which can run code "
-            "when loaded; pass --allow-pickle if you trust it"
+            "when loaded; pass ⟨allow_pickle=True⟩ if you trust it"
         )
     return ModelFiles(path, model_id, revision, pickle=True, is_encoder_decoder=seq2seq)
 
