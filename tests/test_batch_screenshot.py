@@ -1,6 +1,7 @@
 """report.html rendered by headless Chromium: it renders, the table and the plots are visible.
 
-Uses Debian's ``chromium`` (see README: installed by CI); skips with a reason when it is absent.
+Uses Debian's ``chromium`` (``make test`` installs it where it can, see CONTRIBUTING.md);
+skips with a reason when it is absent.
 The report comes from fake engines (no model), so the test takes seconds.
 """
 
@@ -36,7 +37,9 @@ def chromium() -> str:
     for name in ("chromium", "chromium-browser", "google-chrome"):
         if found := shutil.which(name):
             return found
-    pytest.skip("headless Chromium not installed (apt-get install -y chromium; see README)")
+    pytest.skip(
+        "headless Chromium not installed (apt-get install -y chromium; see CONTRIBUTING.md)"
+    )
 
 
 def decode_png(data: bytes) -> tuple[int, int, int, list[bytes]]:
