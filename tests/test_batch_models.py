@@ -171,3 +171,48 @@ def test_run_json_equals_the_batch_line_notes_included(tmp_path: Path) -> None:
         data["input"].pop("path")
         data["input"].pop("document_id")
     assert lines["long"] == alone
+
+
+def test_runner_gives_what_the_commands_give(tmp_path: Path) -> None:
+    """The Python API runs the same code as `run` and `batch`: a file's result equals
+    `summarize run --json`, and `run_documents` yields each document's `results.jsonl` line,
+    with a bad document as a DocumentError in its place."""
+    import summarize
+
+    article = tmp_path / "article.txt"
+    article.write_text(ROUND_TRIP_TEXT, encoding="utf-8")
+    common = ["--translator", PRESET, "--summarizer", "none", "--device", "cpu", "--no-cache"]
+    run = CliRunner().invoke(app, ["run", str(article), "--json", *common])
+    assert run.exit_code == 0, run.output
+    documents = [{"id": "a", "text": ROUND_TRIP_TEXT}, {"id": "empty", "text": " "}]
+    documents.append({"id": "b", "text": ENGLISH[0]})
+    with summarize.Runner(OPTIONS) as runner:
+        from_file = runner.run_file(article).to_dict()
+        items = list(runner.run_documents(documents, chunk_documents=2))
+    from_cli = json.loads(run.stdout)
+    for data in (from_file, from_cli):
+        data.pop("timings")
+    assert from_file == from_cli
+    assert [type(item).__name__ for item in items] == ["RunResult", "DocumentError", "RunResult"]
+    assert items[1].id == "empty" and "no sentences" in items[1].message
+    batch_input = tmp_path / "docs.jsonl"
+    batch_input.write_text("".join(json.dumps(d) + "\n" for d in documents), encoding="utf-8")
+    out = tmp_path / "out"
+    batch = CliRunner().invoke(app, ["batch", str(batch_input), "--out", str(out), *common])
+    assert batch.exit_code == 1, batch.output  # the empty document failed, the others did not
+    lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
+    for line, item in zip(lines, [items[0], items[2]], strict=True):
+        line.pop("timings")
+        data = item.to_dict()
+        data.pop("timings")
+        assert line == {**data, "input": {**data["input"], "path": line["input"]["path"]}}
+
+
+def test_runner_errors_name_settings_not_flags() -> None:
+    import summarize
+
+    with pytest.raises(summarize.UserError) as error:
+        summarize.Runner(OPTIONS, threads=0)
+    assert str(error.value) == "threads must be at least 1"
+    with pytest.raises(summarize.UserError, match="unknown setting"):
+        summarize.Runner(OPTIONS, pivot="ru")

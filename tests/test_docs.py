@@ -10,7 +10,9 @@ Fenced shell blocks say in their info string what happens to them (see CONTRIBUT
   repository: syntax-checked with ``bash -n``, and every ``summarize SUBCOMMAND --option`` must be
   an option of that subcommand (read from the Typer app, which is what ``--help`` prints) and
   every ``make TARGET`` a target of the Makefile;
-- ``text synopsis``: a usage synopsis, whose subcommand and options are checked the same way.
+- ``text synopsis``: a usage synopsis, whose subcommand and options are checked the same way;
+- ``python runnable``: run with this checkout's Python in the same sandbox (must exit 0);
+  ``python not-run``: compiled only.
 
 The layout table in CONTRIBUTING.md and the relative links between the pages are checked too.
 """
@@ -44,13 +46,13 @@ MARKERS = {"runnable", "not-run", "synopsis"}
 # extractor stops finding blocks (or a block is added or removed), this changes.
 EXPECTED_BLOCKS = {
     "CONTRIBUTING.md": {"not-run": 4},
-    "README.md": {"not-run": 5, "runnable": 1},
+    "README.md": {"not-run": 6, "runnable": 2},
     "docs/batch.md": {"not-run": 1, "runnable": 1},
     "docs/flags.md": {},
     "docs/input.md": {},
     "docs/models.md": {"not-run": 2, "runnable": 1},
     "docs/performance.md": {"not-run": 2, "runnable": 1},
-    "docs/python.md": {},
+    "docs/python.md": {"not-run": 1, "runnable": 1},
     "docs/run.md": {"not-run": 3},
     "docs/scoring.md": {"not-run": 1, "runnable": 1, "synopsis": 1},
 }
@@ -181,6 +183,8 @@ def synopsis_commands(block: Block) -> list[list[str]]:
 
 
 def invocations(block: Block) -> list[list[str]]:
+    if block.language == "python":
+        return []
     if block.marker == "synopsis":
         return synopsis_commands(block)
     found = []
@@ -320,6 +324,9 @@ def test_block_counts_are_as_expected() -> None:
     ids=lambda block: block.id,
 )
 def test_shell_syntax(block: Block) -> None:
+    if block.language == "python":
+        compile(block.text, block.id, "exec")
+        return
     script = "\n".join(command_lines(block)) + "\n"
     completed = subprocess.run(
         ["bash", "-n"], input=script, capture_output=True, text=True, check=False
@@ -391,8 +398,11 @@ def test_runnable_block_exits_0(block: Block, sandbox, tmp_path: Path) -> None:
     work.mkdir()
     for name in ("seeds", "bench"):
         (work / name).symlink_to(REPO / name, target_is_directory=True)
+    command = ["bash", "-e", "-o", "pipefail", "-c", block.text]
+    if block.language == "python":
+        command = [sys.executable, "-c", block.text]
     completed = subprocess.run(
-        ["bash", "-e", "-o", "pipefail", "-c", block.text],
+        command,
         cwd=work,
         env=sandbox,
         capture_output=True,
