@@ -215,12 +215,21 @@ def run(
 @app.command()
 def score(
     hyp: Annotated[
-        list[Path],
+        list[Path] | None,
         typer.Option(
-            "--hyp", "-i", help="System output, one segment per line (or .jsonl); repeatable."
+            "--hyp",
+            "-i",
+            help="System output, one segment per line (or .jsonl); repeatable.",
         ),
-    ],
-    ref: Annotated[Path, typer.Option("--ref", "-r", help="Reference, line-aligned.")],
+    ] = None,
+    ref: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--ref",
+            "-r",
+            help="Reference, line-aligned; repeat for several references of each segment.",
+        ),
+    ] = None,
     src: Annotated[
         Path | None,
         typer.Option(help="Source/article, line-aligned (for coverage, density, unsupported)."),
@@ -235,8 +244,12 @@ def score(
             "novel2, unsupported (need --src); groups: rouge, embedding, extractiveness.",
         ),
     ] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(help="System the paired tests compare with (default: the first one)."),
+    ] = None,
     test: Annotated[
-        str, typer.Option(help="Paired test against the first --hyp: bs (bootstrap) or ar.")
+        str, typer.Option(help="Paired test against the baseline: bs (bootstrap) or ar.")
     ] = "bs",
     samples: Annotated[
         int, typer.Option(help="Resamples/trials; 0 = sacrebleu's default (bs 1000, ar 10000).")
@@ -262,8 +275,9 @@ def score(
         typer.Option("--segments", help="Print segment-level scores, one row per system and line."),
     ] = False,
 ) -> None:
-    """Score existing outputs against a reference (no model loaded unless an embedding metric
-    is asked for): sacrebleu-identical BLEU/chrF/TER, ROUGE, CIs and paired significance."""
+    """Score existing outputs against one or more references (no model loaded unless an
+    embedding metric is asked for): sacrebleu-identical BLEU/chrF/TER, ROUGE, CIs and paired
+    significance."""
     from summarize.render.scores import (
         FORMATS,
         print_score_report,
@@ -285,7 +299,9 @@ def score(
         jsonl_field=jsonl_field,
         device=device,
     )
-    report = score_files(hyp, ref, src, options)
+    if not ref:
+        raise UserError("give a reference with --ref (repeat it for several references)")
+    report = score_files(hyp or [], ref, src, options, baseline=baseline)
     if segments and fmt != "json":
         sys.stdout.write(render_segments(report, fmt))
     elif fmt == "text":
