@@ -4,7 +4,8 @@ Input files hold one segment per line (plain text) or one JSON value per line (`
 string, or an object whose ``text`` field is the segment). Every hypothesis file must have as
 many segments as the reference (and the source, when given). Several reference files are
 several references for each segment (sacrebleu's ``refs: list[list[str]]``, one list per
-reference stream).
+reference stream); a WMT test set (``.xml``) brings its references and its systems
+(:func:`score_test_set`).
 
 Empty lines are kept as empty segments, never dropped (dropping would misalign every later
 line): an empty hypothesis scores as sacrebleu scores it (it matches nothing), and the report
@@ -153,7 +154,7 @@ class SystemScores:
 @dataclass
 class ScoreReport:
     """``reference`` names the reference(s) in one line; ``references`` lists every reference
-    stream."""
+    stream (file paths, or a test set's translators); ``test_set`` is the WMT file scored."""
 
     tool_version: str
     reference: str
@@ -168,6 +169,7 @@ class ScoreReport:
     notes: list[str] = field(default_factory=list)
     schema: str = SCHEMA_VERSION
     references: list[str] = field(default_factory=list)
+    test_set: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -345,6 +347,51 @@ def score_files(
         source=None if source_path is None else str(source_path),
         reference_names=[str(path) for path in reference_paths],
     )
+
+
+def score_test_set(
+    path: Path,
+    hypothesis_paths: Sequence[Path] = (),
+    options: ScoreOptions | None = None,
+    load_embedder: Callable[[], Any] | None = None,
+    baseline: str | None = None,
+) -> ScoreReport:
+    """Score every system of a WMT XML test set (``<hyp system=...>``), and every file of
+    ``hypothesis_paths`` (line-aligned with the set's segments, in document order), against all
+    of its references, as sacrebleu extracts them (:mod:`summarize.wmt_xml`). The first system
+    (or the one named ``baseline``) is the baseline; source metrics use the set's sources."""
+    from summarize.wmt_xml import read_test_set
+
+    options = options or ScoreOptions()
+    _check_options(options)
+    test_set = read_test_set(path)
+    systems = [
+        (name, f"{path}#{name}", hypotheses) for name, hypotheses in test_set.systems.items()
+    ]
+    names = _system_names(hypothesis_paths, taken=list(test_set.systems))
+    for name, hyp_path in zip(names, hypothesis_paths, strict=True):
+        lines = read_segments(hyp_path, options.jsonl_field)
+        systems.append((name, str(hyp_path), test_set.align_output(lines, hyp_path)))
+    if not systems:
+        raise UserError(f"{path}: has no <hyp> systems to score; add your own output with --hyp")
+    metrics = build_metrics(
+        parse_metrics(options.metrics),
+        test_set.sources,
+        load_embedder or _default_embedder(options),
+    )
+    translators = list(test_set.references)
+    report = score_systems(
+        baseline_first(systems, baseline),
+        list(test_set.references.values()),
+        metrics,
+        options,
+        reference=f"{path} (translators {', '.join(translators)})",
+        source=f"{path} (src)",
+        reference_names=translators,
+    )
+    report.test_set = str(path)
+    report.notes = test_set.notes + report.notes
+    return report
 
 
 def _value(score: float, interval: Interval | None, p_value: float | None = None) -> MetricValue:
