@@ -19,6 +19,13 @@ def reference_streams(references: Sequence[str | None] | Sequence[ReferenceStrea
     return [list(stream) for stream in items]
 
 
+def streams_from_segments(per_segment: Sequence[Sequence[str]]) -> list[list[str | None]]:
+    """Each segment's references (one or more) as sacrebleu's reference streams, ``None``
+    where a segment has fewer references than the most any segment has."""
+    width = max((len(refs) for refs in per_segment), default=1)
+    return [[refs[k] if k < len(refs) else None for refs in per_segment] for k in range(width)]
+
+
 def count_references(streams: Sequence[ReferenceStream]) -> int:
     """References per segment, or -1 when it varies (sacrebleu prints that as ``nrefs:var``)."""
     counts = {sum(ref is not None for ref in refs) for refs in zip(*streams, strict=True)}
