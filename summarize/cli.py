@@ -217,7 +217,7 @@ def score(
     test_set: Annotated[
         Path | None,
         typer.Argument(
-            metavar="[TESTSET]",
+            metavar="TESTSET",
             help="A WMT test set (.xml, WMT21+) with <ref>s and <hyp system=...>s: scores every "
             "system against all references (no --ref).",
         ),
