@@ -32,10 +32,11 @@ if TYPE_CHECKING:
 
 def score(
     hypotheses: Sequence[str] | Mapping[str, Sequence[str]],
-    references: Sequence[str],
+    references: Sequence[str] | Sequence[Sequence[str]],
     metrics: Sequence[str] | None = None,
     sources: Sequence[str] | None = None,
     *,
+    baseline: str | None = None,
     confidence: bool = True,
     test: str = "bs",
     n_samples: int = 0,
@@ -47,7 +48,9 @@ def score(
     prints (its :meth:`~summarize.scoring.ScoreReport.to_dict`).
 
     ``hypotheses`` is one system's segments, or ``{name: segments}`` for several systems (the
-    first is the baseline of the paired tests). ``metrics`` are keys such as ``"bleu"``,
+    first, or the one named ``baseline``, is the baseline of the paired tests). ``references``
+    is one list of segments, or one list per reference for several references (sacrebleu's
+    ``list[list[str]]``; ROUGE and embedding metrics take the best reference per segment). ``metrics`` are keys such as ``"bleu"``,
     ``"chrf++"``, ``"ter"``, ``"rougeL"`` (default: BLEU, chrF, chrF++, TER, ROUGE-1/2/L);
     BLEU/chrF/TER numbers and signatures are sacrebleu's. ``sources`` enables the metrics that
     compare outputs with their source (coverage, density, ...). No model is loaded unless an
@@ -69,11 +72,18 @@ def score(
         segment_scores=segment_scores,
         device=device,
     )
+    several = bool(references) and not isinstance(references[0], str)
+    streams = (
+        [_strings(stream, "references") for stream in references]
+        if several
+        else [_strings(references, "references")]
+    )
     return score_segments(
         systems,
-        _strings(references, "references"),
+        streams,
         None if sources is None else _strings(sources, "sources"),
         options,
+        baseline=baseline,
     )
 
 

@@ -284,13 +284,20 @@ def _check_manifest(out_dir: Path, batch_input: BatchInput, options: RunOptions,
     write_atomically(manifest, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
 
 
-# What a finished result was made from: id, text hash, and the source's hash and language.
-DocumentKey = tuple[str, str, str | None, str | None]
+# What a finished result was made from: id, text hash, the source's hash and language, and the
+# other references' hash.
+DocumentKey = tuple[str, str, str | None, str | None, str | None]
 
 
 def _document_key(info: dict, source_info: dict | None) -> DocumentKey:
     source = source_info or {}
-    return (info["document_id"], info["sha256"], source.get("sha256"), source.get("language"))
+    return (
+        info["document_id"],
+        info["sha256"],
+        source.get("sha256"),
+        source.get("language"),
+        source.get("other_references_sha256"),
+    )
 
 
 def _prepared_key(prepared: PreparedInput) -> DocumentKey:
@@ -359,17 +366,18 @@ def document_metrics(result: RunResult) -> dict[str, dict[str, float]]:
 
 def aggregate(documents: Sequence[RunResult]) -> list[SystemStats]:
     """Per-system means with bootstrap CIs, and pooled corpus scores for translations."""
+    from summarize.metrics.base import streams_from_segments
     from summarize.metrics.translation import corpus_scores
 
     kinds: dict[str, str] = {}
     columns: dict[str, dict[str, list[float]]] = {}
-    pooled: dict[str, tuple[list[str], list[str]]] = {}
+    pooled: dict[str, tuple[list[str], list[list[str]]]] = {}
     for result in documents:
         for system in result.translations:
             kinds.setdefault(system.name, "translation")
             outputs, references = pooled.setdefault(system.name, ([], []))
             outputs += [segment.output for segment in system.segments]
-            references += [segment.reference for segment in system.segments]
+            references += [[s.reference, *s.other_references] for s in system.segments]
         for summary in result.summaries:
             kinds.setdefault(summary.name, "summary")
         for name, numbers in document_metrics(result).items():
@@ -380,7 +388,10 @@ def aggregate(documents: Sequence[RunResult]) -> list[SystemStats]:
     for name, kind in kinds.items():
         metrics = {key: bootstrap_ci(values) for key, values in columns.get(name, {}).items()}
         documents_count = max((m.n for m in metrics.values()), default=0)
-        corpus = corpus_scores(*pooled[name]) if name in pooled else {}
+        corpus = {}
+        if name in pooled:
+            outputs, references = pooled[name]
+            corpus = corpus_scores(outputs, streams_from_segments(references))
         stats.append(SystemStats(name, kind, documents_count, metrics, corpus))
     return stats
 

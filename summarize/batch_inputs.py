@@ -6,7 +6,9 @@ line, and the rest of the batch goes on; only a problem with the input as a whol
 unknown format, unparseable XML) is a :class:`~summarize.errors.UserError`.
 
 WMT sets are parsed with the standard library's expat parser, which never fetches external
-entities and (expat >= 2.4.1, bundled with Python >= 3.11) refuses entity-expansion bombs.
+entities and (expat >= 2.4.1, bundled with Python >= 3.11) refuses entity-expansion bombs. A
+document whose English side has references by several translators is scored against all of
+them (the first is its ``text``, the others its ``other_references``).
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ import hashlib
 import json
 import re
 import xml.etree.ElementTree as ElementTree
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from summarize.errors import UserError
 from summarize.inputs import check_not_empty, decode_text, read_text_file
+from summarize.wmt_xml import parse_xml, segment_text
 
 ENGLISH = "en"
 # Optional string fields of a JSONL record, besides the required "id" and "text".
@@ -33,6 +37,9 @@ class Document:
 
     With a ``source`` (the text the article translates, line-aligned with it, in
     ``source_lang``, detected when None) the document goes through reference mode.
+    ``other_references`` are further references of the same translation (other translators of
+    a WMT set): one tuple of lines per translator, line-aligned with the lines of ``text``,
+    ``""`` where that translator lacks the segment.
     """
 
     id: str | None  # None outside a batch (a single article has no id)
@@ -41,6 +48,7 @@ class Document:
     source: str | None = None
     source_lang: str | None = None
     reference_summary: str | None = None
+    other_references: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -198,12 +206,7 @@ def _record_document(record: dict, doc_id: str, origin: str) -> Document:
 
 def _read_wmt(path: Path) -> tuple[list[Document], list[DocumentError]]:
     """WMT21+ XML (``dataset/collection/doc/src|ref/p/seg``) or WMT <= 20 SGML (``srcset``)."""
-    try:
-        root = ElementTree.fromstring(path.read_bytes())
-    except ElementTree.ParseError as exc:
-        raise UserError(f"{path}: not a well-formed WMT XML/SGML file ({exc})") from exc
-    except OSError as exc:
-        raise UserError(f"{path}: cannot be read ({exc.strerror})") from exc
+    root = parse_xml(path)
     documents: list[Document] = []
     errors: list[DocumentError] = []
     set_lang = _sgml_language(root, path)
@@ -224,7 +227,10 @@ def _read_wmt(path: Path) -> tuple[list[Document], list[DocumentError]]:
             )
             continue
         source_lang, source = _original(english, sides)
-        lines, source_lines = _paired(english.lines, source.lines if source else None)
+        others = _other_references(doc, english) if source else []
+        lines, source_lines, other_lines = _paired(
+            english.lines, source.lines if source else None, others
+        )
         documents.append(
             Document(
                 doc_id,
@@ -232,6 +238,7 @@ def _read_wmt(path: Path) -> tuple[list[Document], list[DocumentError]]:
                 origin,
                 _joined(source_lines) if source_lines is not None else None,
                 source_lang,
+                other_references=other_lines,
             )
         )
     if not documents and not errors:
@@ -245,6 +252,7 @@ class _Side:
 
     tag: str
     lines: list[str]  # whitespace-normalised; "" for an empty segment (kept for alignment)
+    element: ElementTree.Element | None = None
 
 
 def _sgml_language(root: ElementTree.Element, path: Path) -> str | None:
@@ -264,7 +272,7 @@ def _wmt_sides(doc: ElementTree.Element, set_lang: str | None) -> dict[str, _Sid
         for child in sorted(children, key=lambda c: c.tag != "src"):
             lang = (child.get("lang") or "").lower()
             if lang and lang not in sides:
-                sides[lang] = _Side(child.tag, _segment_lines(child))
+                sides[lang] = _Side(child.tag, _segment_lines(child), child)
     elif set_lang:
         sides[set_lang.lower()] = _Side("src", _segment_lines(doc))
     return {lang: side for lang, side in sides.items() if any(side.lines)}
@@ -284,16 +292,37 @@ def _original(english: _Side, sides: dict[str, _Side]) -> tuple[str | None, _Sid
     return None, None
 
 
-def _paired(lines: list[str], source: list[str] | None) -> tuple[list[str], list[str] | None]:
-    """Drop segments that are empty on either side, so the two sides stay line-aligned."""
+def _other_references(doc: ElementTree.Element, english: _Side) -> list[list[str]]:
+    """The document's other English references (other translators), lined up with the
+    ``english`` reference by segment id: ``""`` where a translator lacks a segment."""
+    if english.element is None:
+        return []
+    ids = [seg.get("id") for seg in english.element.iter("seg")]
+    others = []
+    for ref in doc.iter("ref"):
+        if ref is english.element or (ref.get("lang") or "").lower() != ENGLISH:
+            continue
+        by_id = {seg.get("id"): segment_text(seg) for seg in ref.iter("seg")}
+        lines = [by_id.get(seg_id, "") if seg_id is not None else "" for seg_id in ids]
+        if any(lines):
+            others.append(lines)
+    return others
+
+
+def _paired(
+    lines: list[str], source: list[str] | None, others: Sequence[list[str]] = ()
+) -> tuple[list[str], list[str] | None, tuple[tuple[str, ...], ...]]:
+    """Drop segments that are empty on either side, so the two sides (and the other
+    references) stay line-aligned."""
     if source is None or len(source) != len(lines):
-        return lines, source  # a different count is reported when the document is prepared
-    pairs = [(line, other) for line, other in zip(lines, source, strict=True) if line and other]
-    return [line for line, _ in pairs], [other for _, other in pairs]
+        return lines, source, ()  # a different count is reported when the document is prepared
+    keep = [i for i, (line, other) in enumerate(zip(lines, source, strict=True)) if line and other]
+    kept_others = tuple(tuple(other[i] for i in keep) for other in others)
+    return [lines[i] for i in keep], [source[i] for i in keep], kept_others
 
 
 def _segment_lines(element: ElementTree.Element) -> list[str]:
-    return [" ".join("".join(seg.itertext()).split()) for seg in element.iter("seg")]
+    return [segment_text(seg) for seg in element.iter("seg")]
 
 
 def _joined(lines: list[str]) -> str:

@@ -49,6 +49,8 @@ FLAGS = {
     "restart=True": "--restart",
     "sources": "--src",
     "hypotheses": "--hyp",
+    "references": "--ref",
+    "baseline": "--baseline",
     "lead_sentences": "--lead",
     "extractive_sentences": "--extractive-sentences",
     "threads": "--threads",
@@ -230,13 +232,31 @@ def run(
 
 @app.command()
 def score(
-    hyp: Annotated[
-        list[Path],
-        typer.Option(
-            "--hyp", "-i", help="System output, one segment per line (or .jsonl); repeatable."
+    test_set: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="TESTSET",
+            help="A WMT test set (.xml, WMT21+) with <ref>s and <hyp system=...>s: scores every "
+            "system against all references (no --ref).",
         ),
-    ],
-    ref: Annotated[Path, typer.Option("--ref", "-r", help="Reference, line-aligned.")],
+    ] = None,
+    hyp: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--hyp",
+            "-i",
+            help="System output, one segment per line (or .jsonl); repeatable. With TESTSET: "
+            "another system, line-aligned with its segments in document order.",
+        ),
+    ] = None,
+    ref: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--ref",
+            "-r",
+            help="Reference, line-aligned; repeat for several references of each segment.",
+        ),
+    ] = None,
     src: Annotated[
         Path | None,
         typer.Option(help="Source/article, line-aligned (for coverage, density, unsupported)."),
@@ -251,8 +271,12 @@ def score(
             "novel2, unsupported (need --src); groups: rouge, embedding, extractiveness.",
         ),
     ] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(help="System the paired tests compare with (default: the first one)."),
+    ] = None,
     test: Annotated[
-        str, typer.Option(help="Paired test against the first --hyp: bs (bootstrap) or ar.")
+        str, typer.Option(help="Paired test against the baseline: bs (bootstrap) or ar.")
     ] = "bs",
     samples: Annotated[
         int, typer.Option(help="Resamples/trials; 0 = sacrebleu's default (bs 1000, ar 10000).")
@@ -278,15 +302,16 @@ def score(
         typer.Option("--segments", help="Print segment-level scores, one row per system and line."),
     ] = False,
 ) -> None:
-    """Score existing outputs against a reference (no model loaded unless an embedding metric
-    is asked for): sacrebleu-identical BLEU/chrF/TER, ROUGE, CIs and paired significance."""
+    """Score existing outputs against one or more references, or every system of a WMT test
+    set (no model loaded unless an embedding metric is asked for): sacrebleu-identical
+    BLEU/chrF/TER, ROUGE, CIs and paired significance."""
     from summarize.render.scores import (
         FORMATS,
         print_score_report,
         render_score_report,
         render_segments,
     )
-    from summarize.scoring import ScoreOptions, score_files
+    from summarize.scoring import ScoreOptions, score_files, score_test_set
 
     fmt = "json" if json_output else output_format.lower()
     if fmt not in FORMATS:
@@ -301,7 +326,24 @@ def score(
         jsonl_field=jsonl_field,
         device=device,
     )
-    report = score_files(hyp, ref, src, options)
+    if test_set is not None:
+        if test_set.suffix.lower() != ".xml":
+            raise UserError(
+                f"{test_set}: TESTSET must be a WMT .xml test set; "
+                "score plain files with --hyp and --ref"
+            )
+        if ref or src:
+            raise UserError(
+                f"{test_set} brings its own references and sources: drop --ref and --src"
+            )
+        report = score_test_set(test_set, hyp or [], options, baseline=baseline)
+    else:
+        if not ref:
+            raise UserError(
+                "give a reference with --ref (repeat it for several references), "
+                "or a WMT .xml test set"
+            )
+        report = score_files(hyp or [], ref, src, options, baseline=baseline)
     if segments and fmt != "json":
         sys.stdout.write(render_segments(report, fmt))
     elif fmt == "text":

@@ -7,6 +7,7 @@ loaded, so bad input fails in well under a second.
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -191,7 +192,12 @@ def prepare_document(
         return prepared
     label = f"{document.origin} (source)"
     return with_reference(
-        prepared, document.source, document.source_lang, label, options.language_check
+        prepared,
+        document.source,
+        document.source_lang,
+        label,
+        options.language_check,
+        document.other_references,
     )
 
 
@@ -201,11 +207,14 @@ def with_reference(
     source_lang: str | None,
     label: str,
     language_check: bool = True,
+    other_references: Sequence[Sequence[str]] = (),
 ) -> PreparedInput:
     """Reference mode for ``prepared``: ``source_text`` (named ``label`` in messages) is
     translated into English and scored line by line against ``prepared.text``; no pivots.
 
-    ``source_lang`` defaults to the detected language of the source. Loads no model.
+    ``source_lang`` defaults to the detected language of the source. ``other_references``
+    are further references, line-aligned with ``prepared.text`` (``""`` where one lacks a
+    line): each segment is scored against all of its references. Loads no model.
     """
     if source_lang:
         language = get_language(source_lang)
@@ -223,8 +232,18 @@ def with_reference(
             "(one sentence or paragraph per line in both)"
         )
     sources = [Segment(i, i, line) for i, line in enumerate(source_lines)]
-    references = [Segment(i, i, line) for i, line in enumerate(reference_lines)]
-    info = _input_info(label, source_text, language.code, len(sources))
+    others = _other_reference_lines(other_references, len(reference_lines), label)
+    references = [
+        Segment(i, i, line, tuple(other[i] for other in others if other[i]))
+        for i, line in enumerate(reference_lines)
+    ]
+    info = _input_info(
+        label,
+        source_text,
+        language.code,
+        len(sources),
+        other_references_sha256=_lines_hash(others) if others else None,
+    )
     reference = ReferenceInput(language, sources, references, info)
     return replace(prepared, reference=reference, pivots=[])
 
@@ -274,6 +293,23 @@ class Session:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _other_reference_lines(
+    other_references: Sequence[Sequence[str]], count: int, label: str
+) -> list[list[str]]:
+    others = [[" ".join(line.split()) for line in lines] for lines in other_references]
+    for lines in others:
+        if len(lines) != count:
+            raise UserError(
+                f"{label}: another reference has {len(lines)} lines but the reference has "
+                f"{count}; references must be line-aligned"
+            )
+    return others
+
+
+def _lines_hash(streams: list[list[str]]) -> str:
+    return hashlib.sha256(json.dumps(streams, ensure_ascii=False).encode()).hexdigest()
 
 
 def run(

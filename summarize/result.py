@@ -24,6 +24,8 @@ class InputInfo:
     # A supplied reference summary (batch JSONL ``reference_summary``); summaries are scored
     # against it too.
     reference_summary: str | None = None
+    # Reference mode with several references: a hash of the other references' lines.
+    other_references_sha256: str | None = None
 
 
 @dataclass
@@ -39,6 +41,8 @@ class SegmentResult:
     chrf: float
     embedding_cosine: float
     flags: list[Flag] = field(default_factory=list)
+    # Further references of this segment (other translators), scored against with ``reference``.
+    other_references: list[str] = field(default_factory=list)
 
 
 @dataclass

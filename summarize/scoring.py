@@ -2,7 +2,10 @@
 
 Input files hold one segment per line (plain text) or one JSON value per line (``.jsonl``: a
 string, or an object whose ``text`` field is the segment). Every hypothesis file must have as
-many segments as the reference (and the source, when given).
+many segments as the reference (and the source, when given). Several reference files are
+several references for each segment (sacrebleu's ``refs: list[list[str]]``, one list per
+reference stream); a WMT test set (``.xml``) brings its references and its systems
+(:func:`score_test_set`).
 
 Empty lines are kept as empty segments, never dropped (dropping would misalign every later
 line): an empty hypothesis scores as sacrebleu scores it (it matches nothing), and the report
@@ -26,6 +29,7 @@ from typing import Any
 from summarize import __version__
 from summarize.errors import UserError
 from summarize.inputs import read_text_file
+from summarize.metrics.base import count_references, reference_streams
 from summarize.metrics.significance import (
     DEFAULT_AR_TRIALS,
     DEFAULT_BOOTSTRAP,
@@ -149,6 +153,9 @@ class SystemScores:
 
 @dataclass
 class ScoreReport:
+    """``reference`` names the reference(s) in one line; ``references`` lists every reference
+    stream (file paths, or a test set's translators); ``test_set`` is the WMT file scored."""
+
     tool_version: str
     reference: str
     source: str | None
@@ -161,6 +168,8 @@ class ScoreReport:
     systems: list[SystemScores]
     notes: list[str] = field(default_factory=list)
     schema: str = SCHEMA_VERSION
+    references: list[str] = field(default_factory=list)
+    test_set: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -195,19 +204,41 @@ class ScoreOptions:
     device: str = "auto"  # for the embedding model, loaded only by embedding metrics
 
 
-def _system_names(paths: Sequence[Path]) -> list[str]:
+def _system_names(paths: Sequence[Path], taken: Sequence[str] = ()) -> list[str]:
     names = [path.name for path in paths]
-    if len(set(names)) < len(names):
+    if len(set(names)) < len(names) or set(names) & set(taken):
         names = [str(path) for path in paths]
     return names
 
 
-def _check_lengths(path: Path, count: int, reference: Path, expected: int) -> None:
+def _check_lengths(path: Path, count: int, reference: Path | str, expected: int) -> None:
     if count != expected:
         raise UserError(
             f"{path}: has {count} segments but the reference {reference} has {expected}; "
             "files must be line-aligned"
         )
+
+
+def baseline_first(systems: list[tuple[str, str, list[str]]], baseline: str | None):
+    """``systems`` with the one named ``baseline`` (by name or path) moved to the front."""
+    if baseline is None:
+        return systems
+    for index, (name, path, _) in enumerate(systems):
+        if baseline in (name, path):
+            return [systems[index], *systems[:index], *systems[index + 1 :]]
+    names = ", ".join(name for name, _, _ in systems)
+    raise UserError(f"⟨baseline⟩ {baseline!r} is none of the systems: {names}")
+
+
+def _default_embedder(options: ScoreOptions) -> Callable[[], Any]:
+    from summarize.engines.embeddings import load_minilm
+
+    def load_embedder():
+        from summarize.engines.torch_runtime import resolve_device
+
+        return load_minilm(resolve_device(options.device))
+
+    return load_embedder
 
 
 def build_metrics(
@@ -258,106 +289,161 @@ def _higher_is_better(name: str, metric: Any) -> bool:
     return bool(getattr(metric, "higher_is_better", True))
 
 
-def _segment_scores(name: str, metric: Any, hypotheses: list[str], references: list[str]):
-    """Sentence-level scores: sacrebleu's ``sentence_score`` (as ``sacrebleu -sl``) or the
-    metric's own per-segment score. ``None`` where a metric has no segment score."""
+def _segment_scores(name: str, metric: Any, hypotheses: list[str], streams: list[list]):
+    """Sentence-level scores against every reference of a segment: sacrebleu's
+    ``sentence_score`` (as ``sacrebleu -sl``) or the metric's own per-segment score (best
+    reference). ``None`` where a metric has no segment score."""
     if name in SACREBLEU_METRICS:
         sentence_metric = sacrebleu_metric(name, sentence_level=True)
         scores = [
-            sentence_metric.sentence_score(hyp, [ref]).score
-            for hyp, ref in zip(hypotheses, references, strict=True)
+            sentence_metric.sentence_score(hyp, list(refs)).score
+            for hyp, *refs in zip(hypotheses, *streams, strict=True)
         ]
         return scores, sentence_metric.get_signature().format()
-    scores = metric.segment_scores(hypotheses, references)
+    metric.num_refs = count_references(streams)
+    scores = metric.multi_segment_scores(hypotheses, streams)
     if all(math.isnan(score) for score in scores):
         return None, None
-    return [None if math.isnan(s) else float(s) for s in scores], metric.signature()
+    return [None if math.isnan(s) else float(s) for s in scores], metric.full_signature()
+
+
+def _check_options(options: ScoreOptions) -> None:
+    if options.test not in TESTS:
+        raise UserError(f"unknown significance test {options.test!r}; use bs or ar")
 
 
 def score_files(
     hypothesis_paths: Sequence[Path],
-    reference_path: Path,
+    reference_paths: Path | Sequence[Path],
     source_path: Path | None = None,
     options: ScoreOptions | None = None,
     load_embedder: Callable[[], Any] | None = None,
+    baseline: str | None = None,
 ) -> ScoreReport:
-    """Read and check every file, then score each system; the first system is the baseline."""
+    """Read and check every file, then score each system against every reference; the first
+    system (or the one named ``baseline``) is the baseline."""
     options = options or ScoreOptions()
-    if options.test not in TESTS:
-        raise UserError(f"unknown significance test {options.test!r}; use bs or ar")
+    _check_options(options)
+    if isinstance(reference_paths, Path | str):
+        reference_paths = [Path(reference_paths)]
     if not hypothesis_paths:
         raise UserError("give at least one hypothesis file (⟨hypotheses⟩)")
-    references = read_segments(reference_path, options.jsonl_field)
+    if not reference_paths:
+        raise UserError("give a reference file (⟨references⟩; several for several references)")
+    first = reference_paths[0]
+    streams = [read_segments(first, options.jsonl_field)]
+    for path in reference_paths[1:]:
+        references = read_segments(path, options.jsonl_field)
+        if len(references) != len(streams[0]):
+            raise UserError(
+                f"{path}: has {len(references)} segments but the reference {first} has "
+                f"{len(streams[0])}; reference files must be line-aligned"
+            )
+        streams.append(references)
     sources = None
     if source_path is not None:
         sources = read_segments(source_path, options.jsonl_field)
-        _check_lengths(source_path, len(sources), reference_path, len(references))
+        _check_lengths(source_path, len(sources), first, len(streams[0]))
     systems = []
     for path in hypothesis_paths:
         hypotheses = read_segments(path, options.jsonl_field)
-        _check_lengths(path, len(hypotheses), reference_path, len(references))
+        _check_lengths(path, len(hypotheses), first, len(streams[0]))
         systems.append(hypotheses)
     names = _system_names(hypothesis_paths)
-    return score_segments(
-        dict(zip(names, systems, strict=True)),
-        references,
-        sources,
+    metrics = build_metrics(
+        parse_metrics(options.metrics), sources, load_embedder or _default_embedder(options)
+    )
+    return score_systems(
+        baseline_first(
+            list(zip(names, map(str, hypothesis_paths), systems, strict=True)), baseline
+        ),
+        streams,
+        metrics,
         options,
-        load_embedder,
-        paths=[str(path) for path in hypothesis_paths],
-        reference=str(reference_path),
+        reference=", ".join(map(str, reference_paths)),
         source=None if source_path is None else str(source_path),
+        reference_names=[str(path) for path in reference_paths],
     )
 
 
 def score_segments(
     systems: dict[str, list[str]],
-    references: list[str],
+    references: Sequence,
     sources: list[str] | None = None,
     options: ScoreOptions | None = None,
     load_embedder: Callable[[], Any] | None = None,
-    paths: list[str] | None = None,
-    reference: str = "",
-    source: str | None = None,
+    baseline: str | None = None,
 ) -> ScoreReport:
-    """Score named systems' line-aligned segments; the first system is the baseline.
-
-    ``paths`` and ``reference``/``source`` only label the report (the files they came from).
-    """
+    """Score named systems' line-aligned segments (the first, or ``baseline``, is the baseline)
+    against ``references``: one list of segments, or sacrebleu's ``list[list[str]]`` (one list
+    per reference stream) for several references."""
     options = options or ScoreOptions()
-    if options.test not in TESTS:
-        raise UserError(f"unknown significance test {options.test!r}; use bs or ar")
+    _check_options(options)
     if not systems:
         raise UserError("give at least one system to score (⟨hypotheses⟩)")
+    streams = reference_streams(references) or [[]]
     for name, hypotheses in systems.items():
-        if len(hypotheses) != len(references):
+        if len(hypotheses) != len(streams[0]):
             raise UserError(
                 f"{name}: has {len(hypotheses)} segments but the reference has "
-                f"{len(references)}; outputs and references must be line-aligned"
+                f"{len(streams[0])}; outputs and references must be line-aligned"
             )
-    if sources is not None and len(sources) != len(references):
+    if sources is not None and len(sources) != len(streams[0]):
         raise UserError(
-            f"the source has {len(sources)} segments but the reference has {len(references)}"
+            f"the source has {len(sources)} segments but the reference has {len(streams[0])}"
         )
-    metric_names = parse_metrics(options.metrics)
-    if load_embedder is None:
+    metrics = build_metrics(
+        parse_metrics(options.metrics), sources, load_embedder or _default_embedder(options)
+    )
+    named = [(name, "", list(hypotheses)) for name, hypotheses in systems.items()]
+    return score_systems(baseline_first(named, baseline), streams, metrics, options)
 
-        def load_embedder():
-            from summarize.engines.embeddings import load_minilm
-            from summarize.engines.torch_runtime import resolve_device
 
-            return load_minilm(resolve_device(options.device))
+def score_test_set(
+    path: Path,
+    hypothesis_paths: Sequence[Path] = (),
+    options: ScoreOptions | None = None,
+    load_embedder: Callable[[], Any] | None = None,
+    baseline: str | None = None,
+) -> ScoreReport:
+    """Score every system of a WMT XML test set (``<hyp system=...>``), and every file of
+    ``hypothesis_paths`` (line-aligned with the set's segments, in document order), against all
+    of its references, as sacrebleu extracts them (:mod:`summarize.wmt_xml`). The first system
+    (or the one named ``baseline``) is the baseline; source metrics use the set's sources."""
+    from summarize.wmt_xml import read_test_set
 
-    metrics = build_metrics(metric_names, sources, load_embedder)
-    labels = paths or [""] * len(systems)
-    return score_systems(
-        [(name, label, hyps) for (name, hyps), label in zip(systems.items(), labels, strict=True)],
-        references,
+    options = options or ScoreOptions()
+    _check_options(options)
+    test_set = read_test_set(path)
+    systems = [
+        (name, f"{path}#{name}", hypotheses) for name, hypotheses in test_set.systems.items()
+    ]
+    names = _system_names(hypothesis_paths, taken=list(test_set.systems))
+    for name, hyp_path in zip(names, hypothesis_paths, strict=True):
+        lines = read_segments(hyp_path, options.jsonl_field)
+        systems.append((name, str(hyp_path), test_set.align_output(lines, hyp_path)))
+    if not systems:
+        raise UserError(
+            f"{path}: has no <hyp> systems to score; add your own output (⟨hypotheses⟩)"
+        )
+    metrics = build_metrics(
+        parse_metrics(options.metrics),
+        test_set.sources,
+        load_embedder or _default_embedder(options),
+    )
+    translators = list(test_set.references)
+    report = score_systems(
+        baseline_first(systems, baseline),
+        list(test_set.references.values()),
         metrics,
         options,
-        reference=reference,
-        source=source,
+        reference=f"{path} (translators {', '.join(translators)})",
+        source=f"{path} (src)",
+        reference_names=translators,
     )
+    report.test_set = str(path)
+    report.notes = test_set.notes + report.notes
+    return report
 
 
 def _value(score: float, interval: Interval | None, p_value: float | None = None) -> MetricValue:
@@ -386,7 +472,7 @@ def _paired_values(systems, references, metrics, options: ScoreOptions):
     return values, signatures, n_samples
 
 
-def _single_values(systems, references, metrics, options: ScoreOptions):
+def _single_values(systems, streams, metrics, options: ScoreOptions):
     """One system (or no confidence wanted): corpus scores, with sacrebleu's bootstrap
     interval (as ``sacrebleu --confidence``) when asked."""
     n_samples = (options.n_samples or DEFAULT_BOOTSTRAP) if options.confidence else 0
@@ -394,11 +480,11 @@ def _single_values(systems, references, metrics, options: ScoreOptions):
     signatures: dict[str, str] = {}
     for key, metric in metrics.items():
         for index, (_, _, hyps) in enumerate(systems):
-            stats = metric._extract_corpus_statistics(hyps, [references])
+            stats = metric._extract_corpus_statistics(hyps, streams)
             score = metric._aggregate_and_compute(stats).score
             interval = None
             if options.confidence:
-                interval = bootstrap_interval(metric, hyps, references, n_samples, options.seed)
+                interval = bootstrap_interval(metric, hyps, streams, n_samples, options.seed)
             values[index][key] = _value(score, interval)
         signature = metric.get_signature()
         if options.confidence:
@@ -410,17 +496,29 @@ def _single_values(systems, references, metrics, options: ScoreOptions):
 
 def score_systems(
     systems: list[tuple[str, str, list[str]]],
-    references: list[str],
+    references: Sequence,
     metrics: dict[str, Any],
     options: ScoreOptions,
     reference: str = "",
     source: str | None = None,
+    reference_names: Sequence[str] | None = None,
 ) -> ScoreReport:
     """Corpus scores, intervals, paired tests and segment scores for line-aligned
-    ``(name, path, hypotheses)`` systems; ranked by the first metric, the first is the baseline."""
+    ``(name, path, hypotheses)`` systems; ranked by the first metric, the first is the baseline.
+
+    ``references`` is sacrebleu's ``list[list[str]]``, one list per reference stream (a single
+    ``list[str]`` is one stream); ``reference_names`` names the streams in the report.
+    """
+    streams = reference_streams(references)
+    lengths = {len(stream) for stream in streams}
+    if len(lengths) > 1:
+        raise UserError(f"reference streams differ in length ({sorted(lengths)}): not aligned")
+    names = list(reference_names) if reference_names else [reference] * len(streams)
+    if len(names) != len(streams):
+        raise ValueError("one name per reference stream")
     paired = len(systems) > 1 and options.confidence
     compute = _paired_values if paired else _single_values
-    values, signatures, n_samples = compute(systems, references, metrics, options)
+    values, signatures, n_samples = compute(systems, streams, metrics, options)
 
     infos = []
     segment_values: list[dict[str, list[float | None]]] = [{} for _ in systems]
@@ -428,7 +526,7 @@ def score_systems(
         segment_signature = None
         if options.segment_scores:
             for index, (_, _, hyps) in enumerate(systems):
-                scores, segment_signature = _segment_scores(key, metric, hyps, references)
+                scores, segment_signature = _segment_scores(key, metric, hyps, streams)
                 if scores is not None:
                     segment_values[index][key] = scores
         higher = _higher_is_better(key, metric)
@@ -451,22 +549,27 @@ def score_systems(
         tool_version=__version__,
         reference=reference,
         source=source,
-        segments=len(references),
+        segments=len(streams[0]),
         test=options.test if paired else None,
         n_samples=n_samples,
         seed=options.seed,
         ranked_by=first.name,
         metrics=infos,
         systems=results,
-        notes=_empty_line_notes(systems, references),
+        notes=_empty_line_notes(systems, streams, names),
+        references=names,
     )
 
 
-def _empty_line_notes(systems: list[tuple[str, str, list[str]]], references: list[str]):
+def _empty_line_notes(
+    systems: list[tuple[str, str, list[str]]], streams: list[list], names: list[str]
+):
     notes = []
-    empty_refs = sum(1 for line in references if not line.strip())
-    if empty_refs:
-        notes.append(f"reference: {empty_refs} empty line(s), kept as empty segments")
+    for stream, name in zip(streams, names, strict=True):
+        empty_refs = sum(1 for line in stream if line is not None and not line.strip())
+        if empty_refs:
+            label = "reference" if len(streams) == 1 else f"reference {name}"
+            notes.append(f"{label}: {empty_refs} empty line(s), kept as empty segments")
     for name, _, hyps in systems:
         empty = sum(1 for line in hyps if not line.strip())
         if empty:

@@ -15,11 +15,13 @@ MIN_SENTENCE_WORDS = 3
 
 @dataclass(frozen=True)
 class Segment:
-    """One sentence of the input, with its position in the document."""
+    """One sentence of the input, with its position in the document. A reference segment may
+    have ``alternatives``: the same sentence by other translators (several references)."""
 
     index: int
     paragraph: int
     text: str
+    alternatives: tuple[str, ...] = ()
 
 
 def split_paragraphs(text: str) -> list[str]:

@@ -2,7 +2,36 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+
+# A reference stream (sacrebleu's convention): one reference per segment, line-aligned with the
+# hypotheses; ``None`` where a stream has no reference for a segment (a variable count).
+ReferenceStream = Sequence[str | None]
+
+
+def reference_streams(references: Sequence[str | None] | Sequence[ReferenceStream]):
+    """References as sacrebleu takes them, ``list[list[str]]`` with one list per reference
+    stream; a plain list of strings is taken as the only stream."""
+    items = list(references)
+    if items and (items[0] is None or isinstance(items[0], str)):
+        return [items]
+    return [list(stream) for stream in items]
+
+
+def streams_from_segments(per_segment: Sequence[Sequence[str]]) -> list[list[str | None]]:
+    """Each segment's references (one or more) as sacrebleu's reference streams, ``None``
+    where a segment has fewer references than the most any segment has."""
+    width = max((len(refs) for refs in per_segment), default=1)
+    return [[refs[k] if k < len(refs) else None for refs in per_segment] for k in range(width)]
+
+
+def count_references(streams: Sequence[ReferenceStream]) -> int:
+    """References per segment, or -1 when it varies (sacrebleu prints that as ``nrefs:var``)."""
+    counts = {sum(ref is not None for ref in refs) for refs in zip(*streams, strict=True)}
+    if not counts:
+        return len(streams)
+    return counts.pop() if len(counts) == 1 else -1
 
 
 @dataclass(frozen=True)
@@ -53,12 +82,19 @@ class StatsMetric:
     ``get_signature``), so ROUGE and embedding scores get confidence intervals and paired tests
     from exactly the same code, with the same seeds, as BLEU, chrF and TER.
 
-    Subclasses define ``name``, ``signature()`` and ``segment_stats``; the default corpus score
-    is the mean of the per-segment scores (stats ``[score, 1]``).
+    Subclasses define ``name``, ``signature()`` and ``segment_scores`` (one reference per
+    segment); the default corpus score is the mean of the per-segment scores (stats
+    ``[score, 1]``). With several references a segment scores against its best reference (the
+    highest score, or the lowest where lower is better), as rouge-score's ``score_multi`` does,
+    and the signature records ``nrefs:N|refs:best-per-segment``.
     """
 
     name = "metric"
     higher_is_better = True
+    # Metrics that compare with the source (not the references) set this to False.
+    uses_references = True
+    # Set from the references on every scoring call, as sacrebleu's metrics do.
+    num_refs = 1
 
     def signature(self) -> str:
         raise NotImplementedError
@@ -66,18 +102,44 @@ class StatsMetric:
     def segment_scores(self, hypotheses: list[str], references: list[str]) -> list[float]:
         raise NotImplementedError
 
-    def segment_stats(self, hypotheses: list[str], references: list[str]):
+    def multi_segment_scores(
+        self, hypotheses: list[str], streams: Sequence[ReferenceStream]
+    ) -> list[float]:
+        """Per-segment scores against the best of each segment's references."""
+        if not self.uses_references or (len(streams) == 1 and None not in streams[0]):
+            return self.segment_scores(hypotheses, list(streams[0]))
+        best: list[float | None] = [None] * len(hypotheses)
+        pick = max if self.higher_is_better else min
+        for stream in streams:
+            present = [i for i, ref in enumerate(stream) if ref is not None]
+            scores = self.segment_scores(
+                [hypotheses[i] for i in present], [stream[i] for i in present]
+            )
+            for i, score in zip(present, scores, strict=True):
+                best[i] = score if best[i] is None else pick(best[i], score)
+        return [float("nan") if score is None else score for score in best]
+
+    def segment_stats(self, hypotheses: list[str], streams: Sequence[ReferenceStream]):
         import numpy as np
 
-        scores = self.segment_scores(hypotheses, references)
+        scores = self.multi_segment_scores(hypotheses, streams)
         return np.array([[score, 1.0] for score in scores], dtype="float64").reshape(-1, 2)
 
     def score_from_stats(self, totals) -> float:
         return float(totals[0] / totals[1]) if totals[1] else 0.0
 
+    def full_signature(self) -> str:
+        """``signature()`` plus the reference count when there are several references."""
+        if not self.uses_references or self.num_refs == 1:
+            return self.signature()
+        count = "var" if self.num_refs < 0 else self.num_refs
+        return f"{self.signature()}|nrefs:{count}|refs:best-per-segment"
+
     # sacrebleu's protocol
     def _extract_corpus_statistics(self, hypotheses, references):
-        return self.segment_stats(list(hypotheses), list(references[0]))
+        streams = reference_streams(references)
+        self.num_refs = count_references(streams)
+        return self.segment_stats(list(hypotheses), streams)
 
     def _compute_score_from_stats(self, totals) -> StatsScore:
         return StatsScore(self.name, self.score_from_stats(totals))
@@ -88,4 +150,4 @@ class StatsMetric:
         return self._compute_score_from_stats(np.asarray(stats, dtype="float64").sum(axis=0))
 
     def get_signature(self) -> StatsSignature:
-        return StatsSignature(self.signature())
+        return StatsSignature(self.full_signature())

@@ -102,6 +102,7 @@ class UnsupportedMetric(StatsMetric):
 
     name = "unsupported"
     higher_is_better = False
+    uses_references = False
 
     def __init__(self, sources: list[str]) -> None:
         self.sources = sources

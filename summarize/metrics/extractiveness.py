@@ -103,6 +103,8 @@ class ExtractivenessMetric(StatsMetric):
     """One extractiveness measure of each hypothesis against its *source* line (the article),
     averaged over segments. The references are not used."""
 
+    uses_references = False
+
     def __init__(self, name: str, sources: list[str]) -> None:
         self.name = name
         self.field = EXTRACTIVENESS_FIELDS[name]

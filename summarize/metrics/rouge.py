@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib.metadata import version
 
-from summarize.metrics.base import Score, StatsMetric
+from summarize.metrics.base import ReferenceStream, Score, StatsMetric
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 
@@ -38,7 +39,9 @@ class RougeMetric(StatsMetric):
     """One ROUGE variant as a corpus metric: the mean of per-segment F-measures (0-100).
 
     ``rougeLsum`` splits each segment into sentences at newlines (rouge-score's convention), so
-    it differs from ``rougeL`` only for multi-sentence segments (e.g. JSONL summaries).
+    it differs from ``rougeL`` only for multi-sentence segments (e.g. JSONL summaries). With
+    several references a segment scores against the one with the highest F-measure
+    (rouge-score's ``score_multi``).
     """
 
     def __init__(self, rouge_type: str) -> None:
@@ -49,10 +52,23 @@ class RougeMetric(StatsMetric):
         return f"{self.rouge_type}|{rouge_signature()}|agg:mean-of-segment-f"
 
     def segment_scores(self, hypotheses: list[str], references: list[str]) -> list[float]:
+        return self.multi_segment_scores(hypotheses, [references])
+
+    def multi_segment_scores(
+        self, hypotheses: list[str], streams: Sequence[ReferenceStream]
+    ) -> list[float]:
         from rouge_score import rouge_scorer
 
         scorer = rouge_scorer.RougeScorer([self.rouge_type], use_stemmer=True)
-        return [
-            100 * scorer.score(reference, hypothesis)[self.rouge_type].fmeasure
-            for hypothesis, reference in zip(hypotheses, references, strict=True)
-        ]
+        scores = []
+        for hypothesis, *refs in zip(hypotheses, *streams, strict=True):
+            targets = [ref for ref in refs if ref is not None]
+            if not targets:
+                scores.append(0.0)
+                continue
+            if len(targets) == 1:
+                score = scorer.score(targets[0], hypothesis)
+            else:
+                score = scorer.score_multi(targets, hypothesis)
+            scores.append(100 * score[self.rouge_type].fmeasure)
+        return scores

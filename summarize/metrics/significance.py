@@ -15,6 +15,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from summarize.metrics.base import reference_streams
+
 DEFAULT_SEED = 12345  # sacrebleu's default, so default runs match its command line
 DEFAULT_BOOTSTRAP = 1000
 DEFAULT_AR_TRIALS = 10000
@@ -72,13 +74,16 @@ def sacrebleu_seed(seed: int | None) -> Iterator[None]:
 
 
 def bootstrap_interval(
-    metric, hypotheses: Sequence[str], references: Sequence[str], n_samples: int, seed: int | None
+    metric, hypotheses: Sequence[str], references: Sequence, n_samples: int, seed: int | None
 ) -> Interval:
-    """95% bootstrap interval of one system's corpus score (``sacrebleu --confidence``)."""
+    """95% bootstrap interval of one system's corpus score (``sacrebleu --confidence``).
+
+    ``references``: one list per reference stream (sacrebleu's convention), or a single list.
+    """
     import numpy as np
     from sacrebleu.significance import _bootstrap_resample, estimate_ci
 
-    stats = metric._extract_corpus_statistics(list(hypotheses), [list(references)])
+    stats = metric._extract_corpus_statistics(list(hypotheses), reference_streams(references))
     with sacrebleu_seed(seed):
         _, scores = _bootstrap_resample(stats, metric, n_samples)
     mean, half_width = estimate_ci(np.array([score.score for score in scores]))
@@ -88,13 +93,14 @@ def bootstrap_interval(
 def paired_test(
     systems: Sequence[tuple[str, Sequence[str]]],
     metrics: Mapping[str, object],
-    references: Sequence[str],
+    references: Sequence,
     test: str = "bs",
     n_samples: int = 0,
     seed: int | None = DEFAULT_SEED,
 ) -> tuple[dict[str, str], dict[str, list[Comparison]]]:
     """Compare every system with the first (the baseline) on every metric.
 
+    ``references``: one list per reference stream (sacrebleu's convention), or a single list.
     Returns the test signatures (sacrebleu's, with ``bs``/``ar`` and ``seed`` added) and, per
     metric, one :class:`Comparison` per system in input order. Approximate randomisation also
     reports 1000-sample bootstrap intervals.
@@ -108,7 +114,7 @@ def paired_test(
         paired = PairedTest(
             [(name, list(hyps)) for name, hyps in systems],
             dict(metrics),
-            references=[list(references)],
+            references=reference_streams(references),
             test_type=test,
             n_samples=n_samples,
             n_ar_confidence=DEFAULT_BOOTSTRAP if test == "ar" else -1,

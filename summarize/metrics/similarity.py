@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from summarize.metrics.base import StatsMetric
+from summarize.metrics.base import ReferenceStream, StatsMetric
 
 if TYPE_CHECKING:
     import numpy as np
@@ -37,7 +37,8 @@ def document_vector(sentence_vectors: np.ndarray) -> np.ndarray:
 
 class _EmbeddingMetric(StatsMetric):
     """Base for metrics that need the embedding model: it is loaded on first use only, and each
-    distinct text is embedded once (the references are shared by every system)."""
+    distinct text is embedded once (the references are shared by every system). With several
+    references each segment is scored against its best one (the signature says so)."""
 
     def __init__(self, load_embedder: Callable[[], Embedder]) -> None:
         self._load = load_embedder
@@ -84,7 +85,8 @@ class DocumentCosineMetric(_EmbeddingMetric):
     """Whole-document: cosine of the two documents' mean-of-segment embeddings.
 
     Per-segment statistics are the two segment vectors, so bootstrap resampling of segments
-    recomputes both document vectors exactly.
+    recomputes both document vectors exactly. With several references, each segment of the
+    reference document is the reference closest to that hypothesis segment (best per segment).
     """
 
     name = "emb_doc_cosine"
@@ -92,10 +94,19 @@ class DocumentCosineMetric(_EmbeddingMetric):
     def signature(self) -> str:
         return self.model_signature("doc:mean-of-segments")
 
-    def segment_stats(self, hypotheses: list[str], references: list[str]):
+    def segment_stats(self, hypotheses: list[str], streams: Sequence[ReferenceStream]):
         import numpy as np
 
-        return np.concatenate([self.vectors(hypotheses), self.vectors(references)], axis=1)
+        hyp_vectors = self.vectors(hypotheses)
+        if len(streams) == 1 and None not in streams[0]:
+            return np.concatenate([hyp_vectors, self.vectors(list(streams[0]))], axis=1)
+        chosen = []
+        for vector, *refs in zip(hyp_vectors, *streams, strict=True):
+            present = [ref for ref in refs if ref is not None]
+            present = [ref for ref in present if ref.strip()] or present  # "" matches nothing
+            candidates = self.vectors(present)
+            chosen.append(candidates[int(np.argmax(candidates @ vector))])
+        return np.concatenate([hyp_vectors, np.stack(chosen)], axis=1)
 
     def score_from_stats(self, totals) -> float:
         import numpy as np

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from summarize.metrics.base import Score
+from summarize.metrics.base import Score, reference_streams
 
 # chrF++ is chrF with word bigrams (word_order=2), as in sacrebleu's `-m chrf --chrf-word-order 2`.
 CHRF_PLUS_PLUS_WORD_ORDER = 2
@@ -38,11 +38,13 @@ def _metrics():
     return {name: sacrebleu_metric(name) for name in ("bleu", "chrf++", "ter")}
 
 
-def corpus_scores(hypotheses: Sequence[str], references: Sequence[str]) -> dict[str, Score]:
-    """Corpus BLEU, chrF++ and TER of line-aligned hypotheses against one reference each."""
+def corpus_scores(hypotheses: Sequence[str], references: Sequence) -> dict[str, Score]:
+    """Corpus BLEU, chrF++ and TER of line-aligned hypotheses against one reference each
+    (``list[str]``) or against several (sacrebleu's streams, ``list[list[str | None]]``)."""
     scores: dict[str, Score] = {}
+    streams = reference_streams(references)
     for name, metric in _metrics().items():
-        result = metric.corpus_score(list(hypotheses), [list(references)])
+        result = metric.corpus_score(list(hypotheses), streams)
         details: dict[str, float] = {}
         if name == "bleu":
             details = {
@@ -55,8 +57,10 @@ def corpus_scores(hypotheses: Sequence[str], references: Sequence[str]) -> dict[
     return scores
 
 
-def sentence_chrf(hypothesis: str, reference: str) -> float:
-    """Sentence-level chrF++ (sacrebleu), the per-segment score in the round-trip table."""
+def sentence_chrf(hypothesis: str, reference: str | Sequence[str]) -> float:
+    """Sentence-level chrF++ (sacrebleu), the per-segment score in the round-trip table, against
+    one reference or several."""
     from sacrebleu.metrics import CHRF
 
-    return CHRF(word_order=CHRF_PLUS_PLUS_WORD_ORDER).sentence_score(hypothesis, [reference]).score
+    references = [reference] if isinstance(reference, str) else list(reference)
+    return CHRF(word_order=CHRF_PLUS_PLUS_WORD_ORDER).sentence_score(hypothesis, references).score

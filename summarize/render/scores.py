@@ -48,9 +48,10 @@ def table_rows(report: ScoreReport, separator: str = " ") -> tuple[list[str], li
 
 
 def explanation(report: ScoreReport) -> list[str]:
+    label = "references" if len(report.references) > 1 else "reference"
     lines = [
         f"{len(report.systems)} system(s), {report.segments} segments, "
-        f"reference {report.reference}; ranked by {report.ranked_by}."
+        f"{label} {report.reference}; ranked by {report.ranked_by}."
     ]
     if report.test:
         name = "paired bootstrap resampling" if report.test == "bs" else "approximate randomisation"

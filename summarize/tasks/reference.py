@@ -27,7 +27,10 @@ def score_reference(
         output_flags(output, text, "translation", target, source)
         for output, text in zip(outputs, texts, strict=True)
     ]
-    results, scores = score_outputs(sources, texts, None, outputs, reference_texts, flags, embedder)
+    others = [list(segment.alternatives) for segment in references]
+    results, scores = score_outputs(
+        sources, texts, None, outputs, reference_texts, flags, embedder, others
+    )
     return TranslationResult(
         name=f"{model.name}:{source.code}→{target.code}",
         mode="reference",
