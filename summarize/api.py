@@ -50,11 +50,11 @@ def score(
     ``hypotheses`` is one system's segments, or ``{name: segments}`` for several systems (the
     first, or the one named ``baseline``, is the baseline of the paired tests). ``references``
     is one list of segments, or one list per reference for several references (sacrebleu's
-    ``list[list[str]]``; ROUGE and embedding metrics take the best reference per segment). ``metrics`` are keys such as ``"bleu"``,
-    ``"chrf++"``, ``"ter"``, ``"rougeL"`` (default: BLEU, chrF, chrF++, TER, ROUGE-1/2/L);
-    BLEU/chrF/TER numbers and signatures are sacrebleu's. ``sources`` enables the metrics that
-    compare outputs with their source (coverage, density, ...). No model is loaded unless an
-    embedding metric is asked for.
+    ``list[list[str]]``; ROUGE and embedding metrics take the best reference per segment).
+    ``metrics`` are keys such as ``"bleu"``, ``"chrf++"``, ``"ter"``, ``"rougeL"`` (default:
+    BLEU, chrF, chrF++, TER, ROUGE-1/2/L); BLEU/chrF/TER numbers and signatures are
+    sacrebleu's. ``sources`` enables the metrics that compare outputs with their source
+    (coverage, density, ...). No model is loaded unless an embedding metric is asked for.
     """
     from summarize.scoring import ScoreOptions, score_segments
 
