@@ -145,6 +145,7 @@ def run_batch(
     chunk_documents: int = DEFAULT_CHUNK_DOCUMENTS,
     restart: bool = False,
     first_alone: bool = False,
+    engine: BatchEngine | None = None,
 ) -> BatchResult:
     """Process every document not already in ``out_dir/results.jsonl``; return all results."""
     progress = progress or SilentBatchProgress()
@@ -177,7 +178,15 @@ def run_batch(
         progress.start(len(prepared), len(done))
         if todo:
             done.update(
-                _process(todo, out_dir, options, progress, (chunk_documents, first_alone), errors)
+                _process(
+                    todo,
+                    out_dir,
+                    options,
+                    progress,
+                    (chunk_documents, first_alone),
+                    errors,
+                    engine or LocalEngine(),
+                )
             )
         results = [done[p.info.document_id] for p in prepared if p.info.document_id in done]
         _write_results(out_dir / RESULTS_FILE, results)
@@ -198,6 +207,31 @@ def run_batch(
     )
 
 
+class BatchEngine(Protocol):
+    """Runs the chunks of a batch and yields each chunk with one outcome per document, as the
+    chunks finish: the ``results.jsonl`` line (``RunResult.to_dict()``) or the reason the
+    document failed. The local engine runs them in this process; another engine (e.g. a
+    cluster) may run them elsewhere with the same chunk code."""
+
+    def results(
+        self, chunks: list[list[PreparedInput]], options: RunOptions, progress: BatchProgress
+    ) -> Iterator[tuple[list[PreparedInput], list[dict | str]]]: ...
+
+
+class LocalEngine:
+    """Models loaded once in this process; chunks one after another."""
+
+    def results(
+        self, chunks: list[list[PreparedInput]], options: RunOptions, progress: BatchProgress
+    ) -> Iterator[tuple[list[PreparedInput], list[dict | str]]]:
+        with Session(options, progress) as session:
+            # Every model up front: a missing one fails before any work.
+            session.engines([p for chunk in chunks for p in chunk])
+            for chunk in chunks:
+                outcomes = session.run_chunk(chunk)
+                yield chunk, [o if isinstance(o, str) else o.to_dict() for o in outcomes]
+
+
 def _process(
     todo: list[PreparedInput],
     out_dir: Path,
@@ -205,25 +239,22 @@ def _process(
     progress: BatchProgress,
     chunking: tuple[int, bool],
     errors: list[DocumentError],
+    engine: BatchEngine,
 ) -> dict[str, dict]:
+    """Run ``todo`` on ``engine``, appending each finished document to ``results.jsonl``."""
     finished: dict[str, dict] = {}
-    with (
-        Session(options, progress) as session,
-        open(out_dir / RESULTS_FILE, "a", encoding="utf-8") as sink,
-    ):
-        session.engines(todo)  # every model up front: a missing one fails before any work
-        for chunk in chunks(todo, *chunking):
-            for prepared, outcome in zip(chunk, session.run_chunk(chunk), strict=True):
+    with open(out_dir / RESULTS_FILE, "a", encoding="utf-8") as sink:
+        for chunk, outcomes in engine.results(list(chunks(todo, *chunking)), options, progress):
+            for prepared, outcome in zip(chunk, outcomes, strict=True):
                 if isinstance(outcome, str):
                     errors.append(
                         DocumentError(prepared.info.path, prepared.info.document_id, outcome)
                     )
                     continue
-                line = outcome.to_dict()
-                sink.write(json.dumps(line, ensure_ascii=False) + "\n")
+                sink.write(json.dumps(outcome, ensure_ascii=False) + "\n")
                 sink.flush()
                 os.fsync(sink.fileno())
-                finished[prepared.info.document_id] = line
+                finished[prepared.info.document_id] = outcome
             progress.documents_done(len(chunk))
     return finished
 
