@@ -29,6 +29,7 @@ from summarize import __version__
 from summarize.batch_inputs import BatchInput, DocumentError
 from summarize.errors import UserError
 from summarize.metrics.base import Score
+from summarize.metrics.significance import DEFAULT_BOOTSTRAP, DEFAULT_SEED, mean_interval
 from summarize.pipeline import (
     PreparedInput,
     RunOptions,
@@ -39,33 +40,23 @@ from summarize.pipeline import (
 from summarize.progress import Progress, SilentProgress
 from summarize.result import RunResult
 
-BATCH_SCHEMA = "summarize.batch/1"
+BATCH_SCHEMA = "summarize.batch/2"
 RESULTS_FILE = "results.jsonl"
 MANIFEST_FILE = "batch.json"
 LOCK_FILE = ".batch.lock"
 DEFAULT_CHUNK_DOCUMENTS = 8
-BOOTSTRAP_RESAMPLES = 1000
-BOOTSTRAP_SEED = 0
-CONFIDENCE = 0.95
-
-# Per-document metrics aggregated across documents, per system: (key, label).
-TRANSLATION_METRICS = [
-    ("bleu", "BLEU"),
-    ("chrf++", "chrF++"),
-    ("ter", "TER"),
-    ("embedding_cosine", "emb. cosine"),
-    ("flagged_share", "flagged %"),
-]
+# Per-document metrics aggregated across documents, per system (keys of the metric registry).
+TRANSLATION_METRICS = ["bleu", "chrf++", "ter", "embedding_cosine", "flagged_share"]
 SUMMARY_METRICS = [
-    ("rouge1", "ROUGE-1"),
-    ("rouge2", "ROUGE-2"),
-    ("rougeL", "ROUGE-L"),
-    ("embedding_cosine", "emb. cosine"),
-    ("compression_ratio", "compression"),
-    ("words", "words"),
-    ("ref_rouge1", "ROUGE-1 vs ref."),
-    ("ref_rouge2", "ROUGE-2 vs ref."),
-    ("ref_rougeL", "ROUGE-L vs ref."),
+    "rouge1",
+    "rouge2",
+    "rougeL",
+    "embedding_cosine",
+    "compression_ratio",
+    "words",
+    "ref_rouge1",
+    "ref_rouge2",
+    "ref_rougeL",
 ]
 
 
@@ -361,19 +352,17 @@ def _write_results(path: Path, lines: list[dict]) -> None:
 # -- aggregation -----------------------------------------------------------------------------
 
 
-def bootstrap_ci(values: Sequence[float], seed: int = BOOTSTRAP_SEED) -> MeanCI:
-    """Mean and 95% percentile-bootstrap interval over documents (seeded, so reports repeat)."""
+def bootstrap_ci(values: Sequence[float], seed: int | None = DEFAULT_SEED) -> MeanCI:
+    """Mean over documents with its 95% bootstrap interval: the interval function of
+    ``summarize score`` (sacrebleu's resampling and estimate, same seed), on the mean."""
     import numpy as np
 
     data = np.asarray(values, dtype=float)
     mean = float(data.mean())
     if len(data) < 2:
         return MeanCI(mean, mean, mean, len(data))
-    rng = np.random.default_rng(seed)
-    samples = data[rng.integers(0, len(data), size=(BOOTSTRAP_RESAMPLES, len(data)))].mean(axis=1)
-    tail = 100 * (1 - CONFIDENCE) / 2
-    low, high = np.percentile(samples, [tail, 100 - tail])
-    return MeanCI(mean, float(low), float(high), len(data))
+    interval = mean_interval(data, DEFAULT_BOOTSTRAP, seed)
+    return MeanCI(mean, interval.low, interval.high, len(data))
 
 
 def document_metrics(result: RunResult) -> dict[str, dict[str, float]]:
@@ -381,14 +370,14 @@ def document_metrics(result: RunResult) -> dict[str, dict[str, float]]:
     values: dict[str, dict[str, float]] = {}
     for system in result.translations:
         numbers = {
-            key: system.scores[key].value for key, _ in TRANSLATION_METRICS if key in system.scores
+            key: system.scores[key].value for key in TRANSLATION_METRICS if key in system.scores
         }
         flagged = sum(1 for segment in system.segments if segment.flags)
         numbers["flagged_share"] = 100 * flagged / max(len(system.segments), 1)
         values[system.name] = numbers
     for summary in result.summaries:
         numbers = {
-            key: summary.scores[key].value for key, _ in SUMMARY_METRICS if key in summary.scores
+            key: summary.scores[key].value for key in SUMMARY_METRICS if key in summary.scores
         }
         numbers["words"] = float(len(summary.text.split()))
         values[summary.name] = numbers
@@ -428,4 +417,8 @@ def aggregate(documents: Sequence[RunResult]) -> list[SystemStats]:
 
 
 def metric_labels(kind: str) -> list[tuple[str, str]]:
-    return TRANSLATION_METRICS if kind == "translation" else SUMMARY_METRICS
+    """(key, label with direction) of the metrics a report shows for ``kind`` of system."""
+    from summarize.metrics.registry import label
+
+    keys = TRANSLATION_METRICS if kind == "translation" else SUMMARY_METRICS
+    return [(key, label(key)) for key in keys]

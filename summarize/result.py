@@ -8,7 +8,7 @@ from typing import Any
 from summarize.metrics.base import Score
 from summarize.tasks.flags import Flag
 
-SCHEMA_VERSION = "summarize.run/1"
+SCHEMA_VERSION = "summarize.run/2"
 
 
 @dataclass

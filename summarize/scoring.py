@@ -29,6 +29,7 @@ from typing import Any
 from summarize import __version__
 from summarize.errors import UserError
 from summarize.inputs import read_text_file
+from summarize.metrics import registry
 from summarize.metrics.base import count_references, reference_streams
 from summarize.metrics.significance import (
     DEFAULT_AR_TRIALS,
@@ -39,59 +40,13 @@ from summarize.metrics.significance import (
     bootstrap_interval,
     paired_test,
 )
-from summarize.metrics.translation import LOWER_IS_BETTER, SACREBLEU_METRICS, sacrebleu_metric
+from summarize.metrics.translation import SACREBLEU_METRICS, sacrebleu_metric
 
-SCHEMA_VERSION = "summarize.score/1"
+SCHEMA_VERSION = "summarize.score/2"
 
-ROUGE_METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
-EMBEDDING_METRICS = ("emb", "emb-doc", "bertscore")
-SOURCE_METRICS = ("coverage", "density", "compression", "novel1", "novel2", "unsupported")
-# Shorthands accepted in --metrics.
-GROUPS = {
-    "rouge": ROUGE_METRICS,
-    "embedding": ("emb", "emb-doc"),
-    "extractiveness": ("coverage", "density", "compression", "novel1", "novel2"),
-}
-ALL_METRICS = (*SACREBLEU_METRICS, *ROUGE_METRICS, *EMBEDDING_METRICS, *SOURCE_METRICS)
-# rougeLsum equals rougeL on one-sentence lines, so it is asked for explicitly (or via "rouge").
-DEFAULT_METRICS = ("bleu", "chrf", "chrf++", "ter", "rouge1", "rouge2", "rougeL")
-
-DISPLAY = {
-    "bleu": "BLEU",
-    "chrf": "chrF2",
-    "chrf++": "chrF2++",
-    "ter": "TER",
-    "rouge1": "ROUGE-1",
-    "rouge2": "ROUGE-2",
-    "rougeL": "ROUGE-L",
-    "rougeLsum": "ROUGE-Lsum",
-    "emb": "emb. cosine",
-    "emb-doc": "doc emb. cosine",
-    "bertscore": "BERTScore-F1 (MiniLM)",
-    "coverage": "coverage",
-    "density": "density",
-    "compression": "compression",
-    "novel1": "novel 1-grams",
-    "novel2": "novel 2-grams",
-    "unsupported": "unsupported/seg",
-}
-
-
-def parse_metrics(names: Sequence[str]) -> list[str]:
-    """Expand groups, keep order, drop repeats; unknown names are a one-line error."""
-    chosen: list[str] = []
-    lookup = {name.lower(): name for name in (*ALL_METRICS, *GROUPS)}
-    for raw in names or DEFAULT_METRICS:
-        name = lookup.get(raw.strip().lower())
-        if name is None:
-            raise UserError(
-                f"unknown metric {raw.strip()!r}; choose from {', '.join(ALL_METRICS)} "
-                f"(or the groups {', '.join(GROUPS)})"
-            )
-        for member in GROUPS.get(name, (name,)):
-            if member not in chosen:
-                chosen.append(member)
-    return chosen
+# Metric names, groups and defaults live in the registry; re-exported for callers.
+DEFAULT_METRICS = registry.DEFAULT_SCORE_METRICS
+parse_metrics = registry.parse_metrics
 
 
 def read_segments(path: Path, jsonl_field: str = "text") -> list[str]:
@@ -244,16 +199,7 @@ def _default_embedder(options: ScoreOptions) -> Callable[[], Any]:
 def build_metrics(
     names: Sequence[str], sources: list[str] | None, load_embedder: Callable[[], Any]
 ) -> dict[str, Any]:
-    """Metric objects keyed by name; embedding metrics share one lazily loaded model."""
-    from summarize.metrics.consistency import UnsupportedMetric
-    from summarize.metrics.extractiveness import ExtractivenessMetric
-    from summarize.metrics.rouge import RougeMetric
-    from summarize.metrics.similarity import (
-        DocumentCosineMetric,
-        GreedyTokenMetric,
-        SegmentCosineMetric,
-    )
-
+    """Metric objects keyed by metric key; embedding metrics share one lazily loaded model."""
     shared: dict[str, Any] = {}
 
     def embedder():
@@ -261,32 +207,8 @@ def build_metrics(
             shared["model"] = load_embedder()
         return shared["model"]
 
-    metrics: dict[str, Any] = {}
-    for name in names:
-        if name in SACREBLEU_METRICS:
-            metrics[name] = sacrebleu_metric(name)
-        elif name in ROUGE_METRICS:
-            metrics[name] = RougeMetric(name)
-        elif name == "emb":
-            metrics[name] = SegmentCosineMetric(embedder)
-        elif name == "emb-doc":
-            metrics[name] = DocumentCosineMetric(embedder)
-        elif name == "bertscore":
-            metrics[name] = GreedyTokenMetric(embedder)
-        elif name in SOURCE_METRICS:
-            if sources is None:
-                raise UserError(f"metric {name!r} compares outputs with the source: pass ⟨sources⟩")
-            if name == "unsupported":
-                metrics[name] = UnsupportedMetric(sources)
-            else:
-                metrics[name] = ExtractivenessMetric(name, sources)
-    return metrics
-
-
-def _higher_is_better(name: str, metric: Any) -> bool:
-    if name in SACREBLEU_METRICS:
-        return name not in LOWER_IS_BETTER
-    return bool(getattr(metric, "higher_is_better", True))
+    keys = [registry.find(name).key if registry.find(name) else name for name in names]
+    return registry.build_metrics(keys, registry.MetricInputs(sources, embedder))
 
 
 def _segment_scores(name: str, metric: Any, hypotheses: list[str], streams: list[list]):
@@ -529,9 +451,15 @@ def score_systems(
                 scores, segment_signature = _segment_scores(key, metric, hyps, streams)
                 if scores is not None:
                     segment_values[index][key] = scores
-        higher = _higher_is_better(key, metric)
+        spec = registry.get(key)
         infos.append(
-            MetricInfo(key, DISPLAY.get(key, key), signatures[key], segment_signature, higher)
+            MetricInfo(
+                key,
+                spec.display,
+                signatures[key],
+                segment_signature,
+                spec.higher_is_better is not False,
+            )
         )
 
     first = infos[0]

@@ -137,7 +137,7 @@ def test_segments_of_all_documents_share_one_call(tmp_path: Path, engines: FakeR
     lines = (tmp_path / "out" / "results.jsonl").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 3
     first = json.loads(lines[0])
-    assert first["schema"] == "summarize.run/1"  # the same structure as `run --json`
+    assert first["schema"] == "summarize.run/2"  # the same structure as `run --json`
     assert RunResult.from_dict(first) == result.documents[0]
     names = {system.name: system for system in result.systems}
     assert set(names) == {"fake:en→ru→en", "abstractive:fakesum", "extractive-mmr-3", "lead-3"}
@@ -491,3 +491,38 @@ def test_summaries_keep_their_names_when_a_reference_summary_is_given(
     names = [summary.name for summary in result.documents[0].summaries]
     assert names == ["abstractive:fakesum", "extractive-mmr-3", "lead-3"]
     assert sorted(s.name for s in result.systems if s.kind == "summary") == sorted(names)
+
+
+def test_a_metric_has_one_key_and_one_signature_in_run_batch_and_score(
+    tmp_path: Path, engines: FakeRegistry
+) -> None:
+    """ROUGE-L of the lead summary: `run`, `results.jsonl` and `summarize score` (the summary
+    scored against its article) give it the same key, signature and value."""
+    import summarize
+
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"id": "a", "text": ARTICLES["first"]}) + "\n", encoding="utf-8")
+    run_batch(read_batch_input(path), tmp_path / "out", OPTIONS)
+    line = json.loads((tmp_path / "out" / "results.jsonl").read_text().splitlines()[0])
+    article = tmp_path / "a.txt"
+    article.write_text(ARTICLES["first"], encoding="utf-8")
+    alone = pipeline.run(pipeline.prepare(article, OPTIONS), OPTIONS).to_dict()
+    scores = [
+        next(s for s in data["summaries"] if s["method"] == "lead")["scores"]
+        for data in (line, alone)
+    ]
+    assert scores[0]["rougeL"] == scores[1]["rougeL"]
+    lead = next(s for s in alone["summaries"] if s["method"] == "lead")["text"]
+    report = summarize.score([lead], [ARTICLES["first"]], metrics=["rougeL"]).to_dict()
+    (metric,) = report["metrics"]
+    assert metric["name"] == "rougeL"
+    assert metric["segment_signature"] == scores[0]["rougeL"]["signature"]
+    assert metric["signature"].startswith(scores[0]["rougeL"]["signature"] + "|")
+    assert report["systems"][0]["scores"]["rougeL"]["score"] == pytest.approx(
+        scores[0]["rougeL"]["value"]
+    )
+    for key in ("coverage", "compression_ratio", "novel_bigrams"):
+        extract = summarize.score([lead], [ARTICLES["first"]], [key], [ARTICLES["first"]])
+        assert extract.metrics[0].segment_signature == scores[0][key]["signature"], key
+        value = extract.systems[0].scores[key].score
+        assert value == pytest.approx(scores[0][key]["value"]), key

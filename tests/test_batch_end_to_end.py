@@ -100,7 +100,7 @@ def test_interrupted_batch_resumes_to_the_same_report(inputs: Path, tmp_path: Pa
     lines = comparable(reference)
     assert [line["input"]["document_id"] for line in lines] == [d["id"] for d in DOCUMENTS]
     for line in lines:
-        assert line["schema"] == "summarize.run/1"
+        assert line["schema"] == "summarize.run/2"
         system = line["translations"][0]
         outputs = [s["output"] for s in system["segments"]]
         originals = [s["source"] for s in system["segments"]]

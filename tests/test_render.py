@@ -63,7 +63,7 @@ def make_result() -> RunResult:
 
 def test_json_has_stable_top_level_keys() -> None:
     data = json.loads(render_to_string(make_result(), "json"))
-    assert data["schema"] == "summarize.run/1"
+    assert data["schema"] == "summarize.run/2"
     assert set(data) >= {"input", "translations", "summaries", "embedder", "timings"}
     system = data["translations"][0]
     assert system["forward_model"]["model_id"] == "org/model"

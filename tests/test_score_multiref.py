@@ -189,7 +189,7 @@ def test_embedding_metrics_take_the_best_reference() -> None:
     both = score_systems([("s", "s", SYSTEM_2)], [REF_A, REF_B], metrics, options)
     only_a = score_systems([("s", "s", SYSTEM_2)], [REF_A], metrics, options)
     only_b = score_systems([("s", "s", SYSTEM_2)], [REF_B], metrics, options)
-    for key in ("emb", "bertscore"):
+    for key in ("embedding_cosine", "bertscore"):
         best = [
             max(a, b)
             for a, b in zip(
@@ -199,7 +199,7 @@ def test_embedding_metrics_take_the_best_reference() -> None:
         assert both.systems[0].segments[key] == pytest.approx(best)
         assert both.systems[0].scores[key].score == pytest.approx(sum(best) / len(best))
     signatures = {m.name: m.signature for m in both.metrics}
-    for key in ("emb", "emb-doc", "bertscore"):
+    for key in ("embedding_cosine", "embedding_cosine_doc", "bertscore"):
         assert signatures[key].endswith("|nrefs:2|refs:best-per-segment"), key
     # The reference document is made of each segment's closest reference.
     embed = FakeEmbedder().embed
@@ -207,7 +207,7 @@ def test_embedding_metrics_take_the_best_reference() -> None:
     closest = np.where(((hyps * a).sum(1) >= (hyps * b).sum(1))[:, None], a, b)
     hyp_doc, ref_doc = hyps.sum(0), closest.sum(0)
     expected = hyp_doc @ ref_doc / np.linalg.norm(hyp_doc) / np.linalg.norm(ref_doc)
-    assert both.systems[0].scores["emb-doc"].score == pytest.approx(expected)
+    assert both.systems[0].scores["embedding_cosine_doc"].score == pytest.approx(expected)
     # Source metrics do not use the references: no reference count in their signature.
     assert "nrefs" not in signatures["coverage"]
     assert both.systems[0].scores["coverage"] == only_a.systems[0].scores["coverage"]

@@ -90,13 +90,26 @@ def extractiveness(article: str, summary: str) -> Extractiveness:
     )
 
 
+# Metric key → field of :class:`Extractiveness` (compression has its own definition below).
 EXTRACTIVENESS_FIELDS = {
     "coverage": "coverage",
     "density": "density",
-    "compression": "compression",
-    "novel1": "novel_unigrams",
-    "novel2": "novel_bigrams",
+    "novel_unigrams": "novel_unigrams",
+    "novel_bigrams": "novel_bigrams",
 }
+
+
+def compression_ratio(article: str, summary: str) -> float:
+    """Article words / summary words, words split at whitespace (0 for an empty summary)."""
+    summary_words = len(summary.split())
+    return len(article.split()) / summary_words if summary_words else 0.0
+
+
+def extractiveness_signature(key: str) -> str:
+    """One signature per extractiveness metric, in ``run``, ``batch`` and ``score`` alike."""
+    if key == "compression_ratio":
+        return f"{key}|vs:source|tok:whitespace|agg:mean"
+    return f"{key}|vs:source|tok:lc-words|frag:greedy-grusky2018|agg:mean"
 
 
 class ExtractivenessMetric(StatsMetric):
@@ -107,15 +120,16 @@ class ExtractivenessMetric(StatsMetric):
 
     def __init__(self, name: str, sources: list[str]) -> None:
         self.name = name
-        self.field = EXTRACTIVENESS_FIELDS[name]
         self.sources = sources
-        self.higher_is_better = name not in {"novel1", "novel2"}
 
     def signature(self) -> str:
-        return f"{self.field}|vs:source|tok:lc-words|frag:greedy-grusky2018|agg:mean"
+        return extractiveness_signature(self.name)
 
     def segment_scores(self, hypotheses: list[str], references: list[str]) -> list[float]:
+        pairs = zip(hypotheses, self.sources, strict=True)
+        if self.name == "compression_ratio":
+            return [compression_ratio(source, hypothesis) for hypothesis, source in pairs]
         return [
-            getattr(extractiveness(source, hypothesis), self.field)
-            for hypothesis, source in zip(hypotheses, self.sources, strict=True)
+            getattr(extractiveness(source, hypothesis), EXTRACTIVENESS_FIELDS[self.name])
+            for hypothesis, source in pairs
         ]

@@ -10,8 +10,13 @@ from summarize.metrics.base import ReferenceStream, Score, StatsMetric
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 
 
-def rouge_signature() -> str:
-    return f"rouge-score:{version('rouge-score')}|stem:yes|tok:default"
+def rouge_signature(rouge_type: str) -> str:
+    """One signature per ROUGE variant, in ``run``, ``batch`` and ``score`` alike (a single
+    summary is a corpus of one segment, so its mean of segment F1 is its F1)."""
+    return (
+        f"{rouge_type}|rouge-score:{version('rouge-score')}|stem:yes|tok:default"
+        "|agg:mean-of-segment-f"
+    )
 
 
 def rouge_scores(candidate: str, reference: str) -> dict[str, Score]:
@@ -20,12 +25,11 @@ def rouge_scores(candidate: str, reference: str) -> dict[str, Score]:
 
     scorer = rouge_scorer.RougeScorer(list(ROUGE_TYPES), use_stemmer=True)
     raw = scorer.score(reference, candidate)
-    signature = rouge_signature()
     return {
         name: Score(
             name,
             100 * raw[name].fmeasure,
-            signature,
+            rouge_signature(name),
             {"precision": 100 * raw[name].precision, "recall": 100 * raw[name].recall},
         )
         for name in ROUGE_TYPES
@@ -49,7 +53,7 @@ class RougeMetric(StatsMetric):
         self.rouge_type = rouge_type
 
     def signature(self) -> str:
-        return f"{self.rouge_type}|{rouge_signature()}|agg:mean-of-segment-f"
+        return rouge_signature(self.rouge_type)
 
     def segment_scores(self, hypotheses: list[str], references: list[str]) -> list[float]:
         return self.multi_segment_scores(hypotheses, [references])

@@ -80,14 +80,30 @@ def bootstrap_interval(
 
     ``references``: one list per reference stream (sacrebleu's convention), or a single list.
     """
+    stats = metric._extract_corpus_statistics(list(hypotheses), reference_streams(references))
+    return stats_interval(metric, stats, n_samples, seed)
+
+
+def stats_interval(metric, stats, n_samples: int, seed: int | None) -> Interval:
+    """The one interval function: sacrebleu's bootstrap resampling of per-segment statistics
+    and its estimate (mean ± half the 2.5-97.5 percentile range), seeded."""
     import numpy as np
     from sacrebleu.significance import _bootstrap_resample, estimate_ci
 
-    stats = metric._extract_corpus_statistics(list(hypotheses), reference_streams(references))
     with sacrebleu_seed(seed):
         _, scores = _bootstrap_resample(stats, metric, n_samples)
     mean, half_width = estimate_ci(np.array([score.score for score in scores]))
     return Interval(float(mean), float(half_width))
+
+
+def mean_interval(values: Sequence[float], n_samples: int, seed: int | None) -> Interval:
+    """:func:`stats_interval` of a plain mean (e.g. a score over documents)."""
+    import numpy as np
+
+    from summarize.metrics.base import StatsMetric
+
+    stats = np.array([[value, 1.0] for value in values], dtype="float64").reshape(-1, 2)
+    return stats_interval(StatsMetric(), stats, n_samples, seed)
 
 
 def paired_test(

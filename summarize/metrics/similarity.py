@@ -18,6 +18,11 @@ def embedding_signature(model: ModelInfo, unit: str) -> str:
     return f"emb:{model.model_id}|rev:{model.revision}|pool:mean|unit:{unit}"
 
 
+def segment_cosine_signature(model: ModelInfo) -> str:
+    """The sentence-aligned cosine (``embedding_cosine``) in ``run``, ``batch`` and ``score``."""
+    return f"{embedding_signature(model, 'segment')}|agg:mean"
+
+
 def pairwise_cosine(left: np.ndarray, right: np.ndarray) -> list[float]:
     """Cosine of each row of ``left`` with the same row of ``right``."""
     return [float(value) for value in (left * right).sum(axis=1)]
@@ -67,10 +72,10 @@ class _EmbeddingMetric(StatsMetric):
 class SegmentCosineMetric(_EmbeddingMetric):
     """Sentence-aligned: cosine of each hypothesis line with its reference line, averaged."""
 
-    name = "emb_cosine"
+    name = "embedding_cosine"
 
     def signature(self) -> str:
-        return f"{self.model_signature('segment')}|agg:mean"
+        return segment_cosine_signature(self.embedder.info)
 
     def segment_scores(self, hypotheses: list[str], references: list[str]) -> list[float]:
         scores = pairwise_cosine(self.vectors(hypotheses), self.vectors(references))
@@ -89,7 +94,7 @@ class DocumentCosineMetric(_EmbeddingMetric):
     reference document is the reference closest to that hypothesis segment (best per segment).
     """
 
-    name = "emb_doc_cosine"
+    name = "embedding_cosine_doc"
 
     def signature(self) -> str:
         return self.model_signature("doc:mean-of-segments")
@@ -137,7 +142,7 @@ class GreedyTokenMetric(_EmbeddingMetric):
     vectors: no idf weighting, no baseline rescaling, so values are not comparable with the
     ``bert-score`` package's numbers (the signature says so)."""
 
-    name = "bertscore_f"
+    name = "bertscore"
 
     def __init__(self, load_embedder: Callable[[], Embedder]) -> None:
         super().__init__(load_embedder)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from summarize.batch import BatchResult, MeanCI, SystemStats, document_metrics, metric_labels
+from summarize.metrics.registry import label
 from summarize.render.rows import flag_text
 from summarize.result import RunResult
 
-CORPUS_METRICS = [("bleu", "corpus BLEU"), ("chrf++", "corpus chrF++")]
+CORPUS_METRICS = [(key, f"corpus {label(key)}") for key in ("bleu", "chrf++")]
 # Per-document columns of the documents table: the main score of each kind of system.
-MAIN_METRIC = {"translation": ("chrf++", "chrF++"), "summary": ("rougeL", "ROUGE-L")}
+MAIN_METRIC = {
+    kind: (key, label(key)) for kind, key in (("translation", "chrf++"), ("summary", "rougeL"))
+}
 CSV_COLUMNS = [
     "document_id",
     "system",

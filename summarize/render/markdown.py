@@ -38,6 +38,9 @@ def render_markdown(result: RunResult) -> str:
         markdown_table(
             rows.SUMMARY_SCORE_HEADER, [rows.summary_score_row(s) for s in result.summaries]
         ),
+        "## Metrics",
+        "↑ higher is better, ↓ lower is better.",
+        "\n".join(f"- {line}" for line in rows.legend_lines()),
         "## Signatures",
         "\n".join(f"- {metric}: `{signature}`" for metric, signature in rows.signatures(result)),
         "## Models",

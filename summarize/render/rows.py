@@ -2,23 +2,66 @@
 
 from __future__ import annotations
 
+from summarize.metrics.registry import get, label
 from summarize.result import RunResult, SegmentResult, SummaryResult, TranslationResult
 
-TRANSLATION_SCORE_HEADER = ["system", "BLEU", "chrF++", "TER", "emb. cosine", "flagged segments"]
-SUMMARY_SCORE_HEADER = [
-    "summary",
-    "ROUGE-1",
-    "ROUGE-2",
-    "ROUGE-L",
-    "emb. cosine",
-    "compression",
+# Metric columns of each table (registry keys): headers, directions and the legend come from the
+# metric registry.
+TRANSLATION_SCORE_KEYS = ["bleu", "chrf++", "ter", "embedding_cosine"]
+SUMMARY_SCORE_KEYS = [
+    "rouge1",
+    "rouge2",
+    "rougeL",
+    "embedding_cosine",
+    "compression_ratio",
     "coverage",
     "density",
-    "novel 2-grams",
+    "novel_bigrams",
+]
+SEGMENT_KEYS = ["chrf++", "embedding_cosine"]
+
+
+def _column(key: str) -> str:
+    spec = get(key)
+    return f"{spec.column} {spec.arrow}".rstrip()
+
+
+TRANSLATION_SCORE_HEADER = [
+    "system",
+    *(label(key) for key in TRANSLATION_SCORE_KEYS),
+    "flagged segments",
+]
+SUMMARY_SCORE_HEADER = ["summary", *(label(key) for key in SUMMARY_SCORE_KEYS), "flags"]
+SEGMENT_HEADER = [
+    "#",
+    "original",
+    "pivot",
+    "back-translation",
+    *map(_column, SEGMENT_KEYS),
     "flags",
 ]
-SEGMENT_HEADER = ["#", "original", "pivot", "back-translation", "chrF++", "cos", "flags"]
-REFERENCE_SEGMENT_HEADER = ["#", "source", "translation", "reference", "chrF++", "cos", "flags"]
+REFERENCE_SEGMENT_HEADER = [
+    "#",
+    "source",
+    "translation",
+    "reference",
+    *map(_column, SEGMENT_KEYS),
+    "flags",
+]
+# Right-aligned columns.
+NUMERIC_COLUMNS = {
+    "#",
+    "flagged segments",
+    *(label(key) for key in TRANSLATION_SCORE_KEYS + SUMMARY_SCORE_KEYS),
+    *map(_column, SEGMENT_KEYS),
+}
+
+
+def legend_lines() -> list[str]:
+    """One line per metric shown: what it measures, its range and direction."""
+    from summarize.metrics.registry import legend
+
+    return legend(TRANSLATION_SCORE_KEYS + SUMMARY_SCORE_KEYS)
 
 
 def system_title(system: TranslationResult) -> str:

@@ -27,7 +27,7 @@ def _table(console: Console, title: str, header: list[str], body: list[list[str]
         title_justify="left",
     )
     for column in header:
-        numeric = column in {"#", "chrF++", "cos", "BLEU", "TER", "ROUGE-1", "ROUGE-2", "ROUGE-L"}
+        numeric = column in rows.NUMERIC_COLUMNS
         table.add_column(column, justify="right" if numeric else "left", overflow="fold")
     for row in body:
         table.add_row(*row)
@@ -73,6 +73,9 @@ def render_terminal(result: RunResult, console: Console | None = None) -> None:
             [rows.summary_score_row(summary) for summary in result.summaries],
         )
     )
+    console.print("[bold]Metrics[/bold] (↑ higher is better, ↓ lower is better)")
+    for line in rows.legend_lines():
+        console.print(f"  {line}", markup=False)
     console.print("[bold]Signatures[/bold]")
     for metric, signature in rows.signatures(result):
         console.print(f"  {metric}: {signature}", markup=False)

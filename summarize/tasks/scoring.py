@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from summarize.engines.base import Embedder
 from summarize.metrics.base import Score, count_references, streams_from_segments
-from summarize.metrics.similarity import embedding_signature, pairwise_cosine
+from summarize.metrics.similarity import pairwise_cosine, segment_cosine_signature
 from summarize.metrics.translation import corpus_scores, sentence_chrf
 from summarize.result import SegmentResult
 from summarize.segment import Segment
@@ -58,7 +58,7 @@ def score_outputs(
     ]
     streams = streams_from_segments(all_refs)
     scores = corpus_scores(outputs, streams)
-    signature = embedding_signature(embedder.info, "sentence")
+    signature = segment_cosine_signature(embedder.info)
     if len(streams) > 1:
         signature += f"|nrefs:{_count(streams)}|refs:best-per-segment"
     scores["embedding_cosine"] = Score("embedding_cosine", sum(cosines) / len(cosines), signature)

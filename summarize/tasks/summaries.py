@@ -13,7 +13,11 @@ from typing import TYPE_CHECKING
 from summarize.engines.base import AbstractiveSummarizer, Embedder, ModelInfo, ProgressCallback
 from summarize.metrics.base import Score
 from summarize.metrics.consistency import check_consistency
-from summarize.metrics.extractiveness import extractiveness
+from summarize.metrics.extractiveness import (
+    compression_ratio,
+    extractiveness,
+    extractiveness_signature,
+)
 from summarize.metrics.rouge import rouge_scores
 from summarize.metrics.similarity import document_vector, embedding_signature
 from summarize.result import SummaryResult
@@ -23,7 +27,6 @@ from summarize.tasks.flags import Flag, summary_flags
 if TYPE_CHECKING:
     import numpy as np
 
-EXTRACTIVENESS_SIGNATURE = "grusky2018|tok:lc-words|frag:greedy"
 # MMR trade-off between relevance to the centroid (1.0) and novelty against picked sentences.
 MMR_LAMBDA = 0.7
 
@@ -87,11 +90,10 @@ def score_summary(
         cosine,
         embedding_signature(embedder.info, "summary-vs-doc:mean-of-sentences"),
     )
-    summary_words = len(text.split())
     scores["compression_ratio"] = Score(
         "compression_ratio",
-        len(article.split()) / summary_words if summary_words else 0.0,
-        "article words / summary words",
+        compression_ratio(article, text),
+        extractiveness_signature("compression_ratio"),
     )
     fragments = extractiveness(article, text)
     for key, value in (
@@ -100,7 +102,7 @@ def score_summary(
         ("novel_unigrams", fragments.novel_unigrams),
         ("novel_bigrams", fragments.novel_bigrams),
     ):
-        scores[key] = Score(key, value, EXTRACTIVENESS_SIGNATURE)
+        scores[key] = Score(key, value, extractiveness_signature(key))
     flags = summary_flags(text, article, name)
     consistency = check_consistency(text, article)
     if not consistency.ok:

@@ -1,0 +1,369 @@
+"""The metric registry: every metric the tool reports, defined once.
+
+A :class:`MetricSpec` says what a metric is called in every output (one ``key``: JSON, CSV and
+``--metrics``), how it is shown (``display``, direction, scale, a one-line ``description`` for
+legends) and, for metrics that ``summarize score`` computes over a corpus, how to build its
+metric object (sacrebleu's protocol: corpus score, segment scores, signature). ``run``, ``batch``,
+``score`` and every renderer look metrics up here, so adding a metric is one :func:`register`
+call (and its implementation in :mod:`summarize.metrics`).
+
+Signatures are made by the metric implementations (sacrebleu's own for BLEU/chrF/TER, and
+:func:`summarize.metrics.rouge.rouge_signature`, :func:`summarize.metrics.similarity.
+embedding_signature`, :data:`summarize.metrics.extractiveness` for the others), one function per
+metric whichever command computes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from summarize.errors import UserError
+
+
+@dataclass(frozen=True)
+class MetricInputs:
+    """What a corpus metric object may need besides hypotheses and references."""
+
+    sources: list[str] | None
+    embedder: Callable[[], Any]  # loads the embedding model on first call
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    key: str
+    display: str
+    # True: higher is better (↑); False: lower is better (↓); None: descriptive, no direction.
+    higher_is_better: bool | None
+    scale: str  # the range of values, for legends: "0-100", "0-1", ">= 1", ...
+    description: str  # one line: what it measures
+    aliases: tuple[str, ...] = ()
+    # Builds the corpus metric object for `summarize score` (None: reported by run/batch only).
+    build: Callable[[MetricInputs], Any] | None = None
+    needs_source: bool = False
+    # Shorter header for narrow tables (segment columns); the display name otherwise.
+    short: str | None = None
+    groups: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def arrow(self) -> str:
+        return {True: "↑", False: "↓", None: ""}[self.higher_is_better]
+
+    @property
+    def label(self) -> str:
+        """The display name with its direction: ``BLEU ↑``, ``TER ↓``, ``words``."""
+        return f"{self.display} {self.arrow}".rstrip()
+
+    @property
+    def column(self) -> str:
+        return self.short or self.display
+
+    def legend(self) -> str:
+        direction = {True: "higher is better", False: "lower is better", None: "no direction"}
+        return (
+            f"{self.label}: {self.description} ({self.scale}; {direction[self.higher_is_better]})"
+        )
+
+
+METRICS: dict[str, MetricSpec] = {}
+
+
+def register(spec: MetricSpec) -> MetricSpec:
+    if spec.key in METRICS:
+        raise ValueError(f"metric {spec.key!r} registered twice")
+    METRICS[spec.key] = spec
+    return spec
+
+
+def get(key: str) -> MetricSpec:
+    return METRICS[key]
+
+
+def find(name: str) -> MetricSpec | None:
+    """The metric a user's name means: its key or an alias, in any case."""
+    wanted = name.strip().lower()
+    for spec in METRICS.values():
+        if wanted == spec.key.lower() or wanted in (alias.lower() for alias in spec.aliases):
+            return spec
+    return None
+
+
+def label(key: str) -> str:
+    """The display name with direction of ``key`` (the key itself for an unknown metric)."""
+    spec = METRICS.get(key)
+    return spec.label if spec else key
+
+
+def legend(keys: Sequence[str]) -> list[str]:
+    """One line per known metric of ``keys``, each once, in order."""
+    return [METRICS[key].legend() for key in dict.fromkeys(keys) if key in METRICS]
+
+
+# -- `summarize score`: names, groups, defaults --------------------------------------------
+
+
+def scorable() -> list[MetricSpec]:
+    return [spec for spec in METRICS.values() if spec.build is not None]
+
+
+def groups() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for spec in scorable():
+        for group in spec.groups:
+            found.setdefault(group, []).append(spec.key)
+    return found
+
+
+DEFAULT_SCORE_METRICS = ("bleu", "chrf", "chrf++", "ter", "rouge1", "rouge2", "rougeL")
+
+
+def parse_metrics(names: Sequence[str]) -> list[str]:
+    """Keys of the metrics ``names`` ask for (keys, aliases or groups; repeats dropped, order
+    kept); the defaults when ``names`` is empty. An unknown name is a one-line error."""
+    if names and not any(name.strip() for name in names):
+        raise UserError("no metric named; give metric names, e.g. bleu,chrf")
+    chosen: list[str] = []
+    known_groups = groups()
+    for raw in names or DEFAULT_SCORE_METRICS:
+        name = raw.strip()
+        if not name:
+            continue
+        group = next((g for g in known_groups if g.lower() == name.lower()), None)
+        spec = find(name)
+        if group is None and (spec is None or spec.build is None):
+            choices = ", ".join(spec.key for spec in scorable())
+            raise UserError(
+                f"unknown metric {name!r}; choose from {choices} "
+                f"(or the groups {', '.join(known_groups)})"
+            )
+        for key in known_groups[group] if group else [spec.key]:
+            if key not in chosen:
+                chosen.append(key)
+    return chosen
+
+
+def build_metrics(keys: Sequence[str], inputs: MetricInputs) -> dict[str, Any]:
+    """Corpus metric objects keyed by metric key."""
+    metrics = {}
+    for key in keys:
+        spec = METRICS[key]
+        if spec.needs_source and inputs.sources is None:
+            raise UserError(f"metric {key!r} compares outputs with the source: pass ⟨sources⟩")
+        metrics[key] = spec.build(inputs)
+    return metrics
+
+
+# -- the metrics -----------------------------------------------------------------------------
+
+
+def _sacrebleu(name: str) -> Callable[[MetricInputs], Any]:
+    def build(_inputs: MetricInputs) -> Any:
+        from summarize.metrics.translation import sacrebleu_metric
+
+        return sacrebleu_metric(name)
+
+    return build
+
+
+def _rouge(rouge_type: str) -> Callable[[MetricInputs], Any]:
+    def build(_inputs: MetricInputs) -> Any:
+        from summarize.metrics.rouge import RougeMetric
+
+        return RougeMetric(rouge_type)
+
+    return build
+
+
+def _embedding(kind: str) -> Callable[[MetricInputs], Any]:
+    def build(inputs: MetricInputs) -> Any:
+        from summarize.metrics import similarity
+
+        return getattr(similarity, kind)(inputs.embedder)
+
+    return build
+
+
+def _extractiveness(key: str) -> Callable[[MetricInputs], Any]:
+    def build(inputs: MetricInputs) -> Any:
+        from summarize.metrics.extractiveness import ExtractivenessMetric
+
+        return ExtractivenessMetric(key, inputs.sources or [])
+
+    return build
+
+
+def _unsupported(inputs: MetricInputs) -> Any:
+    from summarize.metrics.consistency import UnsupportedMetric
+
+    return UnsupportedMetric(inputs.sources or [])
+
+
+# Extractiveness is descriptive: copying more is neither better nor worse (no arrow; `summarize
+# score` ranks descriptive metrics highest first). Novel n-grams are marked ↓: words that are not
+# in the source are where a summary can invent.
+SOURCE = "against the source (the article)"
+for _spec in (
+    MetricSpec(
+        "bleu",
+        "BLEU",
+        True,
+        "0-100",
+        "word n-gram (1-4) precision with a brevity penalty (sacrebleu)",
+        build=_sacrebleu("bleu"),
+    ),
+    MetricSpec(
+        "chrf",
+        "chrF2",
+        True,
+        "0-100",
+        "character n-gram F-score (sacrebleu)",
+        build=_sacrebleu("chrf"),
+    ),
+    MetricSpec(
+        "chrf++",
+        "chrF2++",
+        True,
+        "0-100",
+        "character n-gram and word bigram F-score (sacrebleu); per sentence in tables",
+        build=_sacrebleu("chrf++"),
+        short="chrF++",
+    ),
+    MetricSpec(
+        "ter",
+        "TER",
+        False,
+        "0-100+, can exceed 100",
+        "edits needed to turn the output into the reference, per reference word (sacrebleu)",
+        build=_sacrebleu("ter"),
+    ),
+    *(
+        MetricSpec(
+            key,
+            display,
+            True,
+            "0-100",
+            f"{what} overlap with the reference, F1 (rouge-score, stemmed)",
+            build=_rouge(key),
+            groups=("rouge",),
+        )
+        for key, display, what in (
+            ("rouge1", "ROUGE-1", "word"),
+            ("rouge2", "ROUGE-2", "word-bigram"),
+            ("rougeL", "ROUGE-L", "longest-common-subsequence"),
+            ("rougeLsum", "ROUGE-Lsum", "summary-level longest-common-subsequence"),
+        )
+    ),
+    *(
+        MetricSpec(
+            f"ref_{key}",
+            f"{display} vs ref.",
+            True,
+            "0-100",
+            f"{display} F1 of a summary against the supplied reference summary",
+        )
+        for key, display in (("rouge1", "ROUGE-1"), ("rouge2", "ROUGE-2"), ("rougeL", "ROUGE-L"))
+    ),
+    MetricSpec(
+        "embedding_cosine",
+        "emb. cosine",
+        True,
+        "-1 to 1",
+        "cosine of sentence embeddings (all-MiniLM-L6-v2) of output and reference, averaged over "
+        "segments; for a summary, of the summary and the article",
+        aliases=("emb", "emb_cosine"),
+        build=_embedding("SegmentCosineMetric"),
+        short="cos",
+        groups=("embedding",),
+    ),
+    MetricSpec(
+        "embedding_cosine_doc",
+        "doc emb. cosine",
+        True,
+        "-1 to 1",
+        "cosine of the two documents' mean sentence embeddings",
+        aliases=("emb-doc", "emb_doc_cosine"),
+        build=_embedding("DocumentCosineMetric"),
+        groups=("embedding",),
+    ),
+    MetricSpec(
+        "bertscore",
+        "BERTScore-F1 (MiniLM)",
+        True,
+        "0-100",
+        "greedy token matching F1 of MiniLM token vectors (no idf, no rescaling)",
+        aliases=("bertscore_f",),
+        build=_embedding("GreedyTokenMetric"),
+    ),
+    MetricSpec(
+        "coverage",
+        "coverage",
+        None,
+        "0-1",
+        f"share of output words inside fragments copied from the source ({SOURCE})",
+        build=_extractiveness("coverage"),
+        needs_source=True,
+        groups=("extractiveness",),
+    ),
+    MetricSpec(
+        "density",
+        "density",
+        None,
+        ">= 0",
+        f"mean squared length of copied fragments: how extractive ({SOURCE})",
+        build=_extractiveness("density"),
+        needs_source=True,
+        groups=("extractiveness",),
+    ),
+    MetricSpec(
+        "compression_ratio",
+        "compression",
+        None,
+        "> 0, source words / output words",
+        f"how much shorter the output is ({SOURCE})",
+        aliases=("compression",),
+        build=_extractiveness("compression_ratio"),
+        needs_source=True,
+        groups=("extractiveness",),
+    ),
+    MetricSpec(
+        "novel_unigrams",
+        "novel 1-grams",
+        False,
+        "0-1",
+        f"share of output words not in the source ({SOURCE})",
+        aliases=("novel1",),
+        build=_extractiveness("novel_unigrams"),
+        needs_source=True,
+        groups=("extractiveness",),
+    ),
+    MetricSpec(
+        "novel_bigrams",
+        "novel 2-grams",
+        False,
+        "0-1",
+        f"share of output word bigrams not in the source ({SOURCE})",
+        aliases=("novel2",),
+        build=_extractiveness("novel_bigrams"),
+        needs_source=True,
+        groups=("extractiveness",),
+    ),
+    MetricSpec(
+        "unsupported",
+        "unsupported/seg",
+        False,
+        ">= 0, per segment",
+        f"numbers and names in the output that the source does not contain ({SOURCE})",
+        build=_unsupported,
+        needs_source=True,
+    ),
+    MetricSpec(
+        "flagged_share",
+        "flagged %",
+        False,
+        "0-100",
+        "share of a document's segments with at least one quality flag",
+    ),
+    MetricSpec("words", "words", None, ">= 0", "length of the summary in words"),
+):
+    register(_spec)
