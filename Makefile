@@ -1,7 +1,8 @@
 # The two commands of the README's quick start, each doing its own set-up:
 #
 #   make demo   create .venv if needed, install, run `summarize run` on the seed article
-#   make test   the same set-up plus Chromium where possible, then the whole test suite
+#   make test   the same set-up plus Chromium where possible, then the import layers check
+#               (lint-imports) and the whole test suite
 #
 # Set-up is idempotent and skipped when done: a stamp file in the venv is keyed on the hash of
 # pyproject.toml and the torch pin, so editing the dependencies reinstalls, nothing else does.
@@ -28,6 +29,7 @@ demo: $(STAMP)
 	$(VENV)/bin/summarize run $(SEED) $(DEMO_ARGS)
 
 test: $(STAMP) $(CHROMIUM_STAMP)
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 install: $(STAMP)

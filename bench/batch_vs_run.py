@@ -53,7 +53,8 @@ def main() -> None:
 
     from summarize.batch import run_batch
     from summarize.batch_inputs import read_batch_input
-    from summarize.pipeline import RunOptions, check_options, prepare_text, run
+    from summarize.pipeline import RunOptions, check_options, prepare_text
+    from summarize.session import run
 
     options = RunOptions(summarizers=[] if args.summarizer == "none" else [args.summarizer])
     documents = short_documents(args.jsonl, args.documents, args.sentences)

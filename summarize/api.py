@@ -18,11 +18,11 @@ from summarize.errors import UserError
 from summarize.pipeline import (
     PreparedInput,
     RunOptions,
-    Session,
     check_options,
     prepare,
     prepare_document,
 )
+from summarize.session import Session
 
 if TYPE_CHECKING:
     from summarize.progress import Progress

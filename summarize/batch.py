@@ -21,83 +21,35 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
-from summarize import __version__
 from summarize.batch_inputs import BatchInput, DocumentError
 from summarize.errors import UserError
-from summarize.metrics.base import Score
+from summarize.files import write_atomically
 from summarize.metrics.significance import DEFAULT_BOOTSTRAP, DEFAULT_SEED, mean_interval
 from summarize.pipeline import (
     PreparedInput,
     RunOptions,
-    Session,
     check_options,
     prepare_document,
 )
 from summarize.progress import Progress, SilentProgress
-from summarize.result import RunResult
+from summarize.result import (
+    BATCH_SCHEMA,
+    BatchResult,
+    MeanCI,
+    RunResult,
+    SystemStats,
+    document_metrics,
+)
+from summarize.session import Session
 
-BATCH_SCHEMA = "summarize.batch/2"
 RESULTS_FILE = "results.jsonl"
 MANIFEST_FILE = "batch.json"
 LOCK_FILE = ".batch.lock"
 DEFAULT_CHUNK_DOCUMENTS = 8
-# Per-document metrics aggregated across documents, per system (keys of the metric registry).
-TRANSLATION_METRICS = ["bleu", "chrf++", "ter", "embedding_cosine", "flagged_share"]
-SUMMARY_METRICS = [
-    "rouge1",
-    "rouge2",
-    "rougeL",
-    "embedding_cosine",
-    "compression_ratio",
-    "words",
-    "ref_rouge1",
-    "ref_rouge2",
-    "ref_rougeL",
-]
-
-
-@dataclass(frozen=True)
-class MeanCI:
-    """Mean over documents with a seeded percentile-bootstrap confidence interval."""
-
-    mean: float
-    low: float
-    high: float
-    n: int
-
-
-@dataclass
-class SystemStats:
-    """One system (a translation direction or a summary method) across all documents."""
-
-    name: str
-    kind: str  # "translation" or "summary"
-    documents: int
-    metrics: dict[str, MeanCI]
-    # Translation systems: sacrebleu corpus scores over every segment of every document.
-    corpus: dict[str, Score] = field(default_factory=dict)
-
-
-@dataclass
-class BatchResult:
-    """Everything a batch report shows; every renderer reads only this."""
-
-    input_path: str
-    input_format: str
-    settings: dict[str, Any]
-    documents: list[RunResult]
-    errors: list[DocumentError]
-    systems: list[SystemStats]
-    tool_version: str = __version__
-    schema: str = BATCH_SCHEMA
-    # How this invocation went (not part of the reports, which must not depend on timing).
-    run_stats: dict[str, float] = field(default_factory=dict)
-
-
 # -- progress ----------------------------------------------------------------------------
 
 
@@ -281,8 +233,6 @@ def _locked(out_dir: Path) -> Iterator[None]:
 
 
 def _check_manifest(out_dir: Path, batch_input: BatchInput, options: RunOptions, restart: bool):
-    from summarize.render import write_atomically
-
     manifest = out_dir / MANIFEST_FILE
     key = settings_key(options)
     if manifest.exists() and not restart:
@@ -344,8 +294,6 @@ def _load_finished(path: Path) -> dict[DocumentKey, dict]:
 
 
 def _write_results(path: Path, lines: list[dict]) -> None:
-    from summarize.render import write_atomically
-
     write_atomically(path, "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
 
 
@@ -363,25 +311,6 @@ def bootstrap_ci(values: Sequence[float], seed: int | None = DEFAULT_SEED) -> Me
         return MeanCI(mean, mean, mean, len(data))
     interval = mean_interval(data, DEFAULT_BOOTSTRAP, seed)
     return MeanCI(mean, interval.low, interval.high, len(data))
-
-
-def document_metrics(result: RunResult) -> dict[str, dict[str, float]]:
-    """Per-system numbers of one document: what the reports plot and average."""
-    values: dict[str, dict[str, float]] = {}
-    for system in result.translations:
-        numbers = {
-            key: system.scores[key].value for key in TRANSLATION_METRICS if key in system.scores
-        }
-        flagged = sum(1 for segment in system.segments if segment.flags)
-        numbers["flagged_share"] = 100 * flagged / max(len(system.segments), 1)
-        values[system.name] = numbers
-    for summary in result.summaries:
-        numbers = {
-            key: summary.scores[key].value for key in SUMMARY_METRICS if key in summary.scores
-        }
-        numbers["words"] = float(len(summary.text.split()))
-        values[summary.name] = numbers
-    return values
 
 
 def aggregate(documents: Sequence[RunResult]) -> list[SystemStats]:
@@ -414,11 +343,3 @@ def aggregate(documents: Sequence[RunResult]) -> list[SystemStats]:
             corpus = corpus_scores(outputs, streams_from_segments(references))
         stats.append(SystemStats(name, kind, documents_count, metrics, corpus))
     return stats
-
-
-def metric_labels(kind: str) -> list[tuple[str, str]]:
-    """(key, label with direction) of the metrics a report shows for ``kind`` of system."""
-    from summarize.metrics.registry import label
-
-    keys = TRANSLATION_METRICS if kind == "translation" else SUMMARY_METRICS
-    return [(key, label(key)) for key in keys]

@@ -187,9 +187,9 @@ def run(
     """Re-translate (English → pivot → English, or --source → English against --reference) and
     summarise one article, then score it all."""
     from summarize.pipeline import prepare
-    from summarize.pipeline import run as run_pipeline
     from summarize.progress import RichProgress
     from summarize.render import format_for_path, render_to_string, write_atomically
+    from summarize.session import run as run_pipeline
 
     if (source is None) != (reference is None):
         raise UserError("reference mode needs both --source and --reference")

@@ -17,7 +17,6 @@ from summarize import __version__
 from summarize.errors import UserError
 from summarize.inputs import check_language, read_text_file
 from summarize.languages import Language, get_language, identify_language
-from summarize.progress import Progress, SilentProgress
 from summarize.result import InputInfo, RunResult, SummaryResult, TranslationResult
 from summarize.segment import Segment, segment_document, split_paragraphs
 
@@ -248,53 +247,6 @@ def with_reference(
     return replace(prepared, reference=reference, pivots=[])
 
 
-class Session:
-    """Models loaded once for any number of documents: the one path every document takes.
-
-    ``summarize run`` is a session over one document, ``summarize batch`` one over many chunks;
-    both go through :func:`summarize.batch_chunk.process_chunk`, so a document's result is the
-    same either way (timings aside).
-    """
-
-    def __init__(self, options: RunOptions, progress: Progress | None = None) -> None:
-        from summarize.notes import NoteRouter
-
-        self.options = options
-        self.progress = progress or SilentProgress()
-        self.notes = NoteRouter(self.progress.note)
-        self.registry, self._store = open_registry(options, self.notes)
-        self._loaded_for: set[tuple[str | None, ...]] = set()
-
-    def engines(self, documents: Sequence[PreparedInput]) -> Engines:
-        """The models ``documents`` need (the registry keeps each one loaded)."""
-        needs = {(d.reference.language.code if d.reference else None) for d in documents}
-        key = tuple(sorted(needs, key=str))
-        if key in self._loaded_for:
-            return load_engines(self.registry, self.options, documents)
-        with self.progress.step("Loading models"):
-            engines = load_engines(self.registry, self.options, documents)
-        self._loaded_for.add(key)
-        return engines
-
-    def run_chunk(self, chunk: Sequence[PreparedInput]) -> list[RunResult | str]:
-        """One result per document (or the reason its scoring failed), in order."""
-        from summarize.batch_chunk import process_chunk
-
-        engines = self.engines(chunk)
-        return process_chunk(chunk, engines, self.options, self.progress, self.notes)
-
-    def close(self) -> None:
-        if self._store:
-            self._store.close()
-            self._store = None
-
-    def __enter__(self) -> Session:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-
 def _other_reference_lines(
     other_references: Sequence[Sequence[str]], count: int, label: str
 ) -> list[list[str]]:
@@ -310,18 +262,6 @@ def _other_reference_lines(
 
 def _lines_hash(streams: list[list[str]]) -> str:
     return hashlib.sha256(json.dumps(streams, ensure_ascii=False).encode()).hexdigest()
-
-
-def run(
-    prepared: PreparedInput, options: RunOptions, progress: Progress | None = None
-) -> RunResult:
-    """Re-translate through every pivot (or the source into English), summarise, and score:
-    a session over this one document."""
-    with Session(options, progress) as session:
-        (outcome,) = session.run_chunk([prepared])
-    if isinstance(outcome, str):
-        raise UserError(f"{prepared.info.path}: {outcome}")
-    return outcome
 
 
 def open_registry(

@@ -7,11 +7,12 @@ on stderr (so stdout stays clean for ``--json``), library users get :class:`Sile
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Protocol
 
-from summarize.engines.base import ProgressCallback
+# Called with the number of items just finished (a progress bar's advance).
+ProgressCallback = Callable[[int], None]
 
 
 class Progress(Protocol):

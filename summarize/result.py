@@ -1,14 +1,42 @@
-"""The one result object of a run. Every renderer (terminal, JSON, Markdown) reads only this."""
+"""The result types: what a run or a batch produced. Every renderer reads only these.
+
+They are data, at the bottom of the package's layers: the code that computes them (tasks,
+metrics, the pipeline, the batch) imports them, never the other way round.
+"""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from summarize.metrics.base import Score
-from summarize.tasks.flags import Flag
+from summarize import __version__
+from summarize.batch_inputs import DocumentError
 
 SCHEMA_VERSION = "summarize.run/2"
+BATCH_SCHEMA = "summarize.batch/2"
+
+
+@dataclass(frozen=True)
+class Score:
+    """A metric value and everything needed to reproduce it.
+
+    ``signature`` follows sacrebleu's style (``key:value|key:value``): two scores are comparable
+    only when their signatures match.
+    """
+
+    metric: str
+    value: float
+    signature: str
+    details: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One problem found in one output. ``step`` names the output (pivot, back, summary...)."""
+
+    code: str
+    step: str
+    message: str
 
 
 @dataclass
@@ -134,3 +162,75 @@ class RunResult:
                 "summaries": summaries,
             }
         )
+
+
+@dataclass(frozen=True)
+class MeanCI:
+    """Mean over documents with a seeded percentile-bootstrap confidence interval."""
+
+    mean: float
+    low: float
+    high: float
+    n: int
+
+
+@dataclass
+class SystemStats:
+    """One system (a translation direction or a summary method) across all documents."""
+
+    name: str
+    kind: str  # "translation" or "summary"
+    documents: int
+    metrics: dict[str, MeanCI]
+    # Translation systems: sacrebleu corpus scores over every segment of every document.
+    corpus: dict[str, Score] = field(default_factory=dict)
+
+
+@dataclass
+class BatchResult:
+    """Everything a batch report shows; every renderer reads only this."""
+
+    input_path: str
+    input_format: str
+    settings: dict[str, Any]
+    documents: list[RunResult]
+    errors: list[DocumentError]
+    systems: list[SystemStats]
+    tool_version: str = __version__
+    schema: str = BATCH_SCHEMA
+    # How this invocation went (not part of the reports, which must not depend on timing).
+    run_stats: dict[str, float] = field(default_factory=dict)
+
+
+# Per-document metrics aggregated across documents, per system (keys of the metric registry).
+TRANSLATION_METRICS = ["bleu", "chrf++", "ter", "embedding_cosine", "flagged_share"]
+SUMMARY_METRICS = [
+    "rouge1",
+    "rouge2",
+    "rougeL",
+    "embedding_cosine",
+    "compression_ratio",
+    "words",
+    "ref_rouge1",
+    "ref_rouge2",
+    "ref_rougeL",
+]
+
+
+def document_metrics(result: RunResult) -> dict[str, dict[str, float]]:
+    """Per-system numbers of one document: what the reports plot and average."""
+    values: dict[str, dict[str, float]] = {}
+    for system in result.translations:
+        numbers = {
+            key: system.scores[key].value for key in TRANSLATION_METRICS if key in system.scores
+        }
+        flagged = sum(1 for segment in system.segments if segment.flags)
+        numbers["flagged_share"] = 100 * flagged / max(len(system.segments), 1)
+        values[system.name] = numbers
+    for summary in result.summaries:
+        numbers = {
+            key: summary.scores[key].value for key in SUMMARY_METRICS if key in summary.scores
+        }
+        numbers["words"] = float(len(summary.text.split()))
+        values[summary.name] = numbers
+    return values

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from summarize import pipeline
+from summarize import pipeline, session
 from summarize.batch import bootstrap_ci, run_batch
 from summarize.batch_inputs import read_batch_input
 from summarize.cli import app
@@ -105,7 +105,7 @@ class FakeRegistry:
 def engines(monkeypatch) -> FakeRegistry:
     """``batch`` and ``run`` both get their models from one :class:`FakeRegistry`."""
     fake = FakeRegistry()
-    monkeypatch.setattr(pipeline, "open_registry", lambda options, notify: (fake, None))
+    monkeypatch.setattr(session, "open_registry", lambda options, notify: (fake, None))
     return fake
 
 
@@ -422,7 +422,7 @@ def test_a_reference_document_gives_what_run_gives(tmp_path: Path, engines: Fake
         source=tmp_path / "ru-1.ru",
         source_lang="ru",
     )
-    alone = pipeline.run(pipeline.prepare(tmp_path / "ru-1.en", options), options)
+    alone = session.run(pipeline.prepare(tmp_path / "ru-1.en", options), options)
     assert comparable_result(lines["ru-1"]) == comparable_result(alone.to_dict())
 
 
@@ -506,7 +506,7 @@ def test_a_metric_has_one_key_and_one_signature_in_run_batch_and_score(
     line = json.loads((tmp_path / "out" / "results.jsonl").read_text().splitlines()[0])
     article = tmp_path / "a.txt"
     article.write_text(ARTICLES["first"], encoding="utf-8")
-    alone = pipeline.run(pipeline.prepare(article, OPTIONS), OPTIONS).to_dict()
+    alone = session.run(pipeline.prepare(article, OPTIONS), OPTIONS).to_dict()
     scores = [
         next(s for s in data["summaries"] if s["method"] == "lead")["scores"]
         for data in (line, alone)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from summarize import pipeline
+from summarize import pipeline, session
 from summarize.batch import run_batch
 from summarize.batch_inputs import read_batch_input
 from summarize.cli import app
@@ -108,7 +108,7 @@ def test_batch_reference_mode_equals_run_with_per_direction_models(tmp_path: Pat
         source.write_text("\n".join(russian), encoding="utf-8")
         text.write_text("\n".join(english), encoding="utf-8")
         options = replace(OPTIONS, source=source, source_lang="ru")
-        alone = pipeline.run(pipeline.prepare(text, options), options).to_dict()
+        alone = session.run(pipeline.prepare(text, options), options).to_dict()
         assert comparable_result(lines[doc_id]) == comparable_result(alone), doc_id
 
 

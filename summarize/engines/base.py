@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -12,9 +12,9 @@ if TYPE_CHECKING:
     import numpy as np
 
     from summarize.languages import Language
+from summarize.progress import ProgressCallback
 
 # Called with the number of items just finished, so callers can drive a progress bar.
-ProgressCallback = Callable[[int], None]
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from summarize.result import Score  # noqa: F401  (the score record, re-exported)
 
 # A reference stream (sacrebleu's convention): one reference per segment, line-aligned with the
 # hypotheses; ``None`` where a stream has no reference for a segment (a variable count).
@@ -32,20 +34,6 @@ def count_references(streams: Sequence[ReferenceStream]) -> int:
     if not counts:
         return len(streams)
     return counts.pop() if len(counts) == 1 else -1
-
-
-@dataclass(frozen=True)
-class Score:
-    """A metric value and everything needed to reproduce it.
-
-    ``signature`` follows sacrebleu's style (``key:value|key:value``): two scores are comparable
-    only when their signatures match.
-    """
-
-    metric: str
-    value: float
-    signature: str
-    details: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
-from summarize.batch import BatchResult, MeanCI, SystemStats, document_metrics, metric_labels
 from summarize.metrics.registry import label
 from summarize.render.rows import flag_text
-from summarize.result import RunResult
+from summarize.result import (
+    SUMMARY_METRICS,
+    TRANSLATION_METRICS,
+    BatchResult,
+    MeanCI,
+    RunResult,
+    SystemStats,
+    document_metrics,
+)
 
 CORPUS_METRICS = [(key, f"corpus {label(key)}") for key in ("bleu", "chrf++")]
 # Per-document columns of the documents table: the main score of each kind of system.
@@ -33,6 +40,12 @@ CSV_COLUMNS = [
     "ref_rougeL",
     "flags",
 ]
+
+
+def metric_labels(kind: str) -> list[tuple[str, str]]:
+    """(key, label with direction) of the metrics a report shows for ``kind`` of system."""
+    keys = TRANSLATION_METRICS if kind == "translation" else SUMMARY_METRICS
+    return [(key, label(key)) for key in keys]
 
 
 def mean_ci(value: MeanCI | None, digits: int = 1) -> str:

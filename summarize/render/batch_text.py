@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 
-from summarize.batch import BatchResult
 from summarize.render import batch_rows as rows
 from summarize.render.markdown import _cell, markdown_table
+from summarize.result import BatchResult
 
 # Spreadsheet programs run cells starting with these as formulas (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

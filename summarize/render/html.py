@@ -13,12 +13,11 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from summarize.batch import BatchResult, document_metrics
 from summarize.batch_inputs import safe_name
 from summarize.render import batch_rows as rows
 from summarize.render.plots import Point, distribution_plot, xy_plot
 from summarize.render.rows import flag_text, segment_table, summary_score_row, system_title
-from summarize.result import TranslationResult
+from summarize.result import BatchResult, TranslationResult, document_metrics
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 # The page's only script (ours, allowed by hash in its Content-Security-Policy, so no injected

@@ -6,9 +6,8 @@ that visible next to the scores instead of letting it hide inside an average.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from summarize.languages import Language, identify_language, script_fraction
+from summarize.result import Flag
 
 # Below this share of letters in the target language's script, text is "not in that language".
 MIN_SCRIPT_FRACTION = 0.5
@@ -20,15 +19,6 @@ REPEAT_MIN_COUNT = 3
 REPEAT_MIN_DISTINCT_SHARE = 0.5
 # Texts shorter than this many characters are not language-identified (too unreliable).
 MIN_CHARS_FOR_LANGUAGE_ID = 20
-
-
-@dataclass(frozen=True)
-class Flag:
-    """One problem found in one output. ``step`` names the output (pivot, back, summary...)."""
-
-    code: str
-    step: str
-    message: str
 
 
 def is_empty(text: str) -> bool:
