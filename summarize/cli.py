@@ -166,8 +166,12 @@ def run(
     ] = "auto",
     backend: Annotated[
         str,
-        typer.Option(help="Generation backend: transformers, or ct2 (CTranslate2, int8 on CPU)."),
-    ] = "transformers",
+        typer.Option(
+            help="Generation runtime: auto (CTranslate2 float32 where it covers the model, the "
+            "same outputs as transformers, faster; else transformers), transformers, or ct2 "
+            "(CTranslate2, int8 on CPU unless --quantization)."
+        ),
+    ] = "auto",
     threads: Annotated[
         int | None, typer.Option(help="CPU threads for generation (default: the backend's own).")
     ] = None,
@@ -396,8 +400,8 @@ def batch(
     ] = False,
     device: Annotated[str, typer.Option(help="auto, cpu, or cuda[:N].")] = "auto",
     backend: Annotated[
-        str, typer.Option(help="Generation backend: transformers, or ct2 (CTranslate2).")
-    ] = "transformers",
+        str, typer.Option(help="Generation runtime: auto (default, as for run), transformers, ct2.")
+    ] = "auto",
     threads: Annotated[int | None, typer.Option(help="CPU threads for generation.")] = None,
     quantization: Annotated[
         str | None, typer.Option(help="ct2 weights (default int8 on CPU).")

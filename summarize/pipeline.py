@@ -46,7 +46,7 @@ class RunOptions:
     lead_sentences: int = 3
     extractive_sentences: int = 3
     device: str = "auto"
-    backend: str = "transformers"
+    backend: str = "auto"
     threads: int | None = None
     quantization: str | None = None
     language_check: bool = True

@@ -38,13 +38,14 @@ def shared_data() -> Path:
 def cache_dir(tmp_path_factory) -> Path:
     """A fresh output store for this test session, so models really run.
 
-    Converted checkpoints of the bundled model are shared with the user's cache (converting
-    takes about a minute and always gives the same files).
+    Converted checkpoints of the bundled model (to transformers and to CTranslate2) are shared
+    with the user's cache (converting takes about a minute and always gives the same files).
     """
     root = tmp_path_factory.mktemp("summarize-cache")
-    shared_converted = Path.home() / ".cache" / "summarize" / "converted"
-    shared_converted.mkdir(parents=True, exist_ok=True)
-    (root / "converted").symlink_to(shared_converted, target_is_directory=True)
+    for name in ("converted", "ct2"):  # GGUF → transformers, and → CTranslate2 (default runtime)
+        shared = Path.home() / ".cache" / "summarize" / name
+        shared.mkdir(parents=True, exist_ok=True)
+        (root / name).symlink_to(shared, target_is_directory=True)
     return root
 
 

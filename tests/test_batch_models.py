@@ -216,3 +216,28 @@ def test_runner_errors_name_settings_not_flags() -> None:
     assert str(error.value) == "threads must be at least 1"
     with pytest.raises(summarize.UserError, match="unknown setting"):
         summarize.Runner(OPTIONS, pivot="ru")
+
+
+def test_default_runtime_gives_the_transformers_outputs(tmp_path: Path) -> None:
+    """The default runtime (`auto`) runs a model CTranslate2 covers on CTranslate2 with float32
+    weights, and its outputs equal transformers' (the reference implementation)."""
+    article = tmp_path / "article.txt"
+    article.write_text(f"{ROUND_TRIP_TEXT}\n{ENGLISH[0]}", encoding="utf-8")
+    common = ["run", str(article), "--json", "--translator", PRESET, "--summarizer", "none"]
+    common += ["--device", "cpu", "--no-cache"]
+    results = {}
+    for backend in ("auto", "transformers"):
+        cli = CliRunner().invoke(app, [*common, "--backend", backend])
+        assert cli.exit_code == 0, cli.output
+        results[backend] = json.loads(cli.stdout)
+    auto, reference = results["auto"]["translations"][0], results["transformers"]["translations"][0]
+    assert auto["forward_model"]["backend"].startswith("ctranslate2")
+    assert reference["forward_model"]["backend"].startswith("transformers")
+    assert auto["forward_model"]["settings"]["quantization"] == "float32"
+    assert [s["pivot"] for s in auto["segments"]] == [s["pivot"] for s in reference["segments"]]
+    assert [s["output"] for s in auto["segments"]] == [s["output"] for s in reference["segments"]]
+    assert auto["scores"]["bleu"]["value"] == reference["scores"]["bleu"]["value"]
+    default = CliRunner().invoke(app, common)  # no --backend: auto
+    assert json.loads(default.stdout)["translations"][0]["forward_model"]["backend"].startswith(
+        "ctranslate2"
+    )

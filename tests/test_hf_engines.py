@@ -251,7 +251,7 @@ def test_corrupt_or_incomplete_model_directories(tiny, tmp_path) -> None:
 def test_cli_round_trip_several_systems_and_summaries(tiny, cli_env, tmp_path) -> None:
     article = tmp_path / "article.txt"
     article.write_text(" ".join(SENTENCES[:2]) + "\n" + " ".join(SENTENCES[2:]) + "\n")
-    args = ["run", str(article), "--json", "--device", "cpu"]
+    args = ["run", str(article), "--json", "--device", "cpu", "--backend", "transformers"]
     for family in ("nllb", "causal"):
         args += ["--translator", str(tiny[family])]
     cli_summarizers = ("pegasus", "causal-chat")
@@ -290,7 +290,7 @@ def test_cli_reference_mode(tiny, cli_env, tmp_path) -> None:
     reference.write_text("\n".join(reference_lines) + "\n", encoding="utf-8")
     report = tmp_path / "report.md"
     args = ["run", "--source", str(source), "--reference", str(reference), "--source-lang", "ru"]
-    args += ["--summarizer", "none", "--json", "--out", str(report)]
+    args += ["--summarizer", "none", "--json", "--out", str(report), "--backend", "transformers"]
     for family in ("marian", "m2m100"):
         args += ["--translator", str(tiny[family])]
     # A Hub id, found offline in the Hugging Face cache (HF_HOME) with its commit recorded.

@@ -34,6 +34,13 @@ def default_quantization(device: str) -> str:
     return "int8_float16" if device.startswith("cuda") else "int8"
 
 
+def has_ct2() -> bool:
+    """Whether CTranslate2 is installed (without importing it)."""
+    from importlib.util import find_spec
+
+    return find_spec("ctranslate2") is not None
+
+
 def import_ct2():
     try:
         import ctranslate2

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from summarize.engines.base import AbstractiveSummarizer, Embedder, Translator
 from summarize.errors import UserError
+from summarize.notes import send_note
 from summarize.resources import load_toml
 from summarize.store import OutputStore
 
@@ -92,7 +93,10 @@ def resolve_source(
     )
 
 
-BACKENDS = ("transformers", "ct2")
+# Runtimes that generate text. ``auto`` (the default) is CTranslate2 with float32 weights where it
+# covers the model, whose outputs equal transformers' (tested), and transformers otherwise; ``ct2``
+# asks for CTranslate2 (int8 on CPU unless a quantisation is given), ``transformers`` for it.
+BACKENDS = ("auto", "transformers", "ct2")
 
 
 class EngineRegistry:
@@ -205,9 +209,9 @@ class EngineRegistry:
         from summarize.engines.causal_generators import HfCausalGenerator, load_tokenizer
         from summarize.engines.prompted import load_causal_lm
 
-        if runtime == "ct2":
+        if runtime in ("ct2", "auto"):
             if gguf_file:
-                self.notify(f"{model_id}: CTranslate2 cannot read GGUF files; using transformers")
+                self._fallback(runtime, f"{model_id}: CTranslate2 cannot read GGUF files")
             else:
                 from summarize.engines.ct2_causal import Ct2CausalGenerator, causal_ct2_checkpoint
 
@@ -219,7 +223,7 @@ class EngineRegistry:
                         ct2_path, load_tokenizer(path), self.device, quantization, self.threads
                     )
 
-                generator = self._ct2_or_none(model_id, load_ct2)
+                generator = self._ct2_or_none(model_id, load_ct2, runtime)
                 if generator is not None:
                     return generator
         loaded = load_causal_lm(path, self.device, use_safetensors, gguf_file, model_id)
@@ -229,7 +233,7 @@ class EngineRegistry:
         """The ct2 generator when asked for and possible, else transformers."""
         from summarize.engines.hf_seq2seq import load_hf_seq2seq
 
-        if runtime == "ct2":
+        if runtime in ("ct2", "auto"):
             from summarize.engines.ct2_seq2seq import load_ct2_seq2seq
 
             generator = self._ct2_or_none(
@@ -237,18 +241,26 @@ class EngineRegistry:
                 lambda quantization: load_ct2_seq2seq(
                     files, self.device, quantization, self.threads, self.notify
                 ),
+                runtime,
             )
             if generator is not None:
                 return generator
         return load_hf_seq2seq(files, self.device)
 
-    def _ct2_or_none(self, model_id: str, load: Callable[[str], T]) -> T | None:
+    def _ct2_or_none(self, model_id: str, load: Callable[[str], T], runtime: str) -> T | None:
         """``load(quantization)``, or ``None`` after saying why CTranslate2 cannot run it."""
-        from summarize.engines.ct2 import Ct2Unsupported, default_quantization
+        from summarize.engines.ct2 import Ct2Unsupported, default_quantization, has_ct2
 
-        quantization = self.quantization or default_quantization(self.device)
-        try:
-            return load(quantization)
-        except Ct2Unsupported as exc:
-            self.notify(f"CTranslate2 cannot run {model_id} ({exc}); using transformers")
+        if runtime == "auto" and not has_ct2():
             return None
+        default = "float32" if runtime == "auto" else default_quantization(self.device)
+        try:
+            return load(self.quantization or default)
+        except Ct2Unsupported as exc:
+            self._fallback(runtime, f"CTranslate2 cannot run {model_id} ({exc})")
+            return None
+
+    def _fallback(self, runtime: str, why: str) -> None:
+        """CTranslate2 cannot run a model: transformers does. Asked for ``ct2``, that is a note
+        on every result; under ``auto`` it is what auto means, said on the progress line only."""
+        send_note(self.notify, f"{why}; using transformers", None if runtime == "ct2" else ())
