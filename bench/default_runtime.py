@@ -6,9 +6,9 @@ machine, alternating the two so that drift in the machine's speed hits both alik
 Every run starts with an empty model-output cache (a fresh `SUMMARIZE_CACHE_DIR`), with the
 model conversions already made (shared from the user's cache: the first run of each variant is a
 warm-up that makes them and is not counted). The outputs of the two variants are compared too:
-their outputs (pivots, back-translations, summaries) must be equal, or the default would not be faithful.
+pivots, back-translations and summaries must be equal, or the default would not be faithful.
 
-    python bench/default_runtime.py                  # 3 rounds; writes bench/results/default-runtime.json
+    python bench/default_runtime.py       # 3 rounds; writes bench/results/default-runtime.json
     python bench/default_runtime.py --rounds 1 --articles 1   # a quick check
 """
 
@@ -91,7 +91,8 @@ def main() -> None:
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="summarize-bench-"))
     report: dict = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+        "python": platform.python_version(),
         "threads": args.threads,
         "rounds": args.rounds,
         "jobs": {},
