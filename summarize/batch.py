@@ -134,19 +134,32 @@ def run_batch(
         results = [done[p.info.document_id] for p in prepared if p.info.document_id in done]
         _write_results(out_dir / RESULTS_FILE, results)
     documents = [RunResult.from_dict(line) for line in results]
+    batch = batch_result(str(batch_input.path), batch_input.format, options, documents, errors)
+    batch.run_stats = {
+        "wall_s": time.perf_counter() - started,
+        "processed": len(todo),
+        "resumed": len(prepared) - len(todo),
+        "failed": len(errors),
+    }
+    return batch
+
+
+def batch_result(
+    input_path: str,
+    input_format: str,
+    options: RunOptions,
+    documents: list[RunResult],
+    errors: Sequence[DocumentError] = (),
+) -> BatchResult:
+    """What the batch reports show, for ``documents`` (``summarize run --out report.html`` makes
+    the page of a batch of one with it)."""
     return BatchResult(
-        input_path=str(batch_input.path),
-        input_format=batch_input.format,
+        input_path=input_path,
+        input_format=input_format,
         settings={**asdict(options), "settings_key": settings_key(options)},
         documents=documents,
-        errors=errors,
+        errors=list(errors),
         systems=aggregate(documents),
-        run_stats={
-            "wall_s": time.perf_counter() - started,
-            "processed": len(todo),
-            "resumed": len(prepared) - len(todo),
-            "failed": len(errors),
-        },
     )
 
 

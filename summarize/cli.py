@@ -158,7 +158,10 @@ def run(
     out: Annotated[
         list[Path] | None,
         typer.Option(
-            "--out", "-o", help="Also write the result to this file (.json or .md); repeatable."
+            "--out",
+            "-o",
+            help="Also write the result to this file: .json, .md, or .html (the batch report's "
+            "page, side by side); repeatable.",
         ),
     ] = None,
     device: Annotated[
@@ -218,13 +221,18 @@ def run(
         language_check=language_check,
         use_cache=cache,
     )
-    outputs = [(path, format_for_path(path)) for path in out or []]
+    # .html is the batch report's page for a batch of one; the other formats render the result.
+    outputs = [
+        (path, "html" if path.suffix.lower() == ".html" else format_for_path(path))
+        for path in out or []
+    ]
     prepared = prepare(reference or article, options)
     kept = "finished model outputs are cached: the same command reuses them"
     with _interruptible(kept if cache else "nothing was kept (--no-cache)"):
         result = run_pipeline(prepared, options, RichProgress())
     for path, fmt in outputs:
-        write_atomically(path, render_to_string(result, fmt))
+        content = _html_page(result, options) if fmt == "html" else render_to_string(result, fmt)
+        write_atomically(path, content)
         typer.echo(f"wrote {path}", err=True)
     if json_output:
         sys.stdout.write(render_to_string(result, "json"))
@@ -232,6 +240,14 @@ def run(
         from summarize.render.terminal import render_terminal
 
         render_terminal(result)
+
+
+def _html_page(result, options) -> str:
+    """The batch report's self-contained page, for a batch of this one document."""
+    from summarize.batch import batch_result
+    from summarize.render.html import render_html
+
+    return render_html(batch_result(result.input.path, "run", options, [result]))
 
 
 @app.command()

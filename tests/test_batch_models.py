@@ -241,3 +241,22 @@ def test_default_runtime_gives_the_transformers_outputs(tmp_path: Path) -> None:
     assert json.loads(default.stdout)["translations"][0]["forward_model"]["backend"].startswith(
         "ctranslate2"
     )
+
+
+def test_run_writes_the_batch_report_page(tmp_path: Path) -> None:
+    """`run --out report.html` writes the page a batch of this one article gets."""
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    article = folder / "article.txt"
+    article.write_text(f"{ROUND_TRIP_TEXT}\n{ENGLISH[0]}", encoding="utf-8")
+    common = ["--translator", PRESET, "--summarizer", "none", "--device", "cpu", "--no-cache"]
+    page = tmp_path / "report.html"
+    run = CliRunner().invoke(app, ["run", str(article), "--out", str(page), *common])
+    assert run.exit_code == 0, run.output
+    out = tmp_path / "out"
+    batch = CliRunner().invoke(app, ["batch", str(folder), "--out", str(out), *common])
+    assert batch.exit_code == 0, batch.output
+    html, batch_html = page.read_text(encoding="utf-8"), (out / "report.html").read_text()
+    assert html.startswith("<!DOCTYPE html>") and "<script src" not in html
+    for part in ("<table", "<svg", "<details", ROUND_TRIP_TEXT):
+        assert html.count(part) == batch_html.count(part) > 0, part
