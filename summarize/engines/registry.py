@@ -29,13 +29,13 @@ class Preset:
     name: str
     description: str
     source: str
-    backend: str
+    family: str  # what the model is (seq2seq, prompted-causal, ...); not how it runs
     roles: tuple[str, ...]
     revision: str | None = None
     num_beams: int = 1
     summary_max_new_tokens: int | None = None
     size: str = ""
-    # Generation backend for this preset ("ct2"), overriding --backend; None follows it.
+    # The runtime that runs this preset ("ct2"), overriding --backend; None follows it.
     runtime: str | None = None
 
     def resolved(self, source: Language | None = None, target: Language | None = None) -> str:
@@ -54,7 +54,7 @@ def presets() -> dict[str, Preset]:
             name,
             entry["description"],
             entry["source"],
-            entry["backend"],
+            entry.get("family") or entry["backend"],  # "backend": the key's old name
             tuple(entry["roles"]),
             entry.get("revision"),
             entry.get("num_beams", 1),

@@ -26,14 +26,8 @@ from typing import TYPE_CHECKING
 from summarize.engines.base import ModelInfo, ProgressCallback
 from summarize.engines.batching import DEFAULT_TOKEN_BUDGET, budget_planner, generate_cached
 from summarize.engines.chunking import chunk_text
-from summarize.engines.seq2seq_models import (
-    LANGUAGE_TOKENS,
-    Seq2SeqGenerator,
-    Seq2SeqRequest,
-    token_id,
-)
+from summarize.engines.seq2seq_models import Seq2SeqGenerator, Seq2SeqRequest
 from summarize.errors import UserError
-from summarize.languages import model_code
 from summarize.notes import send_note
 from summarize.store import OutputStore
 
@@ -45,14 +39,6 @@ TRANSLATION_EXTRA_TOKENS = 16
 SUMMARY_MAX_NEW_TOKENS = 142
 # Upper bound on inputs per batch; the token budget binds first for long inputs.
 DEFAULT_BATCH_SIZE = 8
-ROLES = {
-    "marian": ("translator",),
-    "nllb": ("translator",),
-    "m2m100": ("translator",),
-    "mbart50": ("translator",),
-    "t5": ("translator", "summarizer"),
-    "seq2seq": ("summarizer",),
-}
 
 
 class Seq2SeqEngine:
@@ -79,7 +65,7 @@ class Seq2SeqEngine:
         self.summary_max_new_tokens = summary_max_new_tokens
         self.batch_size = batch_size
         self.token_budget = token_budget
-        self.roles = ROLES[self.setup.family]
+        self.roles = self.setup.family.roles
         generation = self.setup.generation.to_diff_dict()
         self.info = ModelInfo(
             name=name,
@@ -146,7 +132,7 @@ class Seq2SeqEngine:
 
     def summarize(self, article: str) -> str:
         self._require("summarizer")
-        prefix = "summarize: " if self.setup.family == "t5" else ""
+        prefix = self.setup.family.summary_prefix
         chunks = self._split(prefix + " ".join(article.split()), len(prefix))
         if len(chunks) > 1:
             self._notify(
@@ -176,27 +162,10 @@ class Seq2SeqEngine:
         self, source: Language, target: Language
     ) -> tuple[str, int | None, int | None]:
         """(text prefix, source-language token id, forced first output token id)."""
-        family = self.setup.family
-        tokenizer = self.setup.tokenizer
-        if family == "t5":
-            return f"translate {source.name} to {target.name}: ", None, None
-        if family == "marian":
-            for code in (model_code(target, "iso3"), target.code):
-                if code and token_id(tokenizer, f">>{code}<<") is not None:
-                    return f">>{code}<< ", None, None
-            return "", None, None
-        pattern, scheme = LANGUAGE_TOKENS[family]
-        ids = []
-        for language in (source, target):
-            code = model_code(language, scheme)
-            found = token_id(tokenizer, pattern.format(code)) if code else None
-            if found is None:
-                raise UserError(
-                    f"model {self.info.name!r} ({family}) has no language code for "
-                    f"{language.name} ({language.code})"
-                )
-            ids.append(found)
-        return "", ids[0], ids[1]
+        codes = self.setup.family.translation_codes(
+            self.setup.tokenizer, source, target, self.info.name
+        )
+        return codes.prefix, codes.source_token, codes.forced_first
 
     def _count(self, text: str) -> int:
         return len(self.setup.tokenizer(text, add_special_tokens=False).input_ids)
@@ -209,11 +178,7 @@ class Seq2SeqEngine:
         return chunk_text(body, max(room, 8), self._count)
 
     def _encode(self, text: str, source_token: int | None) -> list[int]:
-        tokenizer = self.setup.tokenizer
-        if self.setup.family in LANGUAGE_TOKENS:
-            body = tokenizer(text, add_special_tokens=False).input_ids
-            return [source_token, *body, tokenizer.eos_token_id]
-        return list(tokenizer(text).input_ids)
+        return self.setup.family.encode(self.setup.tokenizer, text, source_token)
 
     # -- generation --------------------------------------------------------------------------
 

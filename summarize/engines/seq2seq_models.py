@@ -12,18 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from summarize.engines.families import Family, detect
+
 if TYPE_CHECKING:
     from summarize.engines.hub import ModelFiles
 
 # Used when neither the tokenizer nor the config states a maximum input length.
 FALLBACK_MAX_INPUT_TOKENS = 512
-# Language-code token patterns and the languages.toml scheme that fills them.
-LANGUAGE_TOKENS = {
-    "nllb": ("{}", "nllb"),
-    "m2m100": ("__{}__", "m2m"),
-    "mbart50": ("{}", "mbart"),
-}
-_T5_TYPES = {"t5", "mt5", "umt5", "longt5"}
 
 
 @dataclass
@@ -31,7 +26,7 @@ class Seq2SeqSetup:
     """A model's tokenizer, family, input limit and generation config (``GenerationConfig``)."""
 
     tokenizer: Any
-    family: str
+    family: Family  # str(family) is its name
     max_input_tokens: int
     generation: Any
 
@@ -66,27 +61,6 @@ class Seq2SeqGenerator(Protocol):
         ...
 
 
-def token_id(tokenizer, token: str) -> int | None:
-    """The id of ``token`` if it is a real vocabulary entry (not mapped to <unk>)."""
-    found = tokenizer.convert_tokens_to_ids(token)
-    if found is None or (found == tokenizer.unk_token_id and token != tokenizer.unk_token):
-        return None
-    return int(found)
-
-
-def detect_family(model_type: str, tokenizer) -> str:
-    if model_type == "marian":
-        return "marian"
-    if model_type in _T5_TYPES:
-        return "t5"
-    if model_type in {"m2m_100", "mbart", "nllb-moe"}:
-        for family, (pattern, _scheme) in LANGUAGE_TOKENS.items():
-            probe = {"nllb": "eng_Latn", "m2m100": "en", "mbart50": "en_XX"}[family]
-            if token_id(tokenizer, pattern.format(probe)) is not None:
-                return family
-    return "seq2seq"
-
-
 def max_input_tokens(tokenizer, config) -> int:
     limits = [
         value
@@ -101,7 +75,7 @@ def max_input_tokens(tokenizer, config) -> int:
 
 
 def describe(tokenizer, config, generation) -> Seq2SeqSetup:
-    family = detect_family(config.model_type, tokenizer)
+    family = detect(config.model_type, tokenizer)
     return Seq2SeqSetup(tokenizer, family, max_input_tokens(tokenizer, config), generation)
 
 
