@@ -243,7 +243,8 @@ for _spec in (
             display,
             True,
             "0-100",
-            f"{what} overlap with the reference, F1 (rouge-score, stemmed)",
+            f"{what} overlap with the reference, F1 (rouge-score, stemmed); against a whole "
+            "article it falls as a summary gets shorter",
             build=_rouge(key),
             groups=("rouge",),
         )
@@ -252,6 +253,21 @@ for _spec in (
             ("rouge2", "ROUGE-2", "word-bigram"),
             ("rougeL", "ROUGE-L", "longest-common-subsequence"),
             ("rougeLsum", "ROUGE-Lsum", "summary-level longest-common-subsequence"),
+        )
+    ),
+    *(
+        MetricSpec(
+            f"{key}_precision",
+            f"{display} P",
+            True,
+            "0-100",
+            f"{display} precision against the article: the share of the summary ({what}s) that "
+            "the article supports; compression does not lower it",
+        )
+        for key, display, what in (
+            ("rouge1", "ROUGE-1", "word"),
+            ("rouge2", "ROUGE-2", "word bigram"),
+            ("rougeL", "ROUGE-L", "in-order word"),
         )
     ),
     *(
@@ -362,7 +378,8 @@ for _spec in (
         "flagged %",
         False,
         "0-100",
-        "share of a document's segments with at least one quality flag",
+        "share of outputs with at least one quality flag: of a document's segments (translation), "
+        "of the documents (summary)",
     ),
     MetricSpec("words", "words", None, ">= 0", "length of the summary in words"),
 ):
