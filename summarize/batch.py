@@ -47,11 +47,16 @@ LOCK_FILE = ".batch.lock"
 DEFAULT_CHUNK_DOCUMENTS = 8
 # Per-document metrics aggregated across documents, per system (keys of the metric registry).
 TRANSLATION_METRICS = ["bleu", "chrf++", "ter", "embedding_cosine", "flagged_share"]
+# Summaries: first what says whether the article supports them (see render/rows.py).
 SUMMARY_METRICS = [
+    "rouge1_precision",
+    "rougeL_precision",
+    "unsupported",
+    "embedding_cosine",
+    "flagged_share",
     "rouge1",
     "rouge2",
     "rougeL",
-    "embedding_cosine",
     "compression_ratio",
     "words",
     "ref_rouge1",
@@ -380,6 +385,7 @@ def document_metrics(result: RunResult) -> dict[str, dict[str, float]]:
             key: summary.scores[key].value for key in SUMMARY_METRICS if key in summary.scores
         }
         numbers["words"] = float(len(summary.text.split()))
+        numbers["flagged_share"] = 100.0 if summary.flags else 0.0
         values[summary.name] = numbers
     return values
 
