@@ -59,9 +59,18 @@ def _chrf():
     return CHRF()
 
 
+def _stems(text: str) -> set[str]:
+    return {word[:4] for word in _words(text)}
+
+
 def _chrf_score(hypothesis: str, reference: str) -> float:
+    """Sentence chrF2, or 0 where it cannot reach :data:`LEAK_CHRF`: lengths too different, or
+    fewer than half of the reference's word stems in the hypothesis (cheap tests first)."""
     ratio = len(hypothesis) / max(len(reference), 1)
     if not _LENGTH_RATIO[0] <= ratio <= _LENGTH_RATIO[1]:
+        return 0.0
+    stems = _stems(reference)
+    if 2 * len(stems & _stems(hypothesis)) < len(stems):
         return 0.0
     return _chrf().sentence_score(hypothesis, [reference]).score
 
@@ -133,17 +142,16 @@ def find_leak(output: str, prompt: Sequence[PromptText], inputs: Sequence[str] =
         return None
     input_words = [_words(text) for text in inputs]
     for item in prompt:
-        if any(_best_chrf(text, item.text)[0] >= LEAK_CHRF for text in inputs if text.strip()):
-            continue
         score, matched = _best_chrf(output, item.text)
         if score >= LEAK_CHRF:
-            return f'reproduces the prompt\'s {item.kind} (chrF {score:.0f}): "{_excerpt(matched)}"'
-        run = _shared_run(output, item.text, input_words)
-        if run:
-            return (
-                f"shares {len(run)} words with the prompt's {item.kind}: "
-                f'"{_excerpt(" ".join(run))}"'
-            )
+            why = f'reproduces the prompt\'s {item.kind} (chrF {score:.0f}): "{_excerpt(matched)}"'
+        elif run := _shared_run(output, item.text, input_words):
+            shared = _excerpt(" ".join(run))
+            why = f'shares {len(run)} words with the prompt\'s {item.kind}: "{shared}"'
+        else:
+            continue
+        if not any(_best_chrf(text, item.text)[0] >= LEAK_CHRF for text in inputs if text.strip()):
+            return why
     return None
 
 
