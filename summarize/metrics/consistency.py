@@ -111,7 +111,9 @@ _NUMBER_WORDS = {
         )
     )
 }
-_SENTENCE_START = re.compile(r"(?:^|[.!?…:;]\s+|[\"'«“„(—–-]\s*)$")
+# What precedes a sentence's first word: the start, an end of sentence, or an opening quote or
+# dash after a space (``power," Shpak said`` is no sentence start).
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:;][\"'»”)]*\s+|(?:^|\s)[\"'«“„(—–-]\s*)$")
 
 
 def _translation_names(text: str) -> list[str]:

@@ -60,9 +60,13 @@ class MetricSpec:
         return self.short or self.display
 
     def legend(self) -> str:
+        """``BLEU ↑: what it measures (range; direction)``; a metric shown under a shorter
+        column header names it too: ``ROUGE-1 P ↑ (column R-1 P): ...``."""
         direction = {True: "higher is better", False: "lower is better", None: "no direction"}
+        column = f" (column {self.short})" if self.short and self.short != self.display else ""
         return (
-            f"{self.label}: {self.description} ({self.scale}; {direction[self.higher_is_better]})"
+            f"{self.label}{column}: {self.description} "
+            f"({self.scale}; {direction[self.higher_is_better]})"
         )
 
 
@@ -247,6 +251,7 @@ for _spec in (
             "article it falls as a summary gets shorter",
             build=_rouge(key),
             groups=("rouge",),
+            short=display.replace("ROUGE", "R"),
         )
         for key, display, what in (
             ("rouge1", "ROUGE-1", "word"),
@@ -263,6 +268,7 @@ for _spec in (
             "0-100",
             f"{display} precision against the article: the share of the summary ({what}s) that "
             "the article supports; compression does not lower it",
+            short=f"{display.replace('ROUGE', 'R')} P",
         )
         for key, display, what in (
             ("rouge1", "ROUGE-1", "word"),
@@ -338,6 +344,7 @@ for _spec in (
         "> 0, source words / output words",
         f"how much shorter the output is ({SOURCE})",
         aliases=("compression",),
+        short="compr.",
         build=_extractiveness("compression_ratio"),
         needs_source=True,
         groups=("extractiveness",),
@@ -360,6 +367,7 @@ for _spec in (
         "0-1",
         f"share of output word bigrams not in the source ({SOURCE})",
         aliases=("novel2",),
+        short="novel 2g",
         build=_extractiveness("novel_bigrams"),
         needs_source=True,
         groups=("extractiveness",),
@@ -372,6 +380,7 @@ for _spec in (
         f"numbers and names in the output that the source does not contain ({SOURCE})",
         build=_unsupported,
         needs_source=True,
+        short="unsupp.",
     ),
     MetricSpec(
         "flagged_share",

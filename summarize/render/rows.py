@@ -16,7 +16,6 @@ SUMMARY_SCORE_KEYS = [
     "unsupported",
     "embedding_cosine",
     "rouge1",
-    "rouge2",
     "rougeL",
     "compression_ratio",
     "coverage",
@@ -46,7 +45,7 @@ TRANSLATION_SCORE_HEADER = [
     "flagged segments",
     "flags by code",
 ]
-SUMMARY_SCORE_HEADER = ["summary", *(label(key) for key in SUMMARY_SCORE_KEYS), "flags"]
+SUMMARY_SCORE_HEADER = ["summary", *(_column(key) for key in SUMMARY_SCORE_KEYS), "flags"]
 SEGMENT_HEADER = [
     "#",
     "original",
@@ -67,7 +66,8 @@ REFERENCE_SEGMENT_HEADER = [
 NUMERIC_COLUMNS = {
     "#",
     "flagged segments",
-    *(label(key) for key in TRANSLATION_SCORE_KEYS + SUMMARY_SCORE_KEYS),
+    *(label(key) for key in TRANSLATION_SCORE_KEYS),
+    *map(_column, SUMMARY_SCORE_KEYS),
     *map(_column, SEGMENT_KEYS),
 }
 

@@ -26,9 +26,12 @@ def _table(console: Console, title: str, header: list[str], body: list[list[str]
         show_lines=True,
         title_justify="left",
     )
-    for column in header:
+    for index, column in enumerate(header):
         numeric = column in rows.NUMERIC_COLUMNS
-        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
+        name = index == 0 and column in ("summary", "system")  # names stay whole
+        table.add_column(
+            column, justify="right" if numeric else "left", overflow="fold", no_wrap=name
+        )
     for row in body:
         table.add_row(*row)
     return table
