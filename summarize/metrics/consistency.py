@@ -179,9 +179,12 @@ def _facts_missing(text: str, other: str) -> tuple[list[str], list[str]]:
         _NUMBER_WORDS[word] for word in other_words if word in _NUMBER_WORDS
     }
     missing_numbers = [n for n in dict.fromkeys(numbers(text)) if n not in other_numbers]
+    names: dict[str, str] = {}  # each name once, as first spelled (INTERFAX, Interfax)
+    for name in _translation_names(text):
+        names.setdefault(name.lower(), name)
     missing_names = [
         name
-        for name in dict.fromkeys(_translation_names(text))
+        for name in names.values()
         if any(not _has_word(other_words, word) for word in _WORD.findall(name))
     ]
     return missing_numbers, missing_names
