@@ -56,17 +56,32 @@ DEFAULT_CHUNK_DOCUMENTS = 8
 class BatchProgress(Progress, Protocol):
     """Progress plus a count of finished documents (for a bar with rate and ETA)."""
 
-    def start(self, total: int, done: int) -> None: ...
+    def start(self, total: int, done: int, work: int = 0) -> None:
+        """``total`` documents, ``done`` from an earlier run; the rest need ``work`` model
+        outputs (:func:`document_work`)."""
 
-    def documents_done(self, count: int) -> None: ...
+    def documents_done(self, count: int, work: int = 0) -> None:
+        """``count`` documents written, whose work was ``work`` model outputs."""
 
 
 class SilentBatchProgress(SilentProgress):
-    def start(self, total: int, done: int) -> None:
+    def start(self, total: int, done: int, work: int = 0) -> None:
         pass
 
-    def documents_done(self, count: int) -> None:
+    def documents_done(self, count: int, work: int = 0) -> None:
         pass
+
+
+def document_work(prepared: PreparedInput, options: RunOptions) -> int:
+    """Model outputs a document needs: each sentence through every translation system (twice
+    for a round trip: there and back) and one summary per abstractive summariser. Progress
+    counts these, so rate and time left follow the sentences done, not whole documents."""
+    translators = len(options.all_translators())
+    if prepared.reference is not None:
+        translations = len(prepared.reference.sources) * translators
+    else:
+        translations = len(prepared.segments) * translators * len(prepared.pivots) * 2
+    return translations + len(options.summarizers)
 
 
 # -- the batch -------------------------------------------------------------------------------
@@ -118,7 +133,7 @@ def run_batch(
             [done[p.info.document_id] for p in prepared if p.info.document_id in done],
         )
         todo = [p for p in prepared if p.info.document_id not in done]
-        progress.start(len(prepared), len(done))
+        progress.start(len(prepared), len(done), sum(document_work(p, options) for p in todo))
         if todo:
             done.update(
                 _process(
@@ -211,7 +226,7 @@ def _process(
                 sink.flush()
                 os.fsync(sink.fileno())
                 finished[prepared.info.document_id] = outcome
-            progress.documents_done(len(chunk))
+            progress.documents_done(len(chunk), sum(document_work(p, options) for p in chunk))
     return finished
 
 

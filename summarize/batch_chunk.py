@@ -13,7 +13,8 @@ import time
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from summarize.engines.base import ModelInfo, Translator
+from summarize.engines.base import SUMMARIZE, TRANSLATE, ModelInfo, PromptText, Translator
+from summarize.engines.base import prompt_texts as engine_prompt_texts
 from summarize.languages import Language
 from summarize.notes import NoteRouter
 from summarize.pipeline import Engines, PreparedInput, RunOptions, make_result, score_summaries
@@ -57,7 +58,8 @@ def process_chunk(
                     prepared,
                     options,
                     engines.embedder,
-                    [(info, texts[i]) for info, texts in abstractive],
+                    [(info, texts[i]) for info, texts, _ in abstractive],
+                    [prompt for _, _, prompt in abstractive],
                 )
             except Exception as exc:  # one bad document must not stop the batch
                 outcomes.append(f"scoring failed: {type(exc).__name__}: {exc}")
@@ -118,6 +120,8 @@ def _round_trips(
     texts = [[segment.text for segment in document.segments] for document in documents]
     scorers: list[list[Scorer]] = [[] for _ in documents]
     for system in engines.round_trips:
+        forward_prompt = engine_prompt_texts(system.forward, TRANSLATE, english, system.pivot)
+        backward_prompt = engine_prompt_texts(system.backward, TRANSLATE, system.pivot, english)
         with call.around(texts):
             pivots = translate_documents(system.forward, texts, english, system.pivot, progress)
             outputs = translate_documents(
@@ -137,6 +141,8 @@ def _round_trips(
                     system.forward.info,
                     system.backward.info,
                     engines.embedder,
+                    forward_prompt,
+                    backward_prompt,
                 )
             )
     return scorers
@@ -152,6 +158,7 @@ def _reference_translations(
     texts = [[segment.text for segment in reference.sources] for reference in references]
     scorers: list[list[Scorer]] = [[] for _ in documents]
     for translator in engines.references[language.code]:
+        prompt = engine_prompt_texts(translator, TRANSLATE, language, english)
         with call.around(texts):
             outputs = translate_documents(translator, texts, language, english, progress)
         for reference, translated, own in zip(references, outputs, scorers, strict=True):
@@ -165,6 +172,7 @@ def _reference_translations(
                     translated,
                     translator.info,
                     engines.embedder,
+                    prompt,
                 )
             )
     return scorers
@@ -192,12 +200,13 @@ def translate_documents(
 
 def summarise_chunk(
     chunk: Sequence[PreparedInput], engines: Engines, progress: Progress, notes: NoteRouter
-) -> list[tuple[ModelInfo, list[str]]]:
-    """(model, one summary per document) for every abstractive summariser."""
+) -> list[tuple[ModelInfo, list[str], list[PromptText]]]:
+    """(model, one summary per document, the model's prompt texts) for every abstractive
+    summariser."""
     articles = [prepared.text for prepared in chunk]
     abstractive = []
     for summarizer in engines.summarizers:
         with progress.step(f"Summarising with {summarizer.info.name}", len(chunk)) as go:
             texts = summarize_texts(summarizer, articles, go, notes.call)
-        abstractive.append((summarizer.info, texts))
+        abstractive.append((summarizer.info, texts, engine_prompt_texts(summarizer, SUMMARIZE)))
     return abstractive

@@ -22,7 +22,13 @@ from summarize.segment import Segment, segment_document, split_paragraphs
 
 if TYPE_CHECKING:
     from summarize.batch_inputs import Document
-    from summarize.engines.base import AbstractiveSummarizer, Embedder, ModelInfo, Translator
+    from summarize.engines.base import (
+        AbstractiveSummarizer,
+        Embedder,
+        ModelInfo,
+        PromptText,
+        Translator,
+    )
     from summarize.engines.registry import EngineRegistry
     from summarize.store import OutputStore
 
@@ -322,8 +328,10 @@ def score_summaries(
     options: RunOptions,
     embedder: Embedder,
     abstractive: list[tuple[ModelInfo, str]],
+    prompts: Sequence[Sequence[PromptText]] | None = None,
 ) -> list[SummaryResult]:
-    """Score the abstractive summaries (model, text) and add the extractive and lead ones."""
+    """Score the abstractive summaries (model, text) and add the extractive and lead ones;
+    ``prompts``: per abstractive summary, its model's prompt texts (``prompt_leak``)."""
     from summarize.tasks.summaries import summarise_all
 
     sentence_vectors = embedder.embed([segment.text for segment in prepared.segments])
@@ -336,6 +344,7 @@ def score_summaries(
         options.lead_sentences,
         options.extractive_sentences,
         prepared.info.reference_summary,
+        prompts,
     )
 
 

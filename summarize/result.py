@@ -6,6 +6,8 @@ metrics, the pipeline, the batch) imports them, never the other way round.
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -37,6 +39,49 @@ class Flag:
     code: str
     step: str
     message: str
+
+
+@dataclass(frozen=True)
+class FlagCount:
+    """How many outputs carry at least one quality flag, of how many, and the flags by code:
+    the one count of flags every view shows (:func:`count_flags`)."""
+
+    flagged: int
+    outputs: int
+    by_code: dict[str, int]
+
+    @property
+    def flags(self) -> int:
+        return sum(self.by_code.values())
+
+    def codes(self) -> str:
+        """``6 copy_through, 1 prompt_leak`` (most frequent first; ``-`` for none)."""
+        ordered = sorted(self.by_code.items(), key=lambda item: (-item[1], item[0]))
+        return ", ".join(f"{count} {code}" for code, count in ordered) or "-"
+
+    def __add__(self, other: FlagCount) -> FlagCount:
+        codes = Counter(self.by_code) + Counter(other.by_code)
+        return FlagCount(self.flagged + other.flagged, self.outputs + other.outputs, dict(codes))
+
+
+def count_flags(outputs: Sequence[Sequence[Flag]]) -> FlagCount:
+    """The flags of several outputs (segments or summaries), one list per output."""
+    by_code = Counter(flag.code for flags in outputs for flag in flags)
+    return FlagCount(sum(1 for flags in outputs if flags), len(outputs), dict(by_code))
+
+
+def flag_line(segments: FlagCount, summaries: FlagCount) -> str:
+    """The one line every view gives on flags: ``flagged: 8 of 17 segments, 1 of 3 summaries
+    (10 flags: 6 copy_through, 3 consistency, 1 prompt_leak)``. A segment or summary counts
+    once however many flags it has; the flags are counted in brackets."""
+    line = (
+        f"flagged: {segments.flagged} of {segments.outputs} segments, "
+        f"{summaries.flagged} of {summaries.outputs} summaries"
+    )
+    every = segments + summaries
+    if not every.flags:
+        return line
+    return f"{line} ({every.flags} flag{'s' if every.flags > 1 else ''}: {every.codes()})"
 
 
 @dataclass
@@ -91,6 +136,10 @@ class TranslationResult:
     segments: list[SegmentResult]
     scores: dict[str, Score]
 
+    def segment_flags(self) -> FlagCount:
+        """Flagged segments of this system, of all, and its flags by code."""
+        return count_flags([segment.flags for segment in self.segments])
+
 
 @dataclass
 class SummaryResult:
@@ -119,9 +168,18 @@ class RunResult:
         return asdict(self)
 
     def flag_count(self) -> int:
-        return sum(len(s.flags) for t in self.translations for s in t.segments) + sum(
-            len(s.flags) for s in self.summaries
-        )
+        """The number of flags (a segment or summary may have several)."""
+        return self.segment_flags().flags + self.summary_flags().flags
+
+    def segment_flags(self) -> FlagCount:
+        return count_flags([s.flags for t in self.translations for s in t.segments])
+
+    def summary_flags(self) -> FlagCount:
+        return count_flags([s.flags for s in self.summaries])
+
+    def flag_line(self) -> str:
+        """:func:`flag_line` of this result."""
+        return flag_line(self.segment_flags(), self.summary_flags())
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> RunResult:
@@ -204,11 +262,16 @@ class BatchResult:
 
 # Per-document metrics aggregated across documents, per system (keys of the metric registry).
 TRANSLATION_METRICS = ["bleu", "chrf++", "ter", "embedding_cosine", "flagged_share"]
+# Summaries: first what says whether the article supports them (see render/rows.py).
 SUMMARY_METRICS = [
+    "rouge1_precision",
+    "rougeL_precision",
+    "unsupported",
+    "embedding_cosine",
+    "flagged_share",
     "rouge1",
     "rouge2",
     "rougeL",
-    "embedding_cosine",
     "compression_ratio",
     "words",
     "ref_rouge1",
@@ -232,5 +295,6 @@ def document_metrics(result: RunResult) -> dict[str, dict[str, float]]:
             key: summary.scores[key].value for key in SUMMARY_METRICS if key in summary.scores
         }
         numbers["words"] = float(len(summary.text.split()))
+        numbers["flagged_share"] = 100.0 if summary.flags else 0.0
         values[summary.name] = numbers
     return values

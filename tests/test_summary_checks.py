@@ -104,3 +104,30 @@ def test_alignment_of_long_documents_stays_in_band_and_is_exact() -> None:
     assert sum(1 for bead in beads if len(bead.sources) == len(bead.outputs) == 1) == 199
     assert len(calls) < 200 * 25 * 3  # banded: not 200 x 199 cells
     assert align([], ["a", "b"]) == [Bead((), (0,)), Bead((), (1,))]
+
+
+def test_translation_facts_lost_and_made_up() -> None:
+    from summarize.metrics.consistency import compare_facts
+
+    original = "The CSTO includes Armenia, Belarus, Kazakhstan, Kyrgyzstan, Russia and Tajikistan."
+    invented = "Commonwealth of Kosovo includes Armenia, Belarus, Kosovo, Romania and Tajikistan."
+    found = compare_facts(invented, original)
+    assert found.missing_names == ["CSTO", "Kazakhstan", "Kyrgyzstan", "Russia"]
+    assert found.added_names == ["Kosovo", "Romania"]
+    assert found.message("the original") == (
+        "lost (in the original): CSTO, Kazakhstan, Kyrgyzstan, Russia; "
+        "made up (not in the original): Kosovo, Romania"
+    )
+    # Dates by their parts, numbers as words, inflected names and reordering are no alarm.
+    assert compare_facts(
+        "Demonstrators clashed with police in Almaty on 4 and 5 January.",
+        "On January 4 and 5, protesters clashed with security forces in Almaty.",
+    ).ok
+    assert compare_facts(
+        "Russian troops left after two days.", "Russia's troops left after 2 days."
+    ).ok
+    dropped = compare_facts("The troops left in 2021.", "The troops left on January 6, 2022.")
+    assert dropped.missing_numbers == ["6", "2022"] and dropped.added_numbers == ["2021"]
+    # A name after a closing quote is a name, not the start of a sentence.
+    lost = compare_facts('"We asked for help."', '"We asked for help," Shpak said.')
+    assert lost.missing_names == ["Shpak"]

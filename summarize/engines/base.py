@@ -38,6 +38,30 @@ class ModelInfo:
         return hashlib.sha256(payload.encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class PromptText:
+    """A text an engine puts into its prompts besides the input: a few-shot example (either
+    side), an example article or summary, an instruction. An output that reproduces one has
+    leaked the prompt (the ``prompt_leak`` flag)."""
+
+    kind: str  # what it is, for messages: "few-shot example", "example article", ...
+    text: str
+
+
+# The tasks an engine may have prompt texts for (the ``task`` of :func:`prompt_texts`).
+TRANSLATE, SUMMARIZE = "translate", "summarize"
+
+
+def prompt_texts(
+    engine: object, task: str, source: Language | None = None, target: Language | None = None
+) -> list[PromptText]:
+    """The texts ``engine`` puts into its prompts for ``task`` (``translate`` from ``source``
+    into ``target``, or ``summarize``) besides the input; none for engines without prompts
+    (seq2seq models), which do not define ``prompt_texts``."""
+    method = getattr(engine, "prompt_texts", None)
+    return list(method(task, source, target)) if method is not None else []
+
+
 class Translator(Protocol):
     info: ModelInfo
 

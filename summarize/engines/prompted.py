@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from summarize.engines.base import ModelInfo, ProgressCallback
+from summarize.engines.base import SUMMARIZE, TRANSLATE, ModelInfo, ProgressCallback, PromptText
 from summarize.engines.batching import DEFAULT_TOKEN_BUDGET, budget_planner, generate_cached
 from summarize.engines.causal_generators import CausalGenerator, ready_for_batches
 from summarize.resources import data_dir, load_toml
@@ -120,6 +120,34 @@ class PromptedCausalLM:
                 "prompt": "chat template" if self.uses_chat else "few-shot",
             },
         )
+
+    # -- what the prompts hold besides the input ---------------------------------------------
+
+    def prompt_texts(
+        self, task: str, source: Language | None = None, target: Language | None = None
+    ) -> list[PromptText]:
+        """Every text the prompts of ``task`` hold besides the input: few-shot examples (both
+        sides) or the instruction for translation, the example article and summary or the
+        instruction for summaries. Outputs are checked against them (``prompt_leak``)."""
+        if task == TRANSLATE and source is not None and target is not None:
+            template = load_toml("prompts/translate.toml")
+            names = {"source_name": source.name, "target_name": target.name}
+            if self.uses_chat:
+                return [PromptText("instruction", template["chat"].format(source="", **names))]
+            return [
+                PromptText("few-shot example", text)
+                for pair in fewshot_pairs(source.code, target.code)
+                for text in pair
+            ]
+        if task == SUMMARIZE:
+            template = load_toml("prompts/summarize.toml")
+            if self.uses_chat:
+                return [PromptText("instruction", template["chat"].format(article=""))]
+            return [
+                PromptText("example article", template["example_article"]),
+                PromptText("example summary", template["example_summary"]),
+            ]
+        return []
 
     # -- roles -------------------------------------------------------------------------------
 

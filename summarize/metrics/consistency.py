@@ -1,5 +1,7 @@
 """Consistency of a summary with its article: numbers and capitalised names that the summary
-states but the article never mentions (a summary saying 2023 where the article says 2022).
+states but the article never mentions (a summary saying 2023 where the article says 2022); and
+of a translation with its reference (:func:`compare_facts`): numbers and names the reference has
+that the translation lost, and ones the translation made up.
 
 Dates are checked through their parts: the year and day are numbers, the month is a name.
 Numbers are compared after removing thousands separators (``3,000`` = ``3000``);
@@ -97,6 +99,109 @@ def check_consistency(summary: str, article: str) -> Consistency:
     return Consistency(bad_numbers, bad_names)
 
 
+# Numbers written as words count as support for the digits (a translation may write "two" for
+# "2"), never as numbers of their own.
+_NUMBER_WORDS = {
+    word: str(value)
+    for value, word in enumerate(
+        (
+            *("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine"),
+            *("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen"),
+            *("seventeen", "eighteen", "nineteen", "twenty"),
+        )
+    )
+}
+# What precedes a sentence's first word: the start, an end of sentence, or an opening quote or
+# dash after a space (``power," Shpak said`` is no sentence start).
+_SENTENCE_START = re.compile(r"(?:^|[.!?…:;][\"'»”)]*\s+|(?:^|\s)[\"'«“„(—–-]\s*)$")
+
+
+def _translation_names(text: str) -> list[str]:
+    """Names for comparing a sentence with its translation: :func:`capitalised_names` without a
+    lone capitalised word that starts a sentence ("Demonstrators clashed ..."), which in a single
+    sentence is far more often an ordinary word than a name; acronyms (``CSTO``) stay."""
+    names, cursor = [], 0
+    for name in capitalised_names(text):
+        position = text.find(name, cursor)
+        cursor = position + len(name)
+        alone = " " not in name and not (len(name) > 1 and name.isupper())
+        if alone and _SENTENCE_START.search(text[:position]):
+            continue
+        names.append(name)
+    return names
+
+
+def _same_word(word: str, other: str) -> bool:
+    """One name word, inflected or not: ``Russia``/``Russian``, ``Kazakh``/``Kazakhstan``'s
+    stems share a prefix; short words must be equal."""
+    if word == other:
+        return True
+    short, long = sorted((word, other), key=len)
+    return len(short) >= 4 and long.startswith(short) and len(long) - len(short) <= 4
+
+
+def _has_word(words: set[str], word: str) -> bool:
+    key = _word_key(word)
+    return key in words or any(_same_word(key, other) for other in words)
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    """Numbers and names of a reference that its translation lost, and ones it made up."""
+
+    missing_numbers: list[str] = field(default_factory=list)
+    missing_names: list[str] = field(default_factory=list)
+    added_numbers: list[str] = field(default_factory=list)
+    added_names: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not (
+            self.missing_numbers or self.missing_names or self.added_numbers or self.added_names
+        )
+
+    def message(self, reference: str = "the reference") -> str:
+        """``missing from the output: 2022, CSTO; not in the reference: Kosovo``."""
+        parts = []
+        missing = self.missing_numbers + self.missing_names
+        added = self.added_numbers + self.added_names
+        if missing:
+            parts.append(f"lost (in {reference}): {', '.join(missing)}")
+        if added:
+            parts.append(f"made up (not in {reference}): {', '.join(added)}")
+        return "; ".join(parts)
+
+
+def _facts_missing(text: str, other: str) -> tuple[list[str], list[str]]:
+    """Numbers and names of ``text`` that ``other`` lacks (each once, in order)."""
+    other_words = {_word_key(word) for word in _WORD.findall(other)}
+    other_numbers = set(numbers(other)) | {
+        _NUMBER_WORDS[word] for word in other_words if word in _NUMBER_WORDS
+    }
+    missing_numbers = [n for n in dict.fromkeys(numbers(text)) if n not in other_numbers]
+    names: dict[str, str] = {}  # each name once, as first spelled (INTERFAX, Interfax)
+    for name in _translation_names(text):
+        names.setdefault(name.lower(), name)
+    missing_names = [
+        name
+        for name in names.values()
+        if any(not _has_word(other_words, word) for word in _WORD.findall(name))
+    ]
+    return missing_numbers, missing_names
+
+
+def compare_facts(output: str, reference: str) -> FactCheck:
+    """Numbers, dates (by their parts) and names of ``reference`` missing from ``output``, and
+    those of ``output`` that ``reference`` does not have; both texts in one language (a
+    back-translation and the original, or a translation and the supplied English)."""
+    missing_numbers, missing_names = _facts_missing(reference, output)
+    added_numbers, added_names = _facts_missing(output, reference)
+    return FactCheck(missing_numbers, missing_names, added_numbers, added_names)
+
+
+UNSUPPORTED_SIGNATURE = "unsupported-numbers+names|vs:source|agg:mean-count"
+
+
 class UnsupportedMetric(StatsMetric):
     """Mean number of unsupported numbers and names per hypothesis, against its source line."""
 
@@ -108,7 +213,7 @@ class UnsupportedMetric(StatsMetric):
         self.sources = sources
 
     def signature(self) -> str:
-        return "unsupported-numbers+names|vs:source|agg:mean-count"
+        return UNSUPPORTED_SIGNATURE
 
     def segment_scores(self, hypotheses: list[str], references: list[str]) -> list[float]:
         scores = []

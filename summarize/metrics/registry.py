@@ -60,9 +60,13 @@ class MetricSpec:
         return self.short or self.display
 
     def legend(self) -> str:
+        """``BLEU ↑: what it measures (range; direction)``; a metric shown under a shorter
+        column header names it too: ``ROUGE-1 P ↑ (column R-1 P): ...``."""
         direction = {True: "higher is better", False: "lower is better", None: "no direction"}
+        column = f" (column {self.short})" if self.short and self.short != self.display else ""
         return (
-            f"{self.label}: {self.description} ({self.scale}; {direction[self.higher_is_better]})"
+            f"{self.label}{column}: {self.description} "
+            f"({self.scale}; {direction[self.higher_is_better]})"
         )
 
 
@@ -243,15 +247,33 @@ for _spec in (
             display,
             True,
             "0-100",
-            f"{what} overlap with the reference, F1 (rouge-score, stemmed)",
+            f"{what} overlap with the reference, F1 (rouge-score, stemmed); against a whole "
+            "article it falls as a summary gets shorter",
             build=_rouge(key),
             groups=("rouge",),
+            short=display.replace("ROUGE", "R"),
         )
         for key, display, what in (
             ("rouge1", "ROUGE-1", "word"),
             ("rouge2", "ROUGE-2", "word-bigram"),
             ("rougeL", "ROUGE-L", "longest-common-subsequence"),
             ("rougeLsum", "ROUGE-Lsum", "summary-level longest-common-subsequence"),
+        )
+    ),
+    *(
+        MetricSpec(
+            f"{key}_precision",
+            f"{display} P",
+            True,
+            "0-100",
+            f"{display} precision against the article: the share of the summary ({what}s) that "
+            "the article supports; compression does not lower it",
+            short=f"{display.replace('ROUGE', 'R')} P",
+        )
+        for key, display, what in (
+            ("rouge1", "ROUGE-1", "word"),
+            ("rouge2", "ROUGE-2", "word bigram"),
+            ("rougeL", "ROUGE-L", "in-order word"),
         )
     ),
     *(
@@ -322,6 +344,7 @@ for _spec in (
         "> 0, source words / output words",
         f"how much shorter the output is ({SOURCE})",
         aliases=("compression",),
+        short="compr.",
         build=_extractiveness("compression_ratio"),
         needs_source=True,
         groups=("extractiveness",),
@@ -344,6 +367,7 @@ for _spec in (
         "0-1",
         f"share of output word bigrams not in the source ({SOURCE})",
         aliases=("novel2",),
+        short="novel 2g",
         build=_extractiveness("novel_bigrams"),
         needs_source=True,
         groups=("extractiveness",),
@@ -356,13 +380,15 @@ for _spec in (
         f"numbers and names in the output that the source does not contain ({SOURCE})",
         build=_unsupported,
         needs_source=True,
+        short="unsupp.",
     ),
     MetricSpec(
         "flagged_share",
         "flagged %",
         False,
         "0-100",
-        "share of a document's segments with at least one quality flag",
+        "share of outputs with at least one quality flag: of a document's segments (translation), "
+        "of the documents (summary)",
     ),
     MetricSpec("words", "words", None, ">= 0", "length of the summary in words"),
 ):

@@ -10,13 +10,12 @@ from summarize.metrics.base import ReferenceStream, Score, StatsMetric
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 
 
-def rouge_signature(rouge_type: str) -> str:
+def rouge_signature(rouge_type: str, measure: str = "f") -> str:
     """One signature per ROUGE variant, in ``run``, ``batch`` and ``score`` alike (a single
-    summary is a corpus of one segment, so its mean of segment F1 is its F1)."""
-    return (
-        f"{rouge_type}|rouge-score:{version('rouge-score')}|stem:yes|tok:default"
-        "|agg:mean-of-segment-f"
-    )
+    summary is a corpus of one segment, so its mean of segment F1 is its F1). ``measure``:
+    ``f`` (F1, the default) or ``precision``."""
+    aggregate = "mean-of-segment-f" if measure == "f" else f"mean-of-segment-{measure}"
+    return f"{rouge_type}|rouge-score:{version('rouge-score')}|stem:yes|tok:default|agg:{aggregate}"
 
 
 def rouge_scores(candidate: str, reference: str) -> dict[str, Score]:

@@ -15,10 +15,15 @@ from summarize.result import (
 )
 
 CORPUS_METRICS = [(key, f"corpus {label(key)}") for key in ("bleu", "chrf++")]
-# Per-document columns of the documents table: the main score of each kind of system.
+# Per-document columns of the documents table: the main score of each kind of system. A
+# summary's is how much of it the article supports (ROUGE-1 precision), or, where documents
+# come with reference summaries, ROUGE-L F1 against those: F1 against the article would rank a
+# faithful short summary last.
 MAIN_METRIC = {
-    kind: (key, label(key)) for kind, key in (("translation", "chrf++"), ("summary", "rougeL"))
+    kind: (key, label(key))
+    for kind, key in (("translation", "chrf++"), ("summary", "rouge1_precision"))
 }
+REFERENCE_SUMMARY_METRIC = ("ref_rougeL", label("ref_rougeL"))
 CSV_COLUMNS = [
     "document_id",
     "system",
@@ -30,6 +35,9 @@ CSV_COLUMNS = [
     "ter",
     "embedding_cosine",
     "flagged_share",
+    "rouge1_precision",
+    "rougeL_precision",
+    "unsupported",
     "rouge1",
     "rouge2",
     "rougeL",
@@ -48,6 +56,13 @@ def metric_labels(kind: str) -> list[tuple[str, str]]:
     return [(key, label(key)) for key in keys]
 
 
+def main_metric(batch: BatchResult, kind: str) -> tuple[str, str]:
+    """(key, label) of the headline score of ``kind`` of system in this batch."""
+    if kind == "summary" and any(r.input.reference_summary for r in batch.documents):
+        return REFERENCE_SUMMARY_METRIC
+    return MAIN_METRIC[kind]
+
+
 def mean_ci(value: MeanCI | None, digits: int = 1) -> str:
     if value is None:
         return "–"
@@ -61,7 +76,26 @@ def _digits(key: str) -> int:
 
 
 def systems_of(batch: BatchResult, kind: str) -> list[SystemStats]:
-    return [system for system in batch.systems if system.kind == kind]
+    """The systems of ``kind``; summaries most faithful first (fewest flagged, fewest
+    unsupported numbers and names, then the headline score, then embedding cosine)."""
+    systems = [system for system in batch.systems if system.kind == kind]
+    if kind != "summary":
+        return systems
+    headline = main_metric(batch, kind)[0]
+
+    def mean(system: SystemStats, key: str) -> float:
+        value = system.metrics.get(key)
+        return value.mean if value is not None else 0.0
+
+    return sorted(
+        systems,
+        key=lambda s: (
+            round(mean(s, "flagged_share"), 6),
+            round(mean(s, "unsupported"), 6),
+            -mean(s, headline),
+            -mean(s, "embedding_cosine"),
+        ),
+    )
 
 
 def shown_metrics(batch: BatchResult, kind: str) -> list[tuple[str, str]]:
@@ -93,8 +127,8 @@ def system_row(batch: BatchResult, system: SystemStats) -> list[str]:
 def document_header(batch: BatchResult) -> list[str]:
     header = ["document", "sentences", "words"]
     for system in batch.systems:
-        header.append(f"{system.name} {MAIN_METRIC[system.kind][1]}")
-    return [*header, "flags"]
+        header.append(f"{system.name} {main_metric(batch, system.kind)[1]}")
+    return [*header, "flagged segments", "flagged summaries"]
 
 
 def document_row(batch: BatchResult, result: RunResult) -> list[str]:
@@ -102,9 +136,14 @@ def document_row(batch: BatchResult, result: RunResult) -> list[str]:
     row = [result.input.document_id or result.input.path, str(result.input.sentences)]
     row.append(str(result.input.words))
     for system in batch.systems:
-        value = numbers.get(system.name, {}).get(MAIN_METRIC[system.kind][0])
+        value = numbers.get(system.name, {}).get(main_metric(batch, system.kind)[0])
         row.append("–" if value is None else f"{value:.1f}")
-    return [*row, str(result.flag_count())]
+    segments, summaries = result.segment_flags(), result.summary_flags()
+    return [
+        *row,
+        f"{segments.flagged}/{segments.outputs}",
+        f"{summaries.flagged}/{summaries.outputs}",
+    ]
 
 
 def error_row(error) -> list[str]:
@@ -158,6 +197,54 @@ def model_lines(batch: BatchResult) -> list[str]:
     for result in batch.documents:
         seen.update(dict.fromkeys(run_model_lines(result)))
     return sorted(seen, key=lambda line: line.startswith("embeddings:"))  # stable: it goes last
+
+
+def flag_overview(batch: BatchResult) -> tuple[list[str], list[list[str]]]:
+    """Per system and flag code: how many outputs carry it, in how many documents, and the first
+    message (with its document): the flags of the whole batch on one screen."""
+    found: dict[tuple[str, str], list] = {}
+    for result in batch.documents:
+        label_ = result.input.document_id or result.input.path
+        for system in result.translations:
+            for segment in system.segments:
+                for flag in segment.flags:
+                    where = f"{label_} #{segment.index + 1} {flag.step}"
+                    found.setdefault((system.name, flag.code), []).append((label_, where, flag))
+        for summary in result.summaries:
+            for flag in summary.flags:
+                found.setdefault((summary.name, flag.code), []).append((label_, label_, flag))
+    body = []
+    for (name, code), hits in found.items():
+        documents = len({document for document, _, _ in hits})
+        _, where, first = hits[0]
+        body.append([name, code, str(len(hits)), str(documents), f"{where}: {first.message}"])
+    return ["system", "flag", "outputs", "documents", "first message"], body
+
+
+def flag_totals(batch: BatchResult) -> str:
+    """The batch's line on flags (:func:`summarize.result.flag_line` over every document)."""
+    from summarize.result import FlagCount, flag_line
+
+    segments, summaries = FlagCount(0, 0, {}), FlagCount(0, 0, {})
+    for result in batch.documents:
+        segments += result.segment_flags()
+        summaries += result.summary_flags()
+    return flag_line(segments, summaries)
+
+
+def legend_lines(batch: BatchResult) -> list[str]:
+    """One line per metric the batch tables and drill-downs show (registry): meaning, range,
+    direction."""
+    from summarize.metrics.registry import legend
+    from summarize.render.rows import SEGMENT_KEYS, SUMMARY_SCORE_KEYS
+
+    keys = [key for kind in ("translation", "summary") for key, _ in shown_metrics(batch, kind)]
+    keys += [key for key, _ in CORPUS_METRICS]
+    if any(result.translations for result in batch.documents):
+        keys += SEGMENT_KEYS
+    if any(result.summaries for result in batch.documents):
+        keys += SUMMARY_SCORE_KEYS
+    return legend(keys)
 
 
 def overview(batch: BatchResult) -> str:

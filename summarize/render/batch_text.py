@@ -7,6 +7,7 @@ import io
 
 from summarize.render import batch_rows as rows
 from summarize.render.markdown import _cell, markdown_table
+from summarize.render.rows import flag_legend_lines
 from summarize.result import BatchResult
 
 # Spreadsheet programs run cells starting with these as formulas (CSV injection).
@@ -14,7 +15,11 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def render_batch_markdown(batch: BatchResult) -> str:
-    parts = [f"# summarize batch report: {_cell(batch.input_path)}", _cell(rows.overview(batch))]
+    parts = [
+        f"# summarize batch report: {_cell(batch.input_path)}",
+        _cell(rows.overview(batch)),
+        _cell(rows.flag_totals(batch)) + ".",
+    ]
     for kind, title in (("translation", "Translation systems"), ("summary", "Summaries")):
         systems = rows.systems_of(batch, kind)
         if systems:
@@ -37,7 +42,15 @@ def render_batch_markdown(batch: BatchResult) -> str:
             f"## Failed documents ({len(batch.errors)})",
             markdown_table(rows.ERROR_HEADER, [rows.error_row(error) for error in batch.errors]),
         ]
+    header, body = rows.flag_overview(batch)
+    if body:
+        parts += ["## Flags", rows.flag_totals(batch) + ".", markdown_table(header, body)]
     parts += [
+        "## Metrics",
+        "↑ higher is better, ↓ lower is better. Summaries are listed most faithful first.",
+        "\n".join(f"- {line}" for line in rows.legend_lines(batch)),
+        "## Flag codes",
+        "\n".join(f"- {line}" for line in flag_legend_lines()),
         "## Signatures",
         "\n".join(f"- {metric}: `{sig}`" for metric, sig in rows.signature_lines(batch)) or "-",
         "## Models",
@@ -87,14 +100,19 @@ def render_batch_terminal(batch: BatchResult, console=None) -> None:
             console.print(f"  {error.origin}: {error.message}", markup=False, highlight=False)
         if len(batch.errors) > 10:
             console.print(f"  ... and {len(batch.errors) - 10} more (see report.md)")
+    console.print(rows.flag_totals(batch), markup=False, highlight=False)
+    console.print("Metrics (↑ higher is better, ↓ lower is better):", markup=False)
+    for line in rows.legend_lines(batch):
+        console.print(f"  {line}", markup=False, highlight=False)
     stats = batch.run_stats
     wall = stats.get("wall_s", 0.0)
     processed = int(stats.get("processed", 0))
-    rate = 60 * processed / wall if wall else 0.0
+    # The rate of this invocation's documents; none when it had nothing to do (all resumed).
+    rate = f", {60 * processed / wall:.1f} documents/min" if processed and wall else ""
     console.print(
         f"{len(batch.documents)} documents scored ({processed} now, "
         f"{int(stats.get('resumed', 0))} from an earlier run), {len(batch.errors)} failed; "
-        f"{wall:.1f} s wall, {rate:.1f} documents/min",
+        f"{wall:.1f} s wall{rate}",
         markup=False,
         highlight=False,
     )

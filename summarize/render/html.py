@@ -14,9 +14,17 @@ from pathlib import Path
 from markupsafe import Markup
 
 from summarize.batch_inputs import safe_name
+from summarize.metrics.registry import label as metric_label
 from summarize.render import batch_rows as rows
 from summarize.render.plots import Point, distribution_plot, xy_plot
-from summarize.render.rows import flag_text, segment_table, summary_score_row, system_title
+from summarize.render.rows import (
+    flag_legend_lines,
+    flag_messages,
+    ranked_summaries,
+    segment_table,
+    summary_score_row,
+    system_title,
+)
 from summarize.result import BatchResult, TranslationResult, document_metrics
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -72,40 +80,44 @@ def _plots(batch: BatchResult) -> list:
     plots = []
     for kind, systems in (("translation", translations), ("summary", summaries)):
         if systems:
-            key, label = rows.MAIN_METRIC[kind]
+            key, label = rows.main_metric(batch, kind)
             series = _series(per_doc, systems, (key,), lambda v, k=key, n=label: f"{n} {v[k]:.1f}")
             what = "translation system" if kind == "translation" else "summary"
             plots.append(distribution_plot(f"{label} per document, by {what}", label, series))
     if translations:
+        label = rows.main_metric(batch, "translation")[1]
         series = _series(
             per_doc, translations, ("#", "chrf++"), lambda v: f"chrF++ {v['chrf++']:.1f}"
         )
-        title = "Translation chrF++ per document"
-        plots.append(xy_plot(title, "document (input order)", "chrF++", series, connect=True))
+        title = "Translation chrF++ per document (each point one document; no order between them)"
+        plots.append(xy_plot(title, "document (input order)", label, series, integer_x=True))
     if summaries:
+        key, label = rows.main_metric(batch, "summary")
         series = _series(
             per_doc,
             summaries,
-            ("words", "rougeL"),
-            lambda v: f"{v['words']:.0f} words, ROUGE-L {v['rougeL']:.1f}",
+            ("words", key),
+            lambda v, k=key, n=label: f"{v['words']:.0f} words, {n} {v[k]:.1f}",
         )
-        title = "Summary length vs ROUGE-L against the article"
-        plots.append(xy_plot(title, "summary length (words)", "ROUGE-L", series))
+        title = f"Summary length vs {label}"
+        plots.append(xy_plot(title, "summary length (words)", label, series))
     return plots
 
 
 def _system(system: TranslationResult) -> dict:
-    """One translation system of a document: round trip or reference mode, each its columns."""
+    """One translation system of a document: round trip or reference mode, each its columns;
+    the flags column holds every flag's message."""
     header, body = segment_table(system)
     return {
         "title": system_title(system),
         "scores": " · ".join(
-            f"{name} {score.value:.{3 if name == 'embedding_cosine' else 1}f}"
+            f"{metric_label(name)} {score.value:.{3 if name == 'embedding_cosine' else 1}f}"
             for name, score in system.scores.items()
         ),
+        "flags": system.segment_flags(),
         "header": header,
         "segments": [
-            {"cells": cells, "flagged": bool(segment.flags)}
+            {"cells": [*cells[:-1], flag_messages(segment.flags)], "flagged": bool(segment.flags)}
             for cells, segment in zip(body, system.segments, strict=True)
         ],
     }
@@ -121,7 +133,7 @@ def _drilldown(batch: BatchResult) -> list[dict]:
                 "id": label,
                 "origin": result.input.path,
                 "info": result.input,
-                "flags": result.flag_count(),
+                "flags": result.flag_line(),
                 "row": rows.document_row(batch, result),
                 "systems": [_system(system) for system in result.translations],
                 "summaries": [
@@ -129,9 +141,9 @@ def _drilldown(batch: BatchResult) -> list[dict]:
                         "name": summary.name,
                         "text": summary.text,
                         "cells": summary_score_row(summary)[1:-1],
-                        "flags": flag_text(summary.flags),
+                        "flags": flag_messages(summary.flags),
                     }
-                    for summary in result.summaries
+                    for summary in ranked_summaries(result)
                 ],
             }
         )
@@ -159,6 +171,10 @@ def render_html(batch: BatchResult) -> str:
         errors=[rows.error_row(error) for error in batch.errors],
         error_header=rows.ERROR_HEADER,
         summary_header=rows.SUMMARY_SCORE_COLUMNS,
+        flag_line=rows.flag_totals(batch),
+        flag_overview=rows.flag_overview(batch),
+        legend=rows.legend_lines(batch),
+        flag_legend=flag_legend_lines(),
         signatures=rows.signature_lines(batch),
         models=rows.model_lines(batch),
         script=Markup(SCRIPT),

@@ -34,18 +34,37 @@ def render_markdown(result: RunResult) -> str:
     for summary in result.summaries:
         parts += [f"**{summary.name}**", f"> {_cell(summary.text) or '(empty)'}"]
     parts += [
-        "## Summary scores (vs the article)",
+        "## Summary scores (vs the article; most faithful first)",
         markdown_table(
-            rows.SUMMARY_SCORE_HEADER, [rows.summary_score_row(s) for s in result.summaries]
+            rows.SUMMARY_SCORE_HEADER,
+            [rows.summary_score_row(s) for s in rows.ranked_summaries(result)],
         ),
+    ]
+    flagged = rows.flagged_outputs(result)
+    if flagged:
+        parts += [
+            "## Flags",
+            result.flag_line() + ".",
+            markdown_table(
+                ["output", "where", "flag", "message"],
+                [
+                    [name, where, f"{flag.step}:{flag.code}", flag.message]
+                    for name, where, flags in flagged
+                    for flag in flags
+                ],
+            ),
+        ]
+    parts += [
         "## Metrics",
         "↑ higher is better, ↓ lower is better.",
         "\n".join(f"- {line}" for line in rows.legend_lines()),
+        "## Flag codes",
+        "\n".join(f"- {line}" for line in rows.flag_legend_lines()),
         "## Signatures",
         "\n".join(f"- {metric}: `{signature}`" for metric, signature in rows.signatures(result)),
         "## Models",
         "\n".join(f"- {line}" for line in rows.model_lines(result)),
         *(f"Note: {note}" for note in result.notes),
-        f"{result.flag_count()} quality flags; run took {result.timings['total_s']:.1f} s.",
+        f"{result.flag_line()}; run took {result.timings['total_s']:.1f} s.",
     ]
     return "\n\n".join(parts) + "\n"

@@ -164,9 +164,12 @@ def xy_plot(
     y_label: str,
     series: Sequence[tuple[str, list[Point]]],
     connect: bool = False,
+    integer_x: bool = False,
 ) -> Markup:
-    """Points per system on shared axes. ``connect``: x is a document number (whole ticks) and
-    a line goes through each series."""
+    """Points per system on shared axes. ``integer_x``: x is a document number (whole ticks);
+    ``connect``: a line goes through each series too (only where neighbours belong together:
+    documents in input order do not)."""
+    integer_x = integer_x or connect
     height = 340
     bottom = height - BOTTOM - 22
     xs = [p.x for _, points in series for p in points]
@@ -180,7 +183,7 @@ def xy_plot(
     def sy(value: float) -> float:
         return bottom - (value - y_low) / (y_high - y_low) * (bottom - TOP)
 
-    body = _x_axis(x_low, x_high, bottom, x_label, sx, integer=connect)
+    body = _x_axis(x_low, x_high, bottom, x_label, sx, integer=integer_x)
     body.append(f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{bottom}" class="axis"/>')
     for tick in _ticks(y_low, y_high):
         y = sy(tick)

@@ -6,19 +6,32 @@ from summarize.metrics.registry import get, label
 from summarize.result import RunResult, SegmentResult, SummaryResult, TranslationResult
 
 # Metric columns of each table (registry keys): headers, directions and the legend come from the
-# metric registry.
+# metric registry. Summaries lead with what says whether the article supports them (ROUGE
+# precision, unsupported numbers and names, embedding cosine): F1 against a whole article
+# punishes a short summary however faithful it is.
 TRANSLATION_SCORE_KEYS = ["bleu", "chrf++", "ter", "embedding_cosine"]
 SUMMARY_SCORE_KEYS = [
-    "rouge1",
-    "rouge2",
-    "rougeL",
+    "rouge1_precision",
+    "rougeL_precision",
+    "unsupported",
     "embedding_cosine",
+    "rouge1",
+    "rougeL",
     "compression_ratio",
     "coverage",
     "density",
     "novel_bigrams",
 ]
 SEGMENT_KEYS = ["chrf++", "embedding_cosine"]
+# Number formats of the metric columns.
+_FORMATS = {
+    "embedding_cosine": "{:.3f}",
+    "compression_ratio": "{:.1f}x",
+    "coverage": "{:.2f}",
+    "density": "{:.1f}",
+    "novel_bigrams": "{:.0%}",
+    "unsupported": "{:.0f}",
+}
 
 
 def _column(key: str) -> str:
@@ -30,8 +43,9 @@ TRANSLATION_SCORE_HEADER = [
     "system",
     *(label(key) for key in TRANSLATION_SCORE_KEYS),
     "flagged segments",
+    "flags by code",
 ]
-SUMMARY_SCORE_HEADER = ["summary", *(label(key) for key in SUMMARY_SCORE_KEYS), "flags"]
+SUMMARY_SCORE_HEADER = ["summary", *(_column(key) for key in SUMMARY_SCORE_KEYS), "flags"]
 SEGMENT_HEADER = [
     "#",
     "original",
@@ -52,16 +66,42 @@ REFERENCE_SEGMENT_HEADER = [
 NUMERIC_COLUMNS = {
     "#",
     "flagged segments",
-    *(label(key) for key in TRANSLATION_SCORE_KEYS + SUMMARY_SCORE_KEYS),
+    *(label(key) for key in TRANSLATION_SCORE_KEYS),
+    *map(_column, SUMMARY_SCORE_KEYS),
     *map(_column, SEGMENT_KEYS),
 }
 
 
-def legend_lines() -> list[str]:
-    """One line per metric shown: what it measures, its range and direction."""
+def legend_lines(keys: list[str] | None = None) -> list[str]:
+    """One line per metric shown (``keys``; default: the metrics of ``run``'s tables): what it
+    measures, its range and direction."""
     from summarize.metrics.registry import legend
 
-    return legend(TRANSLATION_SCORE_KEYS + SUMMARY_SCORE_KEYS)
+    return legend(keys if keys is not None else TRANSLATION_SCORE_KEYS + SUMMARY_SCORE_KEYS)
+
+
+def flag_legend_lines(codes: list[str] | None = None) -> list[str]:
+    """One line per flag code (``codes``; default: all): what raises it."""
+    from summarize.tasks.flags import FLAG_CODES
+
+    wanted = FLAG_CODES if codes is None else [code for code in FLAG_CODES if code in codes]
+    return [f"{code}: {FLAG_CODES[code]}" for code in wanted]
+
+
+def faithfulness_key(summary: SummaryResult) -> tuple:
+    """Summaries in order of how well the article supports them: no leaked prompt, fewest
+    unsupported numbers and names, highest ROUGE-1 precision, highest embedding cosine."""
+    scores = summary.scores
+
+    def value(key: str) -> float:
+        return scores[key].value if key in scores else 0.0
+
+    leaked = any(flag.code == "prompt_leak" for flag in summary.flags)
+    return (leaked, value("unsupported"), -value("rouge1_precision"), -value("embedding_cosine"))
+
+
+def ranked_summaries(result: RunResult) -> list[SummaryResult]:
+    return sorted(result.summaries, key=faithfulness_key)
 
 
 def system_title(system: TranslationResult) -> str:
@@ -98,6 +138,11 @@ def flag_text(flags) -> str:
     return ", ".join(f"{flag.step}:{flag.code}" for flag in flags)
 
 
+def flag_messages(flags) -> str:
+    """Every flag with its message, one per line: ``back:consistency: lost ...``."""
+    return "\n".join(f"{flag.step}:{flag.code}: {flag.message}" for flag in flags)
+
+
 def segment_row(segment: SegmentResult) -> list[str]:
     return [
         str(segment.index + 1),
@@ -112,14 +157,15 @@ def segment_row(segment: SegmentResult) -> list[str]:
 
 def translation_score_row(system: TranslationResult) -> list[str]:
     scores = system.scores
-    flagged = sum(1 for segment in system.segments if segment.flags)
+    flags = system.segment_flags()
     return [
         system.name,
         f"{scores['bleu'].value:.1f}",
         f"{scores['chrf++'].value:.1f}",
         f"{scores['ter'].value:.1f}",
         f"{scores['embedding_cosine'].value:.3f}",
-        f"{flagged}/{len(system.segments)}",
+        f"{flags.flagged}/{flags.outputs}",
+        flags.codes(),
     ]
 
 
@@ -130,18 +176,22 @@ def _optional(scores, key: str, pattern: str) -> str:
 
 def summary_score_row(summary: SummaryResult) -> list[str]:
     scores = summary.scores
-    return [
-        summary.name,
-        f"{scores['rouge1'].value:.1f}",
-        f"{scores['rouge2'].value:.1f}",
-        f"{scores['rougeL'].value:.1f}",
-        f"{scores['embedding_cosine'].value:.3f}",
-        f"{scores['compression_ratio'].value:.1f}x",
-        _optional(scores, "coverage", "{:.2f}"),
-        _optional(scores, "density", "{:.1f}"),
-        _optional(scores, "novel_bigrams", "{:.0%}"),
-        flag_text(summary.flags),
-    ]
+    cells = [_optional(scores, key, _FORMATS.get(key, "{:.1f}")) for key in SUMMARY_SCORE_KEYS]
+    return [summary.name, *cells, flag_text(summary.flags)]
+
+
+def flagged_outputs(result: RunResult) -> list[tuple[str, str, list]]:
+    """(system or summary, where, flags) of every flagged segment and summary: the flag
+    messages every report lists."""
+    found = []
+    for system in result.translations:
+        for segment in system.segments:
+            if segment.flags:
+                found.append((system.name, f"#{segment.index + 1}", segment.flags))
+    for summary in result.summaries:
+        if summary.flags:
+            found.append((summary.name, "summary", summary.flags))
+    return found
 
 
 def signatures(result: RunResult) -> list[tuple[str, str]]:

@@ -26,9 +26,12 @@ def _table(console: Console, title: str, header: list[str], body: list[list[str]
         show_lines=True,
         title_justify="left",
     )
-    for column in header:
+    for index, column in enumerate(header):
         numeric = column in rows.NUMERIC_COLUMNS
-        table.add_column(column, justify="right" if numeric else "left", overflow="fold")
+        name = index == 0 and column in ("summary", "system")  # names stay whole
+        table.add_column(
+            column, justify="right" if numeric else "left", overflow="fold", no_wrap=name
+        )
     for row in body:
         table.add_row(*row)
     return table
@@ -65,16 +68,29 @@ def render_terminal(result: RunResult, console: Console | None = None) -> None:
             [[summary.name, summary.text or "(empty)"] for summary in result.summaries],
         )
     )
-    console.print(
-        _table(
-            console,
-            "Summary scores (vs the article)",
-            rows.SUMMARY_SCORE_HEADER,
-            [rows.summary_score_row(summary) for summary in result.summaries],
-        )
+    ranked = rows.ranked_summaries(result)
+    table = _table(
+        console,
+        "Summary scores (vs the article; most faithful first)",
+        rows.SUMMARY_SCORE_HEADER,
+        [],
     )
+    for summary in ranked:
+        table.add_row(*rows.summary_score_row(summary), style="yellow" if summary.flags else None)
+    console.print(table)
+    flagged = rows.flagged_outputs(result)
+    if flagged:
+        console.print("[bold]Flags[/bold]")
+        for name, where, flags in flagged:
+            for flag in flags:
+                console.print(
+                    f"  {name} {where} {flag.step}:{flag.code}: {flag.message}", markup=False
+                )
     console.print("[bold]Metrics[/bold] (↑ higher is better, ↓ lower is better)")
     for line in rows.legend_lines():
+        console.print(f"  {line}", markup=False)
+    console.print("[bold]Flag codes[/bold]")
+    for line in rows.flag_legend_lines():
         console.print(f"  {line}", markup=False)
     console.print("[bold]Signatures[/bold]")
     for metric, signature in rows.signatures(result):
@@ -85,6 +101,6 @@ def render_terminal(result: RunResult, console: Console | None = None) -> None:
     for note in result.notes:
         console.print(f"note: {note}", markup=False)
     console.print(
-        f"{result.flag_count()} quality flags; run took {result.timings['total_s']:.1f} s",
+        f"{result.flag_line()}; run took {result.timings['total_s']:.1f} s",
         markup=False,
     )

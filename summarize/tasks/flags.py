@@ -21,6 +21,20 @@ REPEAT_MIN_DISTINCT_SHARE = 0.5
 MIN_CHARS_FOR_LANGUAGE_ID = 20
 
 
+# Every flag code with one line on what raises it: the legends of every view read this.
+FLAG_CODES = {
+    "empty": "the model produced no text",
+    "copy_through": "not in the target language, or identical to its input: the input was copied",
+    "length_ratio": "output length / input length (characters) outside 0.5-2.0",
+    "repetition": "a generation loop: a 4-word sequence repeated 3+ times (more than the input)",
+    "not_shorter": "a summary as long as its article",
+    "consistency": "numbers or names lost or made up: a summary's not in the article; a "
+    "translation's against the original (round trip) or the reference",
+    "prompt_leak": "the output reproduces text of its prompt (a few-shot example, the example "
+    "article or summary, an instruction), not of its input",
+}
+
+
 def is_empty(text: str) -> bool:
     return not text.strip()
 
@@ -104,3 +118,16 @@ def summary_flags(summary: str, article: str, step: str) -> list[Flag]:
     if has_repetition_loop(summary, article):
         flags.append(Flag("repetition", step, "repeats itself (a generation loop)"))
     return flags
+
+
+def translation_consistency_flags(
+    output: str, reference: str, step: str, against: str
+) -> list[Flag]:
+    """``consistency`` when numbers or names of ``reference`` are missing from ``output`` or
+    ``output`` has ones ``reference`` lacks (``against`` names the reference in the message)."""
+    from summarize.metrics.consistency import compare_facts
+
+    if is_empty(output):
+        return []
+    found = compare_facts(output, reference)
+    return [] if found.ok else [Flag("consistency", step, found.message(against))]

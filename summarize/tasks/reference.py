@@ -3,11 +3,14 @@ supplied English translation (same metrics and result structure as the round tri
 
 from __future__ import annotations
 
-from summarize.engines.base import Embedder, ModelInfo
+from collections.abc import Sequence
+
+from summarize.engines.base import Embedder, ModelInfo, PromptText
 from summarize.languages import Language
 from summarize.result import TranslationResult
 from summarize.segment import Segment
-from summarize.tasks.flags import output_flags
+from summarize.tasks.flags import output_flags, translation_consistency_flags
+from summarize.tasks.prompt_leak import prompt_leak_flags
 from summarize.tasks.scoring import score_outputs
 
 
@@ -19,13 +22,20 @@ def score_reference(
     outputs: list[str],
     model: ModelInfo,
     embedder: Embedder,
+    prompt: Sequence[PromptText] = (),
 ) -> TranslationResult:
-    """Score and flag finished translations of ``sources`` (one output per segment)."""
+    """Score and flag finished translations of ``sources`` (one output per segment).
+
+    ``prompt``: what the translator's prompts hold besides the input (``prompt_leak``); each
+    output is compared with its English reference for lost and made-up numbers and names
+    (``consistency``)."""
     texts = [segment.text for segment in sources]
     reference_texts = [segment.text for segment in references]
     flags = [
         output_flags(output, text, "translation", target, source)
-        for output, text in zip(outputs, texts, strict=True)
+        + prompt_leak_flags(output, prompt, "translation", [text, reference])
+        + translation_consistency_flags(output, reference, "translation", "the reference")
+        for output, text, reference in zip(outputs, texts, reference_texts, strict=True)
     ]
     others = [list(segment.alternatives) for segment in references]
     results, scores = score_outputs(

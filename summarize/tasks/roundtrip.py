@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from summarize.engines.base import Embedder, ModelInfo
+from collections.abc import Sequence
+
+from summarize.engines.base import Embedder, ModelInfo, PromptText
 from summarize.languages import Language
 from summarize.result import TranslationResult
 from summarize.segment import Segment
-from summarize.tasks.flags import output_flags
+from summarize.tasks.flags import output_flags, translation_consistency_flags
+from summarize.tasks.prompt_leak import prompt_leak_flags
 from summarize.tasks.scoring import score_outputs
 
 
@@ -19,12 +22,22 @@ def score_round_trip(
     forward: ModelInfo,
     backward: ModelInfo,
     embedder: Embedder,
+    forward_prompt: Sequence[PromptText] = (),
+    backward_prompt: Sequence[PromptText] = (),
 ) -> TranslationResult:
-    """Score and flag a finished round trip (pivot texts and back-translations, per segment)."""
+    """Score and flag a finished round trip (pivot texts and back-translations, per segment).
+
+    ``forward_prompt``/``backward_prompt``: what each direction's prompts hold besides the
+    input (:func:`summarize.engines.base.prompt_texts`); an output that reproduces one of them
+    is flagged ``prompt_leak``. The back-translation is compared with the original for lost and
+    made-up numbers and names (``consistency``)."""
     texts = [segment.text for segment in segments]
     flags = [
         output_flags(pivot_text, text, "pivot", pivot, source)
+        + prompt_leak_flags(pivot_text, forward_prompt, "pivot", [text])
         + output_flags(output, pivot_text, "back", source, pivot)
+        + prompt_leak_flags(output, backward_prompt, "back", [pivot_text, text])
+        + translation_consistency_flags(output, text, "back", "the original")
         for text, pivot_text, output in zip(texts, pivots, outputs, strict=True)
     ]
     results, scores = score_outputs(segments, texts, pivots, outputs, texts, flags, embedder)

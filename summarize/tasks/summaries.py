@@ -10,19 +10,26 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
-from summarize.engines.base import AbstractiveSummarizer, Embedder, ModelInfo, ProgressCallback
+from summarize.engines.base import (
+    AbstractiveSummarizer,
+    Embedder,
+    ModelInfo,
+    ProgressCallback,
+    PromptText,
+)
 from summarize.metrics.base import Score
-from summarize.metrics.consistency import check_consistency
+from summarize.metrics.consistency import UNSUPPORTED_SIGNATURE, check_consistency
 from summarize.metrics.extractiveness import (
     compression_ratio,
     extractiveness,
     extractiveness_signature,
 )
-from summarize.metrics.rouge import rouge_scores
+from summarize.metrics.rouge import rouge_scores, rouge_signature
 from summarize.metrics.similarity import document_vector, embedding_signature
 from summarize.result import SummaryResult
 from summarize.segment import Segment
 from summarize.tasks.flags import Flag, summary_flags
+from summarize.tasks.prompt_leak import prompt_leak_flags
 
 if TYPE_CHECKING:
     import numpy as np
@@ -70,12 +77,18 @@ def score_summary(
     embedder: Embedder,
     model: dict | None = None,
     reference: str | None = None,
+    prompt: Sequence[PromptText] = (),
 ) -> SummaryResult:
-    """ROUGE against the article, embedding similarity, compression ratio, extractiveness
-    (coverage, density, novel n-grams) and a ``consistency`` flag for numbers and names the
-    article does not contain; with a ``reference`` summary, ROUGE against it too
-    (``ref_rouge1``...)."""
+    """ROUGE against the article (F1, and precision: how much of the summary the article
+    supports), embedding similarity, compression ratio, extractiveness (coverage, density, novel
+    n-grams), the count of numbers and names the article does not contain (``unsupported``, also
+    a ``consistency`` flag), and a ``prompt_leak`` flag when the summary reproduces its prompt
+    (``prompt``: the example article and summary, or the instruction); with a ``reference``
+    summary, ROUGE against it too (``ref_rouge1``...)."""
     scores = rouge_scores(text, article)
+    for metric, score in list(scores.items()):
+        key = f"{metric}_precision"
+        scores[key] = Score(key, score.details["precision"], rouge_signature(metric, "precision"))
     if reference:
         for metric, score in rouge_scores(text, reference).items():
             key = f"ref_{metric}"
@@ -105,9 +118,11 @@ def score_summary(
         scores[key] = Score(key, value, extractiveness_signature(key))
     flags = summary_flags(text, article, name)
     consistency = check_consistency(text, article)
+    unsupported = consistency.unsupported_numbers + consistency.unsupported_names
+    scores["unsupported"] = Score("unsupported", float(len(unsupported)), UNSUPPORTED_SIGNATURE)
     if not consistency.ok:
-        unsupported = consistency.unsupported_numbers + consistency.unsupported_names
         flags.append(Flag("consistency", name, "not in the article: " + ", ".join(unsupported)))
+    flags += prompt_leak_flags(text, prompt, name, [article])
     return SummaryResult(name, method, model, text, scores, flags)
 
 
@@ -145,10 +160,13 @@ def summarise_all(
     lead_count: int,
     extractive_count: int,
     reference: str | None = None,
+    prompts: Sequence[Sequence[PromptText]] | None = None,
 ) -> list[SummaryResult]:
     """Every summary of the article, scored: the abstractive ones (model, text) already
-    generated, extractive MMR and lead-N."""
+    generated, extractive MMR and lead-N. ``prompts``: per abstractive summary, what its
+    model's prompt holds besides the article (for ``prompt_leak``)."""
     article_vector = document_vector(sentence_vectors)
+    prompts = prompts if prompts is not None else [() for _ in abstractive]
     results = [
         score_summary(
             f"abstractive:{info.name}",
@@ -159,8 +177,9 @@ def summarise_all(
             embedder,
             info.to_dict(),
             reference,
+            prompt,
         )
-        for info, text in abstractive
+        for (info, text), prompt in zip(abstractive, prompts, strict=True)
     ]
     picked = select_mmr(sentence_vectors, extractive_count)
     extractive_text = " ".join(segments[i].text for i in picked)
