@@ -291,6 +291,13 @@ def score_files(
             return load_minilm(resolve_device(options.device))
 
     metrics = build_metrics(metric_names, sources, load_embedder)
+    for metric in metrics.values():
+        if hasattr(metric, "check_sizes"):  # ROUGE-L: refuse an over-long segment before work
+            for path, hypotheses in zip(hypothesis_paths, systems, strict=True):
+                try:
+                    metric.check_sizes(hypotheses, references)
+                except UserError as exc:
+                    raise UserError(f"{path}: {exc}") from None
     return score_systems(
         list(zip(names, map(str, hypothesis_paths), systems, strict=True)),
         references,
