@@ -283,7 +283,8 @@ def open_registry(
     from summarize.resources import cache_dir
     from summarize.store import OutputStore
 
-    store = OutputStore(cache_dir() / "outputs.sqlite3") if options.use_cache else None
+    # A broken cache says so through ``notify`` once and turns itself off (never fatal).
+    store = OutputStore(cache_dir() / "outputs.sqlite3", notify) if options.use_cache else None
     registry = EngineRegistry(
         resolve_device(options.device),
         store,
