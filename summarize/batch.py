@@ -42,6 +42,7 @@ from summarize.pipeline import (
 )
 from summarize.progress import Progress, SilentProgress
 from summarize.result import RunResult
+from summarize.segment import DEFAULT_MAX_SEGMENT_CHARS
 
 BATCH_SCHEMA = "summarize.batch/1"
 RESULTS_FILE = "results.jsonl"
@@ -134,10 +135,13 @@ class SilentBatchProgress(SilentProgress):
 
 
 def settings_key(options: RunOptions) -> str:
-    """Hash of the settings that change results (not the device or cache use)."""
-    payload = {k: v for k, v in asdict(options).items() if k not in {"device", "use_cache"}}
+    """Hash of the settings that change results (not the device, cache use or size limit)."""
+    ignored = {"device", "use_cache", "max_input_mb"}
+    payload = {k: v for k, v in asdict(options).items() if k not in ignored}
     if options.translators == [options.translator]:
         payload["translators"] = []  # the same settings, written as before --translator repeated
+    if options.max_segment_chars == DEFAULT_MAX_SEGMENT_CHARS:
+        del payload["max_segment_chars"]  # the same key as before the limit existed
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -158,7 +162,12 @@ def prepare_document(
         return prepared
     label = f"{document.origin} (source)"
     return with_reference(
-        prepared, document.source, document.source_lang, label, options.language_check
+        prepared,
+        document.source,
+        document.source_lang,
+        label,
+        options.language_check,
+        options.max_segment_chars,
     )
 
 

@@ -16,6 +16,8 @@ import typer
 
 from summarize import __version__
 from summarize.errors import UserError
+from summarize.inputs import DEFAULT_MAX_INPUT_MB, DEFAULT_SCORE_MAX_INPUT_MB
+from summarize.segment import DEFAULT_MAX_SEGMENT_CHARS
 
 app = typer.Typer(
     name="summarize",
@@ -165,6 +167,13 @@ def run(
     language_check: Annotated[
         bool, typer.Option(help="Refuse input that does not look like English.")
     ] = True,
+    max_input_mb: Annotated[
+        float, typer.Option(help="Refuse an article (or --source) larger than this, in MB.")
+    ] = DEFAULT_MAX_INPUT_MB,
+    max_segment_chars: Annotated[
+        int,
+        typer.Option(help="Split longer sentences (characters); reference-mode lines refuse."),
+    ] = DEFAULT_MAX_SEGMENT_CHARS,
 ) -> None:
     """Re-translate (English → pivot → English, or --source → English against --reference) and
     summarise one article, then score it all."""
@@ -195,6 +204,8 @@ def run(
         quantization=quantization,
         language_check=language_check,
         use_cache=cache,
+        max_input_mb=max_input_mb,
+        max_segment_chars=max_segment_chars,
     )
     outputs = [(path, format_for_path(path)) for path in out or []]
     prepared = prepare(reference or article, options)
@@ -261,6 +272,9 @@ def score(
         bool,
         typer.Option("--segments", help="Print segment-level scores, one row per system and line."),
     ] = False,
+    max_input_mb: Annotated[
+        float, typer.Option(help="Refuse a file larger than this, in MB.")
+    ] = DEFAULT_SCORE_MAX_INPUT_MB,
 ) -> None:
     """Score existing outputs against a reference (no model loaded unless an embedding metric
     is asked for): sacrebleu-identical BLEU/chrF/TER, ROUGE, CIs and paired significance."""
@@ -284,6 +298,7 @@ def score(
         segment_scores=fmt == "json" or segments,
         jsonl_field=jsonl_field,
         device=device,
+        max_input_mb=max_input_mb,
     )
     report = score_files(hyp, ref, src, options)
     if segments and fmt != "json":
@@ -346,6 +361,13 @@ def batch(
     ] = None,
     cache: Annotated[bool, typer.Option(help="Use the model-output cache.")] = True,
     language_check: Annotated[bool, typer.Option(help="Skip non-English documents.")] = True,
+    max_input_mb: Annotated[
+        float,
+        typer.Option(help="Skip a document larger than this, in MB (a JSONL/WMT file: 100x)."),
+    ] = DEFAULT_MAX_INPUT_MB,
+    max_segment_chars: Annotated[
+        int, typer.Option(help="Split longer sentences (characters).")
+    ] = DEFAULT_MAX_SEGMENT_CHARS,
 ) -> None:
     """Score many articles (resumable) and write an HTML report with tables and plots."""
     from summarize.batch import run_batch
@@ -366,13 +388,20 @@ def batch(
         quantization=quantization,
         language_check=language_check,
         use_cache=cache,
+        max_input_mb=max_input_mb,
+        max_segment_chars=max_segment_chars,
     )
     progress = RichBatchProgress()
     kept = f"finished documents are kept in {out / 'results.jsonl'}: the same command resumes"
     with _interruptible(kept):
         try:
             result = run_batch(
-                read_batch_input(input_path), out, options, progress, chunk_documents, restart
+                read_batch_input(input_path, max_input_mb),
+                out,
+                options,
+                progress,
+                chunk_documents,
+                restart,
             )
         finally:
             progress.close()

@@ -25,7 +25,7 @@ from typing import Any
 
 from summarize import __version__
 from summarize.errors import UserError
-from summarize.inputs import read_text_file
+from summarize.inputs import DEFAULT_SCORE_MAX_INPUT_MB, check_no_nul, max_bytes, read_text_file
 from summarize.metrics.significance import (
     DEFAULT_AR_TRIALS,
     DEFAULT_BOOTSTRAP,
@@ -90,10 +90,13 @@ def parse_metrics(names: Sequence[str]) -> list[str]:
     return chosen
 
 
-def read_segments(path: Path, jsonl_field: str = "text") -> list[str]:
+def read_segments(
+    path: Path, jsonl_field: str = "text", max_input_mb: float = DEFAULT_SCORE_MAX_INPUT_MB
+) -> list[str]:
     """Segments of one file, as sacrebleu reads them: split at ``\\n``, trailing whitespace
-    removed. ``.jsonl`` files hold one JSON string or object (``jsonl_field``) per line."""
-    text = read_text_file(path)
+    removed. ``.jsonl`` files hold one JSON string or object (``jsonl_field``) per line.
+    Only a regular file of at most ``max_input_mb`` is read."""
+    text = read_text_file(path, max_bytes(max_input_mb))
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -112,7 +115,7 @@ def read_segments(path: Path, jsonl_field: str = "text") -> list[str]:
                 f"{path}: line {number} must be a JSON string or an object with a "
                 f"string {jsonl_field!r} field"
             )
-        segments.append(value.rstrip())
+        segments.append(check_no_nul(value, f"{path}: line {number}").rstrip())
     return segments
 
 
@@ -176,6 +179,7 @@ class ScoreOptions:
     segment_scores: bool = True
     jsonl_field: str = "text"
     device: str = "auto"  # for the embedding model, loaded only by embedding metrics
+    max_input_mb: float = DEFAULT_SCORE_MAX_INPUT_MB  # per file
 
 
 def _system_names(paths: Sequence[Path]) -> list[str]:
@@ -270,14 +274,18 @@ def score_files(
         raise UserError(f"unknown significance test {options.test!r}; use bs or ar")
     if not hypothesis_paths:
         raise UserError("give at least one hypothesis file with --hyp")
-    references = read_segments(reference_path, options.jsonl_field)
+
+    def read(path: Path) -> list[str]:
+        return read_segments(path, options.jsonl_field, options.max_input_mb)
+
+    references = read(reference_path)
     sources = None
     if source_path is not None:
-        sources = read_segments(source_path, options.jsonl_field)
+        sources = read(source_path)
         _check_lengths(source_path, len(sources), reference_path, len(references))
     systems = []
     for path in hypothesis_paths:
-        hypotheses = read_segments(path, options.jsonl_field)
+        hypotheses = read(path)
         _check_lengths(path, len(hypotheses), reference_path, len(references))
         systems.append(hypotheses)
     names = _system_names(hypothesis_paths)
