@@ -8,25 +8,34 @@ result has the structure ``summarize run --json`` gives.
 Resuming: each finished document is appended to ``results.jsonl`` and fsync'd, and every model
 output is in the SQLite cache (:mod:`summarize.store`), so an interrupted batch started again
 skips the documents already written and regenerates nothing it had finished. ``batch.json``
-records the settings; a folder written with other settings is refused unless ``restart``.
+records the input and settings; a folder holding another input's results or results made with
+other settings is refused unless ``restart`` (see :mod:`summarize.batch_folder`).
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import math
-import os
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from summarize import __version__
 from summarize.batch_chunk import process_chunk
+from summarize.batch_folder import (
+    LOCK_FILE,
+    MANIFEST_FILE,
+    RESULTS_FILE,
+    ResultsAppender,
+    check_folder,
+    check_manifest,
+    load_results,
+    locked,
+    write_results,
+)
 from summarize.batch_inputs import BatchInput, Document, DocumentError
 from summarize.errors import UserError
 from summarize.languages import Language
@@ -45,9 +54,7 @@ from summarize.result import RunResult
 from summarize.segment import DEFAULT_MAX_SEGMENT_CHARS
 
 BATCH_SCHEMA = "summarize.batch/1"
-RESULTS_FILE = "results.jsonl"
-MANIFEST_FILE = "batch.json"
-LOCK_FILE = ".batch.lock"
+__all__ = ["LOCK_FILE", "MANIFEST_FILE", "RESULTS_FILE"]  # re-exported: the folder's files
 DEFAULT_CHUNK_DOCUMENTS = 8
 BOOTSTRAP_RESAMPLES = 1000
 BOOTSTRAP_SEED = 0
@@ -192,26 +199,28 @@ def run_batch(
             prepared.append(prepare_document(document, options, source, pivots))
         except UserError as exc:
             errors.append(DocumentError(document.origin, document.id, str(exc)))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with _locked(out_dir):
-        _check_manifest(out_dir, batch_input, options, restart)
-        finished = _load_finished(out_dir / RESULTS_FILE)
+    check_folder(out_dir, batch_input.path)
+    with locked(out_dir):
+        check_manifest(out_dir, _manifest(batch_input, options), restart)
+        finished = load_results(out_dir / RESULTS_FILE, _line_key)
         done = {
             p.info.document_id: finished[key]
             for p in prepared
             if (key := _prepared_key(p)) in finished
         }
         # Rewrite the results without stale or half-written lines before appending to them.
-        _write_results(
+        write_results(
             out_dir / RESULTS_FILE,
             [done[p.info.document_id] for p in prepared if p.info.document_id in done],
         )
         todo = [p for p in prepared if p.info.document_id not in done]
         progress.start(len(prepared), len(done))
         if todo:
-            done.update(_process(todo, out_dir, options, progress, chunk_documents, errors))
+            done.update(
+                _process(todo, out_dir, options, progress, chunk_documents, errors, len(done))
+            )
         results = [done[p.info.document_id] for p in prepared if p.info.document_id in done]
-        _write_results(out_dir / RESULTS_FILE, results)
+        write_results(out_dir / RESULTS_FILE, results)
     documents = [RunResult.from_dict(line) for line in results]
     return BatchResult(
         input_path=str(batch_input.path),
@@ -236,13 +245,14 @@ def _process(
     progress: BatchProgress,
     chunk_documents: int,
     errors: list[DocumentError],
+    kept: int,
 ) -> dict[str, dict]:
     finished: dict[str, dict] = {}
     registry, store = open_registry(options, progress.note)
     try:
         with progress.step("Loading models"):
             engines = load_engines(registry, options, todo)
-        with open(out_dir / RESULTS_FILE, "a", encoding="utf-8") as sink:
+        with ResultsAppender(out_dir / RESULTS_FILE, kept) as sink:
             for start in range(0, len(todo), chunk_documents):
                 chunk = todo[start : start + chunk_documents]
                 for prepared, outcome in zip(
@@ -254,9 +264,7 @@ def _process(
                         )
                         continue
                     line = outcome.to_dict()
-                    sink.write(json.dumps(line, ensure_ascii=False) + "\n")
-                    sink.flush()
-                    os.fsync(sink.fileno())
+                    sink.append(line)
                     finished[prepared.info.document_id] = line
                 progress.documents_done(len(chunk))
     finally:
@@ -265,47 +273,20 @@ def _process(
     return finished
 
 
-# -- the output folder -----------------------------------------------------------------------
+# -- the output folder (see summarize.batch_folder) -----------------------------------------
 
 
-@contextmanager
-def _locked(out_dir: Path) -> Iterator[None]:
-    """One batch writes to a folder at a time (the model cache itself is shared safely)."""
-    with open(out_dir / LOCK_FILE, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise UserError(f"{out_dir}: another summarize batch is writing here") from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _check_manifest(out_dir: Path, batch_input: BatchInput, options: RunOptions, restart: bool):
-    from summarize.render import write_atomically
-
-    manifest = out_dir / MANIFEST_FILE
-    key = settings_key(options)
-    if manifest.exists() and not restart:
-        try:
-            previous = json.loads(manifest.read_text(encoding="utf-8")).get("settings_key")
-        except (OSError, ValueError, AttributeError):
-            previous = None
-        if previous != key:
-            raise UserError(
-                f"{out_dir} holds results made with other settings; "
-                "use another --out folder or pass --restart to discard them"
-            )
-    if restart:
-        (out_dir / RESULTS_FILE).unlink(missing_ok=True)
-    record = {
+def _manifest(batch_input: BatchInput, options: RunOptions) -> dict[str, Any]:
+    """What ``batch.json`` records: the input (path as given, resolved path, content hash) and
+    the settings."""
+    return {
         "schema": BATCH_SCHEMA,
         "input": str(batch_input.path),
+        "input_resolved": str(batch_input.path.resolve()),
+        "input_sha256": batch_input.sha256,
         "settings": asdict(options),
-        "settings_key": key,
+        "settings_key": settings_key(options),
     }
-    write_atomically(manifest, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
 
 
 # What a finished result was made from: id, text hash, and the source's hash and language.
@@ -322,26 +303,9 @@ def _prepared_key(prepared: PreparedInput) -> DocumentKey:
     return _document_key(asdict(prepared.info), asdict(source) if source else None)
 
 
-def _load_finished(path: Path) -> dict[DocumentKey, dict]:
-    """Finished documents by what they were made from (a changed text or source is redone);
-    a torn last line (a kill mid-write) is dropped."""
-    finished: dict[DocumentKey, dict] = {}
-    if not path.exists():
-        return finished
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            try:
-                data = json.loads(line)
-                finished[_document_key(data["input"], data.get("source_input"))] = data
-            except (ValueError, KeyError, TypeError, AttributeError):
-                continue
-    return finished
-
-
-def _write_results(path: Path, lines: list[dict]) -> None:
-    from summarize.render import write_atomically
-
-    write_atomically(path, "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+def _line_key(data: dict) -> DocumentKey:
+    """A ``results.jsonl`` line's key: a changed text or source is redone."""
+    return _document_key(data["input"], data.get("source_input"))
 
 
 # -- aggregation -----------------------------------------------------------------------------

@@ -180,7 +180,12 @@ def run(
     from summarize.pipeline import prepare
     from summarize.pipeline import run as run_pipeline
     from summarize.progress import RichProgress
-    from summarize.render import format_for_path, render_to_string, write_atomically
+    from summarize.render import (
+        check_writable,
+        format_for_path,
+        render_to_string,
+        write_atomically,
+    )
 
     if (source is None) != (reference is None):
         raise UserError("reference mode needs both --source and --reference")
@@ -208,19 +213,22 @@ def run(
         max_segment_chars=max_segment_chars,
     )
     outputs = [(path, format_for_path(path)) for path in out or []]
+    for path, _ in outputs:
+        check_writable(path)  # now, not after the models have run
     prepared = prepare(reference or article, options)
     kept = "finished model outputs are cached: the same command reuses them"
     with _interruptible(kept if cache else "nothing was kept (--no-cache)"):
         result = run_pipeline(prepared, options, RichProgress())
-    for path, fmt in outputs:
-        write_atomically(path, render_to_string(result, fmt))
-        typer.echo(f"wrote {path}", err=True)
+    # The result is shown before the files are written: a file that fails loses nothing.
     if json_output:
         sys.stdout.write(render_to_string(result, "json"))
     else:
         from summarize.render.terminal import render_terminal
 
         render_terminal(result)
+    for path, fmt in outputs:
+        write_atomically(path, render_to_string(result, fmt))
+        typer.echo(f"wrote {path}", err=True)
 
 
 @app.command()
