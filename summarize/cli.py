@@ -41,9 +41,15 @@ def _interruptible(kept: str) -> Iterator[None]:
         raise typer.Exit(130) from None
 
 
-def _split_list(values: list[str] | None) -> list[str]:
-    """Accept both repeated options and comma-separated lists: ``-p ru -p de`` or ``-p ru,de``."""
-    return [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
+def _split_list(values: list[str] | None, flag: str = "") -> list[str]:
+    """Accept both repeated options and comma-separated lists: ``-p ru -p de`` or ``-p ru,de``.
+
+    An option given with nothing in it (``-m ,``) is an error, not a silent default.
+    """
+    items = [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
+    if values is not None and not items:
+        raise UserError(f"{flag or 'an option'} was given but names nothing")
+    return items
 
 
 def _run_options(
@@ -57,10 +63,10 @@ def _run_options(
     ``--summarizer none`` means no abstractive summariser)."""
     from summarize.pipeline import RunOptions
 
-    translators = _split_list(translator) or ["bundled"]
-    summarizers = _split_list(summarizer) or ["bundled"]
+    translators = _split_list(translator, "--translator") or ["bundled"]
+    summarizers = _split_list(summarizer, "--summarizer") or ["bundled"]
     return RunOptions(
-        pivots=_split_list(pivot) or ["ru"],
+        pivots=_split_list(pivot, "--pivot") or ["ru"],
         translator=translators[0],
         translators=translators,
         summarizers=[] if summarizers == ["none"] else summarizers,
@@ -298,7 +304,7 @@ def score(
     if fmt not in FORMATS:
         raise UserError(f"unknown output format {output_format!r}; use {', '.join(FORMATS)}")
     options = ScoreOptions(
-        metrics=_split_list(metrics),
+        metrics=_split_list(metrics, "--metrics"),
         test=test,
         n_samples=samples,
         seed=seed,

@@ -274,6 +274,8 @@ def score_files(
         raise UserError(f"unknown significance test {options.test!r}; use bs or ar")
     if not hypothesis_paths:
         raise UserError("give at least one hypothesis file with --hyp")
+    if options.n_samples < 0:
+        raise UserError("--samples must be 0 (the default) or more")
 
     def read(path: Path) -> list[str]:
         return read_segments(path, options.jsonl_field, options.max_input_mb)

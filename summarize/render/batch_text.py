@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from summarize.batch import BatchResult
 from summarize.render import batch_rows as rows
-from summarize.render.markdown import _cell, markdown_table
+from summarize.render.markdown import _cell, code_span, markdown_table
 
 # Spreadsheet programs run cells starting with these as formulas (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A plain number (the scores: "-0.1250") is data, not a formula: it is never prefixed.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:inf|nan)")
 
 
 def render_batch_markdown(batch: BatchResult) -> str:
@@ -39,15 +42,21 @@ def render_batch_markdown(batch: BatchResult) -> str:
         ]
     parts += [
         "## Signatures",
-        "\n".join(f"- {metric}: `{sig}`" for metric, sig in rows.signature_lines(batch)) or "-",
+        "\n".join(
+            f"- {_cell(metric)}: {code_span(sig)}" for metric, sig in rows.signature_lines(batch)
+        )
+        or "-",
         "## Models",
-        "\n".join(f"- {line}" for line in rows.model_lines(batch)) or "-",
+        "\n".join(f"- {_cell(line)}" for line in rows.model_lines(batch)) or "-",
     ]
     return "\n\n".join(parts) + "\n"
 
 
 def _safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    """Prefix ``'`` to text a spreadsheet would run as a formula; numbers stay numbers."""
+    if value.startswith(_FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def render_batch_csv(batch: BatchResult) -> str:
