@@ -8,26 +8,34 @@ result has the structure ``summarize run --json`` gives.
 Resuming: each finished document is appended to ``results.jsonl`` and fsync'd, and every model
 output is in the SQLite cache (:mod:`summarize.store`), so an interrupted batch started again
 skips the documents already written and regenerates nothing it had finished. ``batch.json``
-records the settings; a folder written with other settings is refused unless ``restart``.
+records the input and settings; a folder holding another input's results or results made with
+other settings is refused unless ``restart`` (see :mod:`summarize.batch_folder`).
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
 import math
-import os
 import time
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
+from summarize.batch_folder import (
+    LOCK_FILE,
+    MANIFEST_FILE,
+    RESULTS_FILE,
+    ResultsAppender,
+    check_folder,
+    check_manifest,
+    load_results,
+    locked,
+    write_results,
+)
 from summarize.batch_inputs import BatchInput, DocumentError
 from summarize.errors import UserError
-from summarize.files import write_atomically
 from summarize.metrics.significance import DEFAULT_BOOTSTRAP, DEFAULT_SEED, mean_interval
 from summarize.pipeline import (
     PreparedInput,
@@ -44,11 +52,10 @@ from summarize.result import (
     SystemStats,
     document_metrics,
 )
+from summarize.segment import DEFAULT_MAX_SEGMENT_CHARS
 from summarize.session import Session
 
-RESULTS_FILE = "results.jsonl"
-MANIFEST_FILE = "batch.json"
-LOCK_FILE = ".batch.lock"
+__all__ = ["LOCK_FILE", "MANIFEST_FILE", "RESULTS_FILE"]  # re-exported: the folder's files
 DEFAULT_CHUNK_DOCUMENTS = 8
 # -- progress ----------------------------------------------------------------------------
 
@@ -88,10 +95,13 @@ def document_work(prepared: PreparedInput, options: RunOptions) -> int:
 
 
 def settings_key(options: RunOptions) -> str:
-    """Hash of the settings that change results (not the device or cache use)."""
-    payload = {k: v for k, v in asdict(options).items() if k not in {"device", "use_cache"}}
+    """Hash of the settings that change results (not the device, cache use or size limit)."""
+    ignored = {"device", "use_cache", "max_input_mb"}
+    payload = {k: v for k, v in asdict(options).items() if k not in ignored}
     if options.translators == [options.translator]:
         payload["translators"] = []  # the same settings, written as before --translator repeated
+    if options.max_segment_chars == DEFAULT_MAX_SEGMENT_CHARS:
+        del payload["max_segment_chars"]  # the same key as before the limit existed
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -118,17 +128,17 @@ def run_batch(
             prepared.append(prepare_document(document, options, source, pivots))
         except UserError as exc:
             errors.append(DocumentError(document.origin, document.id, str(exc)))
-    out_dir.mkdir(parents=True, exist_ok=True)
-    with _locked(out_dir):
-        _check_manifest(out_dir, batch_input, options, restart)
-        finished = _load_finished(out_dir / RESULTS_FILE)
+    check_folder(out_dir, batch_input.path)
+    with locked(out_dir):
+        check_manifest(out_dir, _manifest(batch_input, options), restart)
+        finished = load_results(out_dir / RESULTS_FILE, _line_key)
         done = {
             p.info.document_id: finished[key]
             for p in prepared
             if (key := _prepared_key(p)) in finished
         }
         # Rewrite the results without stale or half-written lines before appending to them.
-        _write_results(
+        write_results(
             out_dir / RESULTS_FILE,
             [done[p.info.document_id] for p in prepared if p.info.document_id in done],
         )
@@ -144,10 +154,11 @@ def run_batch(
                     (chunk_documents, first_alone),
                     errors,
                     engine or LocalEngine(),
+                    len(done),
                 )
             )
         results = [done[p.info.document_id] for p in prepared if p.info.document_id in done]
-        _write_results(out_dir / RESULTS_FILE, results)
+        write_results(out_dir / RESULTS_FILE, results)
     documents = [RunResult.from_dict(line) for line in results]
     batch = batch_result(str(batch_input.path), batch_input.format, options, documents, errors)
     batch.run_stats = {
@@ -211,10 +222,11 @@ def _process(
     chunking: tuple[int, bool],
     errors: list[DocumentError],
     engine: BatchEngine,
+    kept: int,
 ) -> dict[str, dict]:
     """Run ``todo`` on ``engine``, appending each finished document to ``results.jsonl``."""
     finished: dict[str, dict] = {}
-    with open(out_dir / RESULTS_FILE, "a", encoding="utf-8") as sink:
+    with ResultsAppender(out_dir / RESULTS_FILE, kept) as sink:
         for chunk, outcomes in engine.results(list(chunks(todo, *chunking)), options, progress):
             for prepared, outcome in zip(chunk, outcomes, strict=True):
                 if isinstance(outcome, str):
@@ -222,9 +234,7 @@ def _process(
                         DocumentError(prepared.info.path, prepared.info.document_id, outcome)
                     )
                     continue
-                sink.write(json.dumps(outcome, ensure_ascii=False) + "\n")
-                sink.flush()
-                os.fsync(sink.fileno())
+                sink.append(outcome)
                 finished[prepared.info.document_id] = outcome
             progress.documents_done(len(chunk), sum(document_work(p, options) for p in chunk))
     return finished
@@ -246,42 +256,17 @@ def chunks(
 # -- the output folder -----------------------------------------------------------------------
 
 
-@contextmanager
-def _locked(out_dir: Path) -> Iterator[None]:
-    """One batch writes to a folder at a time (the model cache itself is shared safely)."""
-    with open(out_dir / LOCK_FILE, "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise UserError(f"{out_dir}: another summarize batch is writing here") from exc
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _check_manifest(out_dir: Path, batch_input: BatchInput, options: RunOptions, restart: bool):
-    manifest = out_dir / MANIFEST_FILE
-    key = settings_key(options)
-    if manifest.exists() and not restart:
-        try:
-            previous = json.loads(manifest.read_text(encoding="utf-8")).get("settings_key")
-        except (OSError, ValueError, AttributeError):
-            previous = None
-        if previous != key:
-            raise UserError(
-                f"{out_dir} holds results made with other settings; "
-                "use another ⟨out⟩ folder or pass ⟨restart=True⟩ to discard them"
-            )
-    if restart:
-        (out_dir / RESULTS_FILE).unlink(missing_ok=True)
-    record = {
+def _manifest(batch_input: BatchInput, options: RunOptions) -> dict[str, Any]:
+    """What ``batch.json`` records: the input (path as given, resolved path, content hash) and
+    the settings."""
+    return {
         "schema": BATCH_SCHEMA,
         "input": str(batch_input.path),
+        "input_resolved": str(batch_input.path.resolve()),
+        "input_sha256": batch_input.sha256,
         "settings": asdict(options),
-        "settings_key": key,
+        "settings_key": settings_key(options),
     }
-    write_atomically(manifest, json.dumps(record, indent=2, ensure_ascii=False) + "\n")
 
 
 # What a finished result was made from: id, text hash, the source's hash and language, and the
@@ -305,24 +290,9 @@ def _prepared_key(prepared: PreparedInput) -> DocumentKey:
     return _document_key(asdict(prepared.info), asdict(source) if source else None)
 
 
-def _load_finished(path: Path) -> dict[DocumentKey, dict]:
-    """Finished documents by what they were made from (a changed text or source is redone);
-    a torn last line (a kill mid-write) is dropped."""
-    finished: dict[DocumentKey, dict] = {}
-    if not path.exists():
-        return finished
-    with open(path, encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            try:
-                data = json.loads(line)
-                finished[_document_key(data["input"], data.get("source_input"))] = data
-            except (ValueError, KeyError, TypeError, AttributeError):
-                continue
-    return finished
-
-
-def _write_results(path: Path, lines: list[dict]) -> None:
-    write_atomically(path, "".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines))
+def _line_key(data: dict) -> DocumentKey:
+    """A ``results.jsonl`` line's key: a changed text or source is redone."""
+    return _document_key(data["input"], data.get("source_input"))
 
 
 # -- aggregation -----------------------------------------------------------------------------

@@ -9,12 +9,21 @@ WMT sets are parsed with the standard library's expat parser, which never fetche
 entities and (expat >= 2.4.1, bundled with Python >= 3.11) refuses entity-expansion bombs. A
 document whose English side has references by several translators is scored against all of
 them (the first is its ``text``, the others its ``other_references``).
+entities and (expat >= 2.4.1, bundled with Python >= 3.11) refuses entity-expansion bombs.
+
+Sizes are bounded: each document's text (and source) by ``max_input_mb``, like a ``run``
+article, and a JSONL or WMT file, which holds many documents, by :data:`FILE_LIMIT_FACTOR`
+times that. A folder is read without following links out of it.
+
+:attr:`BatchInput.sha256` identifies the input's content (for a folder: every ``.txt`` file's
+path and bytes), so that an output folder can tell its own input from another one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
@@ -22,13 +31,23 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from summarize.errors import UserError
-from summarize.inputs import check_not_empty, decode_text, read_text_file
+from summarize.inputs import (
+    DEFAULT_MAX_INPUT_MB,
+    check_no_nul,
+    check_not_empty,
+    decode_text,
+    max_bytes,
+    read_input_bytes,
+    too_large,
+)
 from summarize.wmt_xml import parse_xml, segment_text
 
 ENGLISH = "en"
 # Optional string fields of a JSONL record, besides the required "id" and "text".
 OPTIONAL_FIELDS = ("source", "source_lang", "reference_summary")
 MAX_ID_CHARS = 200
+# A JSONL or WMT file holds many documents: it may be this many times the per-document limit.
+FILE_LIMIT_FACTOR = 100
 
 
 @dataclass(frozen=True)
@@ -69,31 +88,41 @@ class BatchInput:
     format: str
     documents: list[Document]
     errors: list[DocumentError]
+    sha256: str = ""  # of the content: the file's bytes, or a folder's paths and bytes
 
 
-def read_batch_input(path: Path) -> BatchInput:
+def read_batch_input(path: Path, max_input_mb: float = DEFAULT_MAX_INPUT_MB) -> BatchInput:
     """Every readable document of ``path`` in input order, and one error per unreadable one."""
+    limit = max_bytes(max_input_mb)
     if not path.exists():
         raise UserError(f"{path}: no such file or folder")
     if path.is_dir():
-        documents, errors = _read_directory(path)
+        documents, errors, digest = _read_directory(path, limit)
         fmt = "directory"
     else:
         suffix = path.suffix.lower()
         if suffix in {".jsonl", ".ndjson"}:
-            documents, errors = _read_jsonl(path)
-            fmt = "jsonl"
+            reader, fmt = _read_jsonl, "jsonl"
         elif suffix in {".xml", ".sgm", ".sgml"}:
-            documents, errors = _read_wmt(path)
-            fmt = "wmt-xml"
+            reader, fmt = _read_wmt, "wmt-xml"
         else:
             raise UserError(
                 f"{path}: unknown batch input; expected a folder of .txt files, "
                 "a .jsonl file or a WMT .xml/.sgm test set"
             )
+        data = read_input_bytes(path, max_bytes(FILE_LIMIT_FACTOR * max_input_mb))
+        documents, errors = reader(path, data, limit)
+        digest = hashlib.sha256(data).hexdigest()
     documents, errors = _drop_duplicates(documents, errors)
     errors.sort(key=lambda error: _natural_key(error.origin))
-    return BatchInput(path, fmt, documents, errors)
+    return BatchInput(path, fmt, documents, errors, digest)
+
+
+def _check_size(text: str, what: str, limit: int) -> str:
+    size = len(text.encode("utf-8"))
+    if size > limit:
+        raise too_large(what, size, limit)
+    return text
 
 
 def _natural_key(text: str) -> list:
@@ -124,29 +153,44 @@ def _drop_duplicates(
 # -- a folder of .txt files ------------------------------------------------------------------
 
 
-def _read_directory(folder: Path) -> tuple[list[Document], list[DocumentError]]:
-    files = sorted(p for p in folder.rglob("*.txt") if p.is_file())
+def _txt_files(folder: Path) -> list[Path]:
+    """``.txt`` files under ``folder``; linked folders are not entered (they may lead out)."""
+    files = []
+    for root, _dirs, names in os.walk(folder, followlinks=False):
+        files += [Path(root) / name for name in names if name.endswith(".txt")]
+    return sorted(files)
+
+
+def _inside(file: Path, folder: Path) -> bool:
+    return file.resolve().is_relative_to(folder.resolve())
+
+
+def _read_directory(folder: Path, limit: int) -> tuple[list[Document], list[DocumentError], str]:
+    files = [file for file in _txt_files(folder) if not file.is_dir()]
     if not files:
         raise UserError(f"{folder}: no .txt files in this folder")
     documents: list[Document] = []
     errors: list[DocumentError] = []
+    digest = hashlib.sha256()
     for file in files:
         doc_id = file.relative_to(folder).with_suffix("").as_posix()
+        digest.update(f"{doc_id}\0".encode())
         try:
-            documents.append(Document(doc_id, read_text_file(file), str(file)))
+            if not _inside(file, folder):
+                raise UserError("is a link to a file outside the input folder; not followed")
+            data = read_input_bytes(file, limit)
+            digest.update(hashlib.sha256(data).digest())
+            documents.append(Document(doc_id, decode_text(data, file), str(file)))
         except UserError as exc:
+            digest.update(str(exc).encode())
             errors.append(DocumentError(str(file), doc_id, _strip_label(str(exc), file)))
-    return documents, errors
+    return documents, errors, digest.hexdigest()
 
 
 # -- JSONL -----------------------------------------------------------------------------------
 
 
-def _read_jsonl(path: Path) -> tuple[list[Document], list[DocumentError]]:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(f"{path}: cannot be read ({exc.strerror})") from exc
+def _read_jsonl(path: Path, data: bytes, limit: int) -> tuple[list[Document], list[DocumentError]]:
     documents: list[Document] = []
     errors: list[DocumentError] = []
     for number, raw in enumerate(data.split(b"\n"), start=1):
@@ -159,11 +203,13 @@ def _read_jsonl(path: Path) -> tuple[list[Document], list[DocumentError]]:
             if not isinstance(record, dict):
                 raise UserError(f"expected a JSON object, got {_kind(record)}")
             doc_id = _record_id(record)
-            documents.append(_record_document(record, doc_id, origin))
+            documents.append(_record_document(record, doc_id, origin, limit))
         except json.JSONDecodeError as exc:
             errors.append(DocumentError(origin, None, f"not valid JSON ({exc.msg})"))
         except UserError as exc:
             errors.append(DocumentError(origin, doc_id, str(exc)))
+    if not documents and not errors:
+        raise UserError(f"{path}: no documents (every line is blank)")
     return documents, errors
 
 
@@ -177,7 +223,7 @@ def _record_id(record: dict) -> str:
         raise UserError('missing field "id"')
     if isinstance(value, bool) or not isinstance(value, str | int):
         raise UserError('field "id" must be a string or an integer')
-    doc_id = str(value).strip()
+    doc_id = check_no_nul(str(value).strip(), 'field "id"')
     if not doc_id:
         raise UserError('field "id" is empty')
     if len(doc_id) > MAX_ID_CHARS:
@@ -185,18 +231,21 @@ def _record_id(record: dict) -> str:
     return doc_id
 
 
-def _record_document(record: dict, doc_id: str, origin: str) -> Document:
+def _record_document(record: dict, doc_id: str, origin: str, limit: int) -> Document:
     text = record.get("text")
     if text is None:
         raise UserError('missing field "text"')
     if not isinstance(text, str):
         raise UserError('field "text" must be a string')
-    check_not_empty(text, None)
+    check_not_empty(check_no_nul(text, 'field "text"'), None)
+    _check_size(text, 'field "text"', limit)
     extra: dict[str, str | None] = {}
     for name in OPTIONAL_FIELDS:
         value = record.get(name)
-        if value is not None and not isinstance(value, str):
-            raise UserError(f'field "{name}" must be a string')
+        if value is not None:
+            if not isinstance(value, str):
+                raise UserError(f'field "{name}" must be a string')
+            _check_size(check_no_nul(value, f'field "{name}"'), f'field "{name}"', limit)
         extra[name] = value
     return Document(doc_id, text, origin, **extra)
 
@@ -204,9 +253,9 @@ def _record_document(record: dict, doc_id: str, origin: str) -> Document:
 # -- WMT test sets ---------------------------------------------------------------------------
 
 
-def _read_wmt(path: Path) -> tuple[list[Document], list[DocumentError]]:
+def _read_wmt(path: Path, data: bytes, limit: int) -> tuple[list[Document], list[DocumentError]]:
     """WMT21+ XML (``dataset/collection/doc/src|ref/p/seg``) or WMT <= 20 SGML (``srcset``)."""
-    root = parse_xml(path)
+    root = parse_xml(path, data)
     documents: list[Document] = []
     errors: list[DocumentError] = []
     set_lang = _sgml_language(root, path)
@@ -231,15 +280,16 @@ def _read_wmt(path: Path) -> tuple[list[Document], list[DocumentError]]:
         lines, source_lines, other_lines = _paired(
             english.lines, source.lines if source else None, others
         )
+        text = _joined(lines)
+        source_text = _joined(source_lines) if source_lines is not None else None
+        try:
+            for what, value in (("English text", text), ("source", source_text or "")):
+                _check_size(value, f"its {what}", limit)
+        except UserError as exc:
+            errors.append(DocumentError(origin, doc_id, str(exc)))
+            continue
         documents.append(
-            Document(
-                doc_id,
-                _joined(lines),
-                origin,
-                _joined(source_lines) if source_lines is not None else None,
-                source_lang,
-                other_references=other_lines,
-            )
+            Document(doc_id, text, origin, source_text, source_lang, other_references=other_lines)
         )
     if not documents and not errors:
         raise UserError(f"{path}: no <doc> elements found")

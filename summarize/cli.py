@@ -16,6 +16,8 @@ import typer
 
 from summarize import __version__
 from summarize.errors import UserError
+from summarize.inputs import DEFAULT_MAX_INPUT_MB, DEFAULT_SCORE_MAX_INPUT_MB
+from summarize.segment import DEFAULT_MAX_SEGMENT_CHARS
 
 app = typer.Typer(
     name="summarize",
@@ -54,12 +56,21 @@ FLAGS = {
     "lead_sentences": "--lead",
     "extractive_sentences": "--extractive-sentences",
     "threads": "--threads",
+    "max_input_mb": "--max-input-mb",
+    "max_segment_chars": "--max-segment-chars",
+    "n_samples": "--samples",
 }
 
 
-def _split_list(values: list[str] | None) -> list[str]:
-    """Accept both repeated options and comma-separated lists: ``-p ru -p de`` or ``-p ru,de``."""
-    return [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
+def _split_list(values: list[str] | None, flag: str = "") -> list[str]:
+    """Accept both repeated options and comma-separated lists: ``-p ru -p de`` or ``-p ru,de``.
+
+    An option given with nothing in it (``-m ,``) is an error, not a silent default.
+    """
+    items = [item.strip() for value in values or [] for item in value.split(",") if item.strip()]
+    if values is not None and not items:
+        raise UserError(f"{flag or 'an option'} was given but names nothing")
+    return items
 
 
 def _run_options(
@@ -73,10 +84,10 @@ def _run_options(
     ``--summarizer none`` means no abstractive summariser)."""
     from summarize.pipeline import RunOptions
 
-    translators = _split_list(translator) or ["bundled"]
-    summarizers = _split_list(summarizer) or ["bundled"]
+    translators = _split_list(translator, "--translator") or ["bundled"]
+    summarizers = _split_list(summarizer, "--summarizer") or ["bundled"]
     return RunOptions(
-        pivots=_split_list(pivot) or ["ru"],
+        pivots=_split_list(pivot, "--pivot") or ["ru"],
         translator=translators[0],
         translators=translators,
         summarizers=[] if summarizers == ["none"] else summarizers,
@@ -190,12 +201,24 @@ def run(
     language_check: Annotated[
         bool, typer.Option(help="Refuse input that does not look like English.")
     ] = True,
+    max_input_mb: Annotated[
+        float, typer.Option(help="Refuse an article (or --source) larger than this, in MB.")
+    ] = DEFAULT_MAX_INPUT_MB,
+    max_segment_chars: Annotated[
+        int,
+        typer.Option(help="Split longer sentences (characters); reference-mode lines refuse."),
+    ] = DEFAULT_MAX_SEGMENT_CHARS,
 ) -> None:
     """Re-translate (English → pivot → English, or --source → English against --reference) and
     summarise one article, then score it all."""
     from summarize.pipeline import prepare
     from summarize.progress import RichProgress
-    from summarize.render import format_for_path, render_to_string, write_atomically
+    from summarize.render import (
+        check_writable,
+        format_for_path,
+        render_to_string,
+        write_atomically,
+    )
     from summarize.session import run as run_pipeline
 
     if (source is None) != (reference is None):
@@ -220,26 +243,30 @@ def run(
         quantization=quantization,
         language_check=language_check,
         use_cache=cache,
+        max_input_mb=max_input_mb,
+        max_segment_chars=max_segment_chars,
     )
     # .html is the batch report's page for a batch of one; the other formats render the result.
     outputs = [
         (path, "html" if path.suffix.lower() == ".html" else format_for_path(path))
         for path in out or []
     ]
+    for path, _ in outputs:
+        check_writable(path)  # now, not after the models have run
     prepared = prepare(reference or article, options)
     kept = "finished model outputs are cached: the same command reuses them"
     with _interruptible(kept if cache else "nothing was kept (--no-cache)"):
         result = run_pipeline(prepared, options, RichProgress())
-    for path, fmt in outputs:
-        content = _html_page(result, options) if fmt == "html" else render_to_string(result, fmt)
-        write_atomically(path, content)
-        typer.echo(f"wrote {path}", err=True)
+    # The result is shown before the files are written: a file that fails loses nothing.
     if json_output:
         sys.stdout.write(render_to_string(result, "json"))
     else:
         from summarize.render.terminal import render_terminal
 
         render_terminal(result)
+    for path, fmt in outputs:
+        write_atomically(path, render_to_string(result, fmt))
+        typer.echo(f"wrote {path}", err=True)
 
 
 def _html_page(result, options) -> str:
@@ -321,6 +348,9 @@ def score(
         bool,
         typer.Option("--segments", help="Print segment-level scores, one row per system and line."),
     ] = False,
+    max_input_mb: Annotated[
+        float, typer.Option(help="Refuse a file larger than this, in MB.")
+    ] = DEFAULT_SCORE_MAX_INPUT_MB,
 ) -> None:
     """Score existing outputs against one or more references, or every system of a WMT test
     set (no model loaded unless an embedding metric is asked for): sacrebleu-identical
@@ -337,7 +367,7 @@ def score(
     if fmt not in FORMATS:
         raise UserError(f"unknown output format {output_format!r}; use {', '.join(FORMATS)}")
     options = ScoreOptions(
-        metrics=_split_list(metrics),
+        metrics=_split_list(metrics, "--metrics"),
         test=test,
         n_samples=samples,
         seed=seed,
@@ -345,6 +375,7 @@ def score(
         segment_scores=fmt == "json" or segments,
         jsonl_field=jsonl_field,
         device=device,
+        max_input_mb=max_input_mb,
     )
     if test_set is not None:
         if test_set.suffix.lower() != ".xml":
@@ -424,6 +455,13 @@ def batch(
     ] = None,
     cache: Annotated[bool, typer.Option(help="Use the model-output cache.")] = True,
     language_check: Annotated[bool, typer.Option(help="Skip non-English documents.")] = True,
+    max_input_mb: Annotated[
+        float,
+        typer.Option(help="Skip a document larger than this, in MB (a JSONL/WMT file: 100x)."),
+    ] = DEFAULT_MAX_INPUT_MB,
+    max_segment_chars: Annotated[
+        int, typer.Option(help="Split longer sentences (characters).")
+    ] = DEFAULT_MAX_SEGMENT_CHARS,
 ) -> None:
     """Score many articles (resumable) and write an HTML report with tables and plots."""
     from summarize.batch import run_batch
@@ -444,13 +482,15 @@ def batch(
         quantization=quantization,
         language_check=language_check,
         use_cache=cache,
+        max_input_mb=max_input_mb,
+        max_segment_chars=max_segment_chars,
     )
     progress = RichBatchProgress()
     kept = f"finished documents are kept in {out / 'results.jsonl'}: the same command resumes"
     with _interruptible(kept):
         try:
             result = run_batch(
-                read_batch_input(input_path),
+                read_batch_input(input_path, max_input_mb),
                 out,
                 options,
                 progress,

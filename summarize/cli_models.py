@@ -188,6 +188,8 @@ def info(
     path: Path | None = None
     if Path(base).expanduser().is_dir():
         path = Path(base).expanduser().resolve()
+        if not (path / "config.json").is_file() and not any(path.glob("*.gguf")):
+            raise UserError(f"{base}: is a folder but not a model (no config.json or .gguf file)")
     elif looks_like_hub_id(base) and "{" not in base:
         path = cached_snapshot(base, revision)
         lines.append(("cached", f"yes, revision {path.name}" if path else "no"))

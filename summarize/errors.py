@@ -34,3 +34,14 @@ class ModelUnavailableError(UserError):
     """A model is neither cached locally nor reachable."""
 
     exit_code = 3
+
+
+def os_reason(exc: OSError) -> str:
+    """The readable part of an OS error ("No space left on device"), for one-line messages."""
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def cannot_write(path: object, exc: OSError, kept: str = "") -> UserError:
+    """The one-line error for a file or folder that could not be written; ``kept`` says what
+    was saved before the failure."""
+    return UserError(f"{path}: cannot write ({os_reason(exc)}){'; ' + kept if kept else ''}")

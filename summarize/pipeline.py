@@ -15,10 +15,15 @@ from typing import TYPE_CHECKING
 
 from summarize import __version__
 from summarize.errors import UserError
-from summarize.inputs import check_language, read_text_file
+from summarize.inputs import DEFAULT_MAX_INPUT_MB, check_language, max_bytes, read_text_file
 from summarize.languages import Language, get_language, identify_language
 from summarize.result import InputInfo, RunResult, SummaryResult, TranslationResult
-from summarize.segment import Segment, segment_document, split_paragraphs
+from summarize.segment import (
+    DEFAULT_MAX_SEGMENT_CHARS,
+    Segment,
+    segment_document,
+    split_paragraphs,
+)
 
 if TYPE_CHECKING:
     from summarize.batch_inputs import Document
@@ -57,6 +62,10 @@ class RunOptions:
     quantization: str | None = None
     language_check: bool = True
     use_cache: bool = True
+    # Input bounds: the largest article (MB), and the longest segment (characters), longer
+    # sentences being split (reference-mode lines, which must stay aligned, are refused).
+    max_input_mb: float = DEFAULT_MAX_INPUT_MB
+    max_segment_chars: int = DEFAULT_MAX_SEGMENT_CHARS
 
     def all_translators(self) -> list[str]:
         return self.translators or [self.translator]
@@ -117,6 +126,9 @@ def check_options(options: RunOptions) -> tuple[Language, list[Language]]:
         raise UserError(f"unknown backend {options.backend!r}; use one of {', '.join(BACKENDS)}")
     if options.threads is not None and options.threads < 1:
         raise UserError("⟨threads⟩ must be at least 1")
+    max_bytes(options.max_input_mb)  # refuses a limit that is not positive
+    if options.max_segment_chars < 1:
+        raise UserError("⟨max_segment_chars⟩ must be at least 1")
     for name in options.all_translators():
         resolve_source(name, "translator")
     if options.source is None:
@@ -130,12 +142,18 @@ def check_options(options: RunOptions) -> tuple[Language, list[Language]]:
 def prepare(path: Path, options: RunOptions) -> PreparedInput:
     """Read, validate and segment the article; resolve languages. Loads no model."""
     source, pivots = check_options(options)
-    text = read_text_file(path)
+    limit = max_bytes(options.max_input_mb)
+    text = read_text_file(path, limit)
     prepared = prepare_text(text, str(path), options, source, pivots)
     if options.source is not None:
-        source_text = read_text_file(options.source)
+        source_text = read_text_file(options.source, limit)
         prepared = with_reference(
-            prepared, source_text, options.source_lang, str(options.source), options.language_check
+            prepared,
+            source_text,
+            options.source_lang,
+            str(options.source),
+            options.language_check,
+            max_chars=options.max_segment_chars,
         )
     return prepared
 
@@ -152,7 +170,7 @@ def prepare_text(
     """Check the language of ``text`` and segment it (``label`` names it in messages)."""
     if options.language_check:
         check_language(text, source.code, label)
-    segments = segment_document(text, source.code)
+    segments = segment_document(text, source.code, options.max_segment_chars)
     if not segments:
         raise UserError(f"{label}: has no sentences to process")
     info = _input_info(
@@ -203,6 +221,7 @@ def prepare_document(
         label,
         options.language_check,
         document.other_references,
+        options.max_segment_chars,
     )
 
 
@@ -213,13 +232,15 @@ def with_reference(
     label: str,
     language_check: bool = True,
     other_references: Sequence[Sequence[str]] = (),
+    max_chars: int = DEFAULT_MAX_SEGMENT_CHARS,
 ) -> PreparedInput:
     """Reference mode for ``prepared``: ``source_text`` (named ``label`` in messages) is
     translated into English and scored line by line against ``prepared.text``; no pivots.
 
     ``source_lang`` defaults to the detected language of the source. ``other_references``
     are further references, line-aligned with ``prepared.text`` (``""`` where one lacks a
-    line): each segment is scored against all of its references. Loads no model.
+    line): each segment is scored against all of its references. A line over ``max_chars`` is
+    refused: splitting one side would break the alignment. Loads no model.
     """
     if source_lang:
         language = get_language(source_lang)
@@ -236,6 +257,14 @@ def with_reference(
             f"{len(reference_lines)}; reference mode needs line-aligned texts "
             "(one sentence or paragraph per line in both)"
         )
+    for side, lines in ((label, source_lines), ("the reference", reference_lines)):
+        longest = max(range(len(lines)), key=lambda i: len(lines[i]), default=None)
+        if longest is not None and len(lines[longest]) > max_chars:
+            raise UserError(
+                f"{side}: non-empty line {longest + 1} has {len(lines[longest])} characters, "
+                f"over the {max_chars}-character segment limit of reference mode (lines must "
+                "stay aligned, so it is not split; ⟨max_segment_chars⟩ raises the limit)"
+            )
     sources = [Segment(i, i, line) for i, line in enumerate(source_lines)]
     others = _other_reference_lines(other_references, len(reference_lines), label)
     references = [
@@ -276,10 +305,17 @@ def open_registry(
     """The engine registry on the chosen device, with the output cache unless turned off."""
     from summarize.engines.registry import EngineRegistry
     from summarize.engines.torch_runtime import resolve_device
+    from summarize.notes import send_note
     from summarize.resources import cache_dir
     from summarize.store import OutputStore
 
-    store = OutputStore(cache_dir() / "outputs.sqlite3") if options.use_cache else None
+    # A broken cache says so once and turns itself off (never fatal). The outputs are the same
+    # with or without it, so the warning is on the progress line, not in any result's notes.
+    store = (
+        OutputStore(cache_dir() / "outputs.sqlite3", lambda message: send_note(notify, message, ()))
+        if options.use_cache
+        else None
+    )
     registry = EngineRegistry(
         resolve_device(options.device),
         store,

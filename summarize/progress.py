@@ -76,7 +76,10 @@ class RichProgress:
         self.console.print(f"[green]✓[/green] {description}")
 
     def note(self, message: str) -> None:
-        self.console.print(f"[yellow]•[/yellow] {message}")
+        from rich.markup import escape
+
+        # One line per note whatever its length (a log reader greps it); the text is not markup.
+        self.console.print(f"[yellow]•[/yellow] {escape(message)}", soft_wrap=True)
 
 
 def _duration(seconds: float) -> str:

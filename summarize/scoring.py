@@ -28,7 +28,7 @@ from typing import Any
 
 from summarize import __version__
 from summarize.errors import UserError
-from summarize.inputs import read_text_file
+from summarize.inputs import DEFAULT_SCORE_MAX_INPUT_MB, check_no_nul, max_bytes, read_text_file
 from summarize.metrics import registry
 from summarize.metrics.base import count_references, reference_streams
 from summarize.metrics.significance import (
@@ -49,10 +49,13 @@ DEFAULT_METRICS = registry.DEFAULT_SCORE_METRICS
 parse_metrics = registry.parse_metrics
 
 
-def read_segments(path: Path, jsonl_field: str = "text") -> list[str]:
+def read_segments(
+    path: Path, jsonl_field: str = "text", max_input_mb: float = DEFAULT_SCORE_MAX_INPUT_MB
+) -> list[str]:
     """Segments of one file, as sacrebleu reads them: split at ``\\n``, trailing whitespace
-    removed. ``.jsonl`` files hold one JSON string or object (``jsonl_field``) per line."""
-    text = read_text_file(path)
+    removed. ``.jsonl`` files hold one JSON string or object (``jsonl_field``) per line.
+    Only a regular file of at most ``max_input_mb`` is read."""
+    text = read_text_file(path, max_bytes(max_input_mb))
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -71,7 +74,7 @@ def read_segments(path: Path, jsonl_field: str = "text") -> list[str]:
                 f"{path}: line {number} must be a JSON string or an object with a "
                 f"string {jsonl_field!r} field"
             )
-        segments.append(value.rstrip())
+        segments.append(check_no_nul(value, f"{path}: line {number}").rstrip())
     return segments
 
 
@@ -157,6 +160,7 @@ class ScoreOptions:
     segment_scores: bool = True
     jsonl_field: str = "text"
     device: str = "auto"  # for the embedding model, loaded only by embedding metrics
+    max_input_mb: float = DEFAULT_SCORE_MAX_INPUT_MB  # per file
 
 
 def _system_names(paths: Sequence[Path], taken: Sequence[str] = ()) -> list[str]:
@@ -232,6 +236,19 @@ def _segment_scores(name: str, metric: Any, hypotheses: list[str], streams: list
 def _check_options(options: ScoreOptions) -> None:
     if options.test not in TESTS:
         raise UserError(f"unknown significance test {options.test!r}; use bs or ar")
+    if options.n_samples < 0:
+        raise UserError("⟨n_samples⟩ must be 0 (the default) or more")
+
+
+def _check_sizes(metrics: dict[str, Any], hypotheses: list[str], streams, label: str) -> None:
+    """ROUGE-L refuses an over-long segment before any work, naming the system."""
+    for metric in metrics.values():
+        if hasattr(metric, "check_sizes"):
+            for references in streams:
+                try:
+                    metric.check_sizes(hypotheses, [ref or "" for ref in references])
+                except UserError as exc:
+                    raise UserError(f"{label}: {exc}") from None
 
 
 def score_files(
@@ -252,10 +269,14 @@ def score_files(
         raise UserError("give at least one hypothesis file (⟨hypotheses⟩)")
     if not reference_paths:
         raise UserError("give a reference file (⟨references⟩; several for several references)")
+
+    def read(path: Path) -> list[str]:
+        return read_segments(path, options.jsonl_field, options.max_input_mb)
+
     first = reference_paths[0]
-    streams = [read_segments(first, options.jsonl_field)]
+    streams = [read(first)]
     for path in reference_paths[1:]:
-        references = read_segments(path, options.jsonl_field)
+        references = read(path)
         if len(references) != len(streams[0]):
             raise UserError(
                 f"{path}: has {len(references)} segments but the reference {first} has "
@@ -264,17 +285,19 @@ def score_files(
         streams.append(references)
     sources = None
     if source_path is not None:
-        sources = read_segments(source_path, options.jsonl_field)
+        sources = read(source_path)
         _check_lengths(source_path, len(sources), first, len(streams[0]))
     systems = []
     for path in hypothesis_paths:
-        hypotheses = read_segments(path, options.jsonl_field)
+        hypotheses = read(path)
         _check_lengths(path, len(hypotheses), first, len(streams[0]))
         systems.append(hypotheses)
     names = _system_names(hypothesis_paths)
     metrics = build_metrics(
         parse_metrics(options.metrics), sources, load_embedder or _default_embedder(options)
     )
+    for path, hypotheses in zip(hypothesis_paths, systems, strict=True):
+        _check_sizes(metrics, hypotheses, streams, str(path))
     return score_systems(
         baseline_first(
             list(zip(names, map(str, hypothesis_paths), systems, strict=True)), baseline
@@ -317,6 +340,8 @@ def score_segments(
     metrics = build_metrics(
         parse_metrics(options.metrics), sources, load_embedder or _default_embedder(options)
     )
+    for name, hypotheses in systems.items():
+        _check_sizes(metrics, hypotheses, streams, name)
     named = [(name, "", list(hypotheses)) for name, hypotheses in systems.items()]
     return score_systems(baseline_first(named, baseline), streams, metrics, options)
 

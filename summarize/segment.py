@@ -6,11 +6,16 @@ for ~300 languages, Russian and English included.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # A "sentence" with fewer words is a dateline fragment ("Moscow.", "January 6th.") and is
 # joined to the sentence after it, so lead-N and per-sentence scores see whole sentences.
 MIN_SENTENCE_WORDS = 3
+# A longer sentence (a run-on line without punctuation, a table flattened into one line) is
+# split: one huge model input takes gigabytes and minutes, and translates badly anyway.
+DEFAULT_MAX_SEGMENT_CHARS = 2000
+_LAST_SPACE = re.compile(r"\s(?=\S*$)")
 
 
 @dataclass(frozen=True)
@@ -51,10 +56,26 @@ def split_sentences(paragraph: str, language: str) -> list[str]:
     return merged
 
 
-def segment_document(text: str, language: str) -> list[Segment]:
-    """All sentences of ``text`` in order, numbered from 0."""
+def split_long(sentence: str, max_chars: int) -> list[str]:
+    """``sentence`` in pieces of at most ``max_chars`` characters, cut at the last space before
+    the limit (inside a word only when there is no space): nothing is dropped."""
+    pieces: list[str] = []
+    rest = sentence
+    while len(rest) > max_chars:
+        space = _LAST_SPACE.search(rest, 0, max_chars + 1)
+        cut = space.start() if space and space.start() > 0 else max_chars
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    return [*pieces, rest] if rest else pieces
+
+
+def segment_document(text: str, language: str, max_chars: int | None = None) -> list[Segment]:
+    """All sentences of ``text`` in order, numbered from 0; with ``max_chars``, longer
+    sentences are split into pieces of at most that many characters (:func:`split_long`)."""
     segments: list[Segment] = []
     for paragraph_index, paragraph in enumerate(split_paragraphs(text)):
         for sentence in split_sentences(paragraph, language):
-            segments.append(Segment(len(segments), paragraph_index, sentence))
+            pieces = split_long(sentence, max_chars) if max_chars else [sentence]
+            for piece in pieces:
+                segments.append(Segment(len(segments), paragraph_index, piece))
     return segments

@@ -35,11 +35,11 @@ from summarize.errors import UserError
 NAMED = 5
 
 
-def parse_xml(path: Path) -> ElementTree.Element:
-    """The root element of a WMT XML/SGML file; unreadable or malformed files are one-line
-    errors."""
+def parse_xml(path: Path, data: bytes | None = None) -> ElementTree.Element:
+    """The root element of a WMT XML/SGML file (``data``: its bytes, already read); unreadable
+    or malformed files are one-line errors."""
     try:
-        return ElementTree.fromstring(path.read_bytes())
+        return ElementTree.fromstring(path.read_bytes() if data is None else data)
     except ElementTree.ParseError as exc:
         raise UserError(f"{path}: not a well-formed WMT XML/SGML file ({exc})") from exc
     except FileNotFoundError as exc:

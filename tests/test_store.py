@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import sqlite3
 from pathlib import Path
 
 from summarize.store import OutputStore, output_key
@@ -40,3 +41,24 @@ def test_concurrent_writers_lose_nothing(tmp_path: Path) -> None:
     found = OutputStore(path).get_many(keys)
     assert len(found) == 3 * 20 * 25
     assert found[keys[-1]] == "out 2"
+
+
+def test_store_turns_itself_off_and_warns_once(tmp_path: Path) -> None:
+    said: list[str] = []
+    path = tmp_path / "outputs.sqlite3"
+    path.write_bytes(b"garbage" * 1000)
+    store = OutputStore(path, said.append)
+    assert not store.usable
+    key = output_key("m", "x")
+    store.put_many("m", [(key, "y")])
+    assert store.get_many([key]) == {}
+    assert len(said) == 1 and "not a database" in said[0]
+    # A failure after a good start (the disk fills, the file is locked...): the same.
+    good = OutputStore(tmp_path / "good.sqlite3", said.append)
+    good.put_many("m", [(key, "y")])
+    assert good.get_many([key]) == {key: "y"}
+    good._connection.close()  # any sqlite3 error from now on
+    good._connection = sqlite3.connect(":memory:")  # no table: every query fails
+    assert good.get_many([key]) == {}
+    good.put_many("m", [(key, "z")])
+    assert len(said) == 2 and not good.usable

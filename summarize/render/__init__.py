@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from summarize.errors import UserError
-from summarize.files import write_atomically  # noqa: F401  (renderers write with it)
+from summarize.files import check_writable, write_atomically  # noqa: F401  (used by the CLI)
 from summarize.result import RunResult
 
 

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from summarize.render import batch_rows as rows
-from summarize.render.markdown import _cell, markdown_table
+from summarize.render.markdown import _cell, code_span, markdown_table
 from summarize.render.rows import flag_legend_lines
 from summarize.result import BatchResult
 
 # Spreadsheet programs run cells starting with these as formulas (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A plain number (the scores: "-0.1250") is data, not a formula: it is never prefixed.
+_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[+-]?(?:inf|nan)")
 
 
 def render_batch_markdown(batch: BatchResult) -> str:
@@ -52,15 +55,21 @@ def render_batch_markdown(batch: BatchResult) -> str:
         "## Flag codes",
         "\n".join(f"- {line}" for line in flag_legend_lines()),
         "## Signatures",
-        "\n".join(f"- {metric}: `{sig}`" for metric, sig in rows.signature_lines(batch)) or "-",
+        "\n".join(
+            f"- {_cell(metric)}: {code_span(sig)}" for metric, sig in rows.signature_lines(batch)
+        )
+        or "-",
         "## Models",
-        "\n".join(f"- {line}" for line in rows.model_lines(batch)) or "-",
+        "\n".join(f"- {_cell(line)}" for line in rows.model_lines(batch)) or "-",
     ]
     return "\n\n".join(parts) + "\n"
 
 
 def _safe_cell(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
+    """Prefix ``'`` to text a spreadsheet would run as a formula; numbers stay numbers."""
+    if value.startswith(_FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def render_batch_csv(batch: BatchResult) -> str:

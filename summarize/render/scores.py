@@ -78,10 +78,12 @@ def signature_lines(report: ScoreReport) -> list[tuple[str, str]]:
 
 
 def render_markdown(report: ScoreReport) -> str:
-    from summarize.render.markdown import markdown_table
+    from summarize.render.markdown import _cell, code_span, markdown_table
 
     header, body = table_rows(report)
-    signatures = [f"- {name}: `{signature}`" for name, signature in signature_lines(report)]
+    signatures = [
+        f"- {_cell(name)}: {code_span(signature)}" for name, signature in signature_lines(report)
+    ]
     parts = [
         markdown_table(header, body),
         *explanation(report),
