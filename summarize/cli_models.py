@@ -165,7 +165,9 @@ def pull(
 
 @models_app.command()
 def info(
-    name: Annotated[str, typer.Argument(help="Preset, Hub id or local model directory.")],
+    name: Annotated[
+        str, typer.Argument(help="Preset, Hub id, local model directory or .gguf file.")
+    ],
 ) -> None:
     """What a model is, where its files are, and which roles it can play (no download)."""
     from summarize.engines.hub import cached_snapshot, looks_like_hub_id, split_revision
@@ -174,6 +176,10 @@ def info(
     preset = presets().get(name)
     lines: list[tuple[str, str]] = []
     source = name
+    gguf = Path(name).expanduser()
+    if preset is None and gguf.suffix == ".gguf" and gguf.is_file():
+        _echo_lines(_gguf_lines(gguf.resolve()))
+        return
     if preset is not None:
         source = preset.source
         lines += [
@@ -192,7 +198,9 @@ def info(
         path = cached_snapshot(base, revision)
         lines.append(("cached", f"yes, revision {path.name}" if path else "no"))
     elif preset is None:
-        raise UserError(f"unknown model {name!r}: not a preset, a Hub id or a local directory")
+        raise UserError(
+            f"unknown model {name!r}: not a preset, a Hub id, a local directory or a .gguf file"
+        )
     if path is not None:
         lines.append(("files", str(path)))
         size = sum(p.stat().st_size for p in path.iterdir() if p.is_file())
@@ -204,5 +212,45 @@ def info(
             lines.append(("architectures", ", ".join(config.get("architectures") or [])))
         weights = sorted(p.name for p in path.iterdir() if p.suffix in {".safetensors", ".bin"})
         lines.append(("weights", ", ".join(weights) or "none"))
+    _echo_lines(lines)
+
+
+def _echo_lines(lines: list[tuple[str, str]]) -> None:
     for key, value in lines:
         typer.echo(f"{key:>14}: {value}")
+
+
+def _conversions(sha256: str) -> list[tuple[str, str]]:
+    """Where the cache holds conversions of the GGUF file with this sha256."""
+    from summarize.engines.gguf_files import checkpoint_dir, is_converted
+    from summarize.resources import cache_dir
+
+    converted = checkpoint_dir(sha256)
+    ct2 = sorted(str(p) for p in (cache_dir() / "ct2").glob(f"gguf-{sha256[:16]}-*") if p.is_dir())
+    return [
+        ("transformers", str(converted) if is_converted(sha256) else "not yet (on first use)"),
+        ("ctranslate2", ", ".join(ct2) or "not yet (on first use with --backend ct2)"),
+    ]
+
+
+def _gguf_lines(path: Path) -> list[tuple[str, str]]:
+    """A local GGUF file: what its header says, its sha256 (hashed once), its conversions."""
+    from summarize.engines.gguf_files import describe, file_sha256
+
+    meta = describe(path)
+    sha256 = file_sha256(path, lambda message: typer.echo(message, err=True))
+    template = meta["chat_template"]
+    return [
+        ("file", str(path)),
+        ("size", _size(path.stat().st_size)),
+        ("sha256", sha256),
+        ("format", f"GGUF v{meta['gguf_version']}, {meta['quantization'] or 'unknown'} weights"),
+        ("name", str(meta["name"] or "-")),
+        ("architecture", str(meta["architecture"])),
+        ("layers", str(meta["layers"])),
+        ("context", f"{meta['context_length']} tokens"),
+        ("vocabulary", f"{meta['vocabulary']} tokens"),
+        ("prompt", "chat template (instruction model)" if template else "few-shot (base model)"),
+        ("roles", "translator, summarizer"),
+        *_conversions(sha256),
+    ]

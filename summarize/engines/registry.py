@@ -85,6 +85,9 @@ def resolve_source(
     if Path(name).expanduser().is_dir() or looks_like_hub_id(split_revision(name)[0]):
         return name
     if Path(name).expanduser().suffix == ".gguf" and Path(name).expanduser().is_file():
+        from summarize.engines.gguf_files import check_gguf
+
+        check_gguf(Path(name).expanduser())
         return name
     raise UserError(
         f"unknown model {name!r}: not a preset ({', '.join(sorted(known))}), "
@@ -159,6 +162,8 @@ class EngineRegistry:
         from summarize.engines.hub import resolve_files
         from summarize.engines.prompted import PromptedCausalLM
 
+        preset = presets().get(name)
+        summary_limit = preset.summary_max_new_tokens if preset else None
         if source == "bundled:gemma-3-270m":
             from summarize.engines.bundled import (
                 BUNDLED_LM_ID,
@@ -168,14 +173,13 @@ class EngineRegistry:
 
             path, revision = bundled_lm_checkpoint(self.notify), bundled_lm_revision()
             generator = self._causal_generator(runtime, path, BUNDLED_LM_ID, revision)
-            return PromptedCausalLM(generator, name, BUNDLED_LM_ID, revision, self.store)
+            return PromptedCausalLM(
+                generator, name, BUNDLED_LM_ID, revision, self.store, summary_limit=summary_limit
+            )
         files = resolve_files(source, self.allow_pickle)
-        if files.gguf_file:
-            self.notify(f"{name}: loading a GGUF file de-quantises every tensor (slow)")
         if files.is_encoder_decoder:
             from summarize.engines.seq2seq import SUMMARY_MAX_NEW_TOKENS, Seq2SeqEngine
 
-            preset = presets().get(name)
             return Seq2SeqEngine(
                 self._seq2seq_generator(runtime, files),
                 name,
@@ -184,13 +188,34 @@ class EngineRegistry:
                 self.store,
                 self.notify,
                 num_beams=preset.num_beams if preset else 1,
-                summary_max_new_tokens=(preset.summary_max_new_tokens if preset else None)
-                or SUMMARY_MAX_NEW_TOKENS,
+                summary_max_new_tokens=summary_limit or SUMMARY_MAX_NEW_TOKENS,
             )
+        if files.gguf_file:
+            return self._gguf_engine(name, files, runtime, summary_limit)
         generator = self._causal_generator(
-            runtime, files.path, files.model_id, files.revision, not files.pickle, files.gguf_file
+            runtime, files.path, files.model_id, files.revision, not files.pickle
         )
-        return PromptedCausalLM(generator, name, files.model_id, files.revision, self.store)
+        return PromptedCausalLM(
+            generator, name, files.model_id, files.revision, self.store, summary_limit=summary_limit
+        )
+
+    def _gguf_engine(self, name: str, files: ModelFiles, runtime: str, summary_limit: int | None):
+        """A local GGUF file: converted once into the cache, keyed by its sha256 (so is its
+        CTranslate2 conversion), then run like any other checkpoint."""
+        from summarize.engines.gguf_files import check_gguf, file_sha256, gguf_checkpoint
+        from summarize.engines.prompted import PromptedCausalLM
+
+        gguf_path = files.path / files.gguf_file
+        check_gguf(gguf_path)
+        sha256 = file_sha256(gguf_path, self.notify)
+        path = gguf_checkpoint(lambda: gguf_path, sha256, gguf_path.name, self.notify)
+        revision = sha256[:16]
+        generator = self._causal_generator(
+            runtime, path, files.model_id, revision, cache_id=f"gguf-{revision}"
+        )
+        return PromptedCausalLM(
+            generator, name, files.model_id, revision, self.store, summary_limit=summary_limit
+        )
 
     def _causal_generator(
         self,
@@ -199,30 +224,31 @@ class EngineRegistry:
         model_id: str,
         revision: str | None,
         use_safetensors: bool = True,
-        gguf_file: str | None = None,
+        cache_id: str | None = None,
     ):
-        """The ct2 generator when asked for and possible, else transformers."""
+        """The ct2 generator when asked for and possible, else transformers.
+
+        ``cache_id`` names the CTranslate2 conversion in the cache instead of ``model_id``
+        (a local GGUF file's is its checksum, wherever the file lives).
+        """
         from summarize.engines.causal_generators import HfCausalGenerator, load_tokenizer
         from summarize.engines.prompted import load_causal_lm
 
         if runtime == "ct2":
-            if gguf_file:
-                self.notify(f"{model_id}: CTranslate2 cannot read GGUF files; using transformers")
-            else:
-                from summarize.engines.ct2_causal import Ct2CausalGenerator, causal_ct2_checkpoint
+            from summarize.engines.ct2_causal import Ct2CausalGenerator, causal_ct2_checkpoint
 
-                def load_ct2(quantization: str) -> Ct2CausalGenerator:
-                    ct2_path = causal_ct2_checkpoint(
-                        path, model_id, revision, quantization, self.notify
-                    )
-                    return Ct2CausalGenerator(
-                        ct2_path, load_tokenizer(path), self.device, quantization, self.threads
-                    )
+            def load_ct2(quantization: str) -> Ct2CausalGenerator:
+                ct2_path = causal_ct2_checkpoint(
+                    path, cache_id or model_id, revision, quantization, self.notify
+                )
+                return Ct2CausalGenerator(
+                    ct2_path, load_tokenizer(path), self.device, quantization, self.threads
+                )
 
-                generator = self._ct2_or_none(model_id, load_ct2)
-                if generator is not None:
-                    return generator
-        loaded = load_causal_lm(path, self.device, use_safetensors, gguf_file, model_id)
+            generator = self._ct2_or_none(model_id, load_ct2)
+            if generator is not None:
+                return generator
+        loaded = load_causal_lm(path, self.device, use_safetensors, model_id=model_id)
         return HfCausalGenerator(loaded)
 
     def _seq2seq_generator(self, runtime: str, files: ModelFiles):
