@@ -230,6 +230,7 @@ def _process(
 ) -> dict[str, dict]:
     finished: dict[str, dict] = {}
     registry, store = open_registry(options, progress.note)
+    registry.progress = progress  # bars for one-time steps such as assembling a model
     try:
         with progress.step("Loading models"):
             engines = load_engines(registry, options, todo)

