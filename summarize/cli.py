@@ -82,10 +82,12 @@ def _run_options(
     """:class:`RunOptions` from the options ``run`` and ``batch`` share (lists may be given
     repeated or comma-separated; several translators are systems side by side;
     ``--summarizer none`` means no abstractive summariser)."""
+    from summarize.engines.registry import default_model
     from summarize.pipeline import RunOptions
 
-    translators = _split_list(translator, "--translator") or ["bundled"]
-    summarizers = _split_list(summarizer, "--summarizer") or ["bundled"]
+    default = default_model()[0]
+    translators = _split_list(translator, "--translator") or [default]
+    summarizers = _split_list(summarizer, "--summarizer") or [default]
     return RunOptions(
         pivots=_split_list(pivot, "--pivot") or ["ru"],
         translator=translators[0],
@@ -131,7 +133,8 @@ def run(
         list[str] | None,
         typer.Option(
             help="Translation model(s), repeatable: a preset, a Hugging Face Hub id "
-            "(org/name[@revision]) or a local model directory (default: bundled)."
+            "(org/name[@revision]), a local model directory or .gguf file "
+            "(default: see `summarize models list`)."
         ),
     ] = None,
     back_translator: Annotated[
@@ -155,7 +158,8 @@ def run(
     summarizer: Annotated[
         list[str] | None,
         typer.Option(
-            help="Abstractive summariser(s), repeatable (default: bundled). 'none' skips them."
+            help="Abstractive summariser(s), repeatable (default: as --translator). "
+            "'none' skips them."
         ),
     ] = None,
     lead: Annotated[int, typer.Option(help="Sentences in the lead-N baseline summary.")] = 3,
@@ -429,7 +433,7 @@ def batch(
     ] = None,
     translator: Annotated[
         list[str] | None,
-        typer.Option(help="Translation model(s), repeatable, as for run (default: bundled)."),
+        typer.Option(help="Translation model(s), repeatable, as for run."),
     ] = None,
     back_translator: Annotated[
         str | None, typer.Option(help="Pivot → English model (default: the --translator).")

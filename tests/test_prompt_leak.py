@@ -56,8 +56,9 @@ def test_a_prompted_engine_knows_its_prompt_texts() -> None:
         "example article": EXAMPLE["example_article"],
         "example summary": EXAMPLE["example_summary"],
     }
-    (instruction,) = prompt_texts(prompted_engine(chat=True), TRANSLATE, EN, RU)
-    assert instruction.kind == "instruction" and "into Russian" in instruction.text
+    instructions = prompt_texts(prompted_engine(chat=True), TRANSLATE, EN, RU)
+    assert {t.kind for t in instructions} == {"instruction"}  # the system and user prompts
+    assert any("into Russian" in t.text for t in instructions)
     # An engine without prompts (a seq2seq model, the fakes) has none.
     assert prompt_texts(FakeTranslator(), TRANSLATE, EN, RU) == []
 

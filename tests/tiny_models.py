@@ -225,3 +225,152 @@ FAMILIES = ("marian", "nllb", "m2m100", "mbart50", "bart", "pegasus", "t5", "cau
 
 def build_all(root: Path) -> dict[str, Path]:
     return {family: build_model(family, root / f"tiny-{family}") for family in FAMILIES}
+
+
+def build_scripted_chat_model(target: Path, reply: list[str], end: bool = True) -> Path:
+    """A tiny Llama chat model whose greedy reply to any prompt is ``reply`` (a list of pieces,
+    each added to the vocabulary as one token), then end-of-sequence when ``end``; without
+    ``end`` it repeats the last two pieces for ever (an output that only stops at its limit).
+
+    The weights make it a bigram model: the layers add nothing to the residual stream (zero
+    output projections), so the logits depend on the last token alone; each token of the script
+    has its own one-hot embedding, and the output row of the token that should follow it points
+    along that axis.
+    """
+    import torch
+    import transformers as tf
+
+    torch.manual_seed(0)
+    tokenizer = build_tokenizer([], max_length=4096)
+    tokenizer.chat_template = CHAT_TEMPLATE
+    tokenizer.add_tokens(reply)
+    prompt = tokenizer.apply_chat_template(
+        [{"role": "user", "content": "x"}], tokenize=False, add_generation_prompt=True
+    )
+    last = tokenizer(prompt, add_special_tokens=False).input_ids[-1]
+    chain = [last, *tokenizer.convert_tokens_to_ids(reply)]
+    assert len(set(chain)) == len(chain), "every piece of the script must be its own token"
+    successors = list(zip(chain, [*chain[1:], tokenizer.eos_token_id], strict=True))
+    if not end:  # the last piece is followed by the one before it: a loop
+        successors[-1] = (chain[-1], chain[-2])
+    hidden = 32
+    assert len(chain) <= hidden
+    config = tf.LlamaConfig(
+        **_dims(tokenizer),
+        hidden_size=hidden,
+        intermediate_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        max_position_embeddings=4096,
+        tie_word_embeddings=False,
+    )
+    model = tf.LlamaForCausalLM(config)
+    with torch.no_grad():
+        for layer in model.model.layers:
+            layer.self_attn.o_proj.weight.zero_()
+            layer.mlp.down_proj.weight.zero_()
+        embeddings = model.get_input_embeddings().weight
+        head = model.get_output_embeddings().weight
+        embeddings.normal_(0.0, 0.02)
+        head.normal_(0.0, 0.02)
+        for axis, (token, successor) in enumerate(successors):
+            embeddings[token] = 0.0
+            embeddings[token, axis] = 1.0
+            head[successor, axis] += 10.0
+    model.generation_config.max_length = None
+    target.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(target)
+    tokenizer.save_pretrained(target)
+    return target
+
+
+# GGUF tensor names of a Qwen2 layer (llama.cpp's), by transformers parameter name.
+_GGUF_LAYER_TENSORS = {
+    "input_layernorm.weight": "attn_norm.weight",
+    "post_attention_layernorm.weight": "ffn_norm.weight",
+    "self_attn.q_proj.weight": "attn_q.weight",
+    "self_attn.q_proj.bias": "attn_q.bias",
+    "self_attn.k_proj.weight": "attn_k.weight",
+    "self_attn.k_proj.bias": "attn_k.bias",
+    "self_attn.v_proj.weight": "attn_v.weight",
+    "self_attn.v_proj.bias": "attn_v.bias",
+    "self_attn.o_proj.weight": "attn_output.weight",
+    "mlp.gate_proj.weight": "ffn_gate.weight",
+    "mlp.up_proj.weight": "ffn_up.weight",
+    "mlp.down_proj.weight": "ffn_down.weight",
+}
+_GGUF_TENSORS = {
+    "model.embed_tokens.weight": "token_embd.weight",
+    "model.norm.weight": "output_norm.weight",
+    "lm_head.weight": "output.weight",
+}
+
+
+def write_tiny_gguf(target: Path) -> Path:
+    """A tiny random Qwen2 chat model written as a GGUF file (float32 tensors, a byte-level BPE
+    vocabulary with merges, a chat template), the way llama.cpp lays one out."""
+    import json
+
+    import gguf
+    import torch
+    import transformers as tf
+
+    torch.manual_seed(0)
+    # <|endoftext|> is in every GPT-2-style vocabulary; transformers adds it when it is missing.
+    tokenizer = build_tokenizer(["<|endoftext|>"], max_length=4096)
+    config = tf.Qwen2Config(
+        **_dims(tokenizer),
+        hidden_size=16,
+        intermediate_size=32,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        num_key_value_heads=2,
+        max_position_embeddings=4096,
+        tie_word_embeddings=False,
+        rms_norm_eps=1e-6,
+    )
+    model = tf.Qwen2ForCausalLM(config)
+    _make_eos_likely(model, tokenizer.eos_token_id, EOS_SCALE["default"])
+    spec = json.loads(tokenizer.backend_tokenizer.to_str())
+    tokens = [""] * len(tokenizer)
+    for token, index in spec["model"]["vocab"].items():
+        tokens[index] = token
+    special = {entry["id"] for entry in spec["added_tokens"]}
+    for entry in spec["added_tokens"]:
+        tokens[entry["id"]] = entry["content"]
+    merges = [m if isinstance(m, str) else " ".join(m) for m in spec["model"]["merges"]]
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    writer = gguf.GGUFWriter(str(target), "qwen2")
+    writer.add_name("tiny qwen2 chat")
+    writer.add_file_type(0)  # all float32
+    writer.add_context_length(4096)
+    writer.add_embedding_length(16)
+    writer.add_block_count(1)
+    writer.add_feed_forward_length(32)
+    writer.add_head_count(2)
+    writer.add_head_count_kv(2)
+    writer.add_rope_freq_base(config.rope_parameters["rope_theta"])
+    writer.add_layer_norm_rms_eps(1e-6)
+    writer.add_tokenizer_model("gpt2")
+    writer.add_tokenizer_pre("qwen2")
+    writer.add_token_list(tokens)
+    writer.add_token_types([3 if i in special else 1 for i in range(len(tokens))])
+    writer.add_token_merges(merges)
+    writer.add_bos_token_id(tokenizer.bos_token_id)
+    writer.add_eos_token_id(tokenizer.eos_token_id)
+    writer.add_pad_token_id(tokenizer.pad_token_id)
+    writer.add_chat_template(CHAT_TEMPLATE)
+    for name, tensor in model.state_dict().items():
+        if name in _GGUF_TENSORS:
+            gguf_name = _GGUF_TENSORS[name]
+        else:
+            _, _, layer, rest = name.split(".", 3)
+            gguf_name = f"blk.{layer}.{_GGUF_LAYER_TENSORS[rest]}"
+        writer.add_tensor(gguf_name, tensor.detach().float().numpy())
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    return target

@@ -62,6 +62,26 @@ def prompt_texts(
     return list(method(task, source, target)) if method is not None else []
 
 
+class TruncatedText(str):
+    """Generated text that stopped at its length limit instead of ending by itself: a summary
+    or translation that was cut short.
+
+    A ``str`` in every other respect, so it passes through all code that handles outputs (and
+    the output cache keeps the mark, see :mod:`summarize.engines.batching`); the quality
+    flags report it as ``truncated``.
+    """
+
+    max_new_tokens: int
+
+    def __new__(cls, text: str, max_new_tokens: int) -> TruncatedText:
+        made = super().__new__(cls, text)
+        made.max_new_tokens = max_new_tokens
+        return made
+
+    def __reduce__(self):
+        return (TruncatedText, (str(self), self.max_new_tokens))
+
+
 class Translator(Protocol):
     info: ModelInfo
 

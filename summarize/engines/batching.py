@@ -2,7 +2,9 @@
 
 Each model input is looked up in the :class:`~summarize.store.OutputStore` first (key = model
 fingerprint + exact input); the rest is generated in batches of similar length, and every batch
-is stored as soon as it finishes, so an interrupted run resumes where it stopped.
+is stored as soon as it finishes, so an interrupted run resumes where it stopped. An output that
+stopped at its length limit (:class:`~summarize.engines.base.TruncatedText`) is stored with a
+mark, so a cached output is flagged as the fresh one was.
 
 Batches are either a fixed number of inputs, or planned by :func:`plan_batches` under a token
 budget (CTranslate2 style): sorting by length keeps padding small, and a budget on *padded*
@@ -14,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from summarize.engines.base import ModelInfo, ProgressCallback
+from summarize.engines.base import ModelInfo, ProgressCallback, TruncatedText
 from summarize.store import OutputStore, output_key
 
 
@@ -46,14 +48,34 @@ def generate_cached(
         batches = plan(todo)
     else:
         batches = [todo[start : start + batch_size] for start in range(0, len(todo), batch_size)]
+    outputs = {key: from_store(text) for key, text in outputs.items()}
     for batch in batches:
         produced = {keys[i]: text for i, text in zip(batch, generate_batch(batch), strict=True)}
         outputs.update(produced)
         if store:
-            store.put_many(info.model_id, produced.items())
+            store.put_many(info.model_id, [(k, to_store(text)) for k, text in produced.items()])
         if on_progress:
             on_progress(len(batch))
     return [outputs[key] for key in keys]
+
+
+# A stored output that hit its length limit starts with this mark, its limit and a NUL.
+_TRUNCATED = "\x00truncated:"
+
+
+def to_store(text: str) -> str:
+    """The cache form of an output: a :class:`TruncatedText` keeps its mark."""
+    if isinstance(text, TruncatedText):
+        return f"{_TRUNCATED}{text.max_new_tokens}\x00{text}"
+    return text
+
+
+def from_store(stored: str) -> str:
+    """An output read back from the cache (a :class:`TruncatedText` again if it was one)."""
+    if stored.startswith(_TRUNCATED):
+        limit, _, text = stored.removeprefix(_TRUNCATED).partition("\x00")
+        return TruncatedText(text, int(limit))
+    return stored
 
 
 DEFAULT_TOKEN_BUDGET = 4096

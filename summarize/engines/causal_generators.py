@@ -1,15 +1,36 @@
-"""Greedy, stop-at-end-of-line completion for causal LMs, one class per backend.
+"""Greedy completion for causal LMs, one class per backend.
 
 :class:`~summarize.engines.prompted.PromptedCausalLM` builds prompts, batches and caches; a
-generator only turns one batch of prompts into completions. Both backends stop on the first
-token whose text contains a newline and cut each output to its own length limit, so their greedy
-outputs agree on float32 weights and never depend on how inputs were batched.
+generator only turns one batch of prompts into completions. Two ways to stop:
+
+- ``"line"`` (few-shot prompts for base models): at the first token whose text contains a
+  newline; the output is that first line;
+- ``"turn"`` (chat prompts for instruction models): at the model's end-of-turn or
+  end-of-sequence token, whatever lines come before it; the output is the whole reply.
+
+Both backends cut each output to its own length limit, so their greedy outputs agree on float32
+weights and never depend on how inputs were batched. An output that reached its limit without
+stopping is returned as :class:`~summarize.engines.base.TruncatedText`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any, Protocol
+
+from summarize.engines.base import TruncatedText
+
+STOPS = ("line", "turn")
+# Tokens that end an assistant turn in common chat formats (ChatML, Llama 3, Gemma, Phi), used
+# as stop tokens when the model's vocabulary has them, besides its end-of-sequence token.
+END_OF_TURN_TOKENS = (
+    "<|im_end|>",
+    "<|endoftext|>",
+    "<|eot_id|>",
+    "<|end_of_text|>",
+    "<end_of_turn>",
+    "<|end|>",
+)
 
 
 class CausalGenerator(Protocol):
@@ -18,15 +39,36 @@ class CausalGenerator(Protocol):
     tokenizer: Any
 
     def generate_batch(
-        self, prompts: list[str], max_new_tokens: list[int], add_special_tokens: bool = True
+        self,
+        prompts: list[str],
+        max_new_tokens: list[int],
+        add_special_tokens: bool = True,
+        stop: str = "line",
     ) -> list[str]:
-        """Greedy completion of each prompt up to (not including) the end of its line, at most
-        ``max_new_tokens[i]`` tokens for prompt ``i``."""
+        """Greedy completion of each prompt, at most ``max_new_tokens[i]`` tokens for prompt
+        ``i``, up to the end of its line (``stop="line"``) or of its turn (``"turn"``)."""
         ...
 
 
 def first_line(text: str) -> str:
     return text.split("\n", 1)[0].strip()
+
+
+def finish(text: str, stop: str, limit: int, stopped: bool) -> str:
+    """The output for a decoded completion: its first line (``line``) or the whole reply
+    (``turn``), as :class:`TruncatedText` when it did not stop within ``limit`` tokens."""
+    text = first_line(text) if stop == "line" else text.strip()
+    return text if stopped else TruncatedText(text, limit)
+
+
+def end_of_turn_tokens(tokenizer) -> list[str]:
+    """The tokens that end a reply: end-of-sequence and the chat formats' end-of-turn tokens
+    the vocabulary has."""
+    vocabulary = tokenizer.get_vocab()
+    ends = [token for token in END_OF_TURN_TOKENS if token in vocabulary]
+    if tokenizer.eos_token and tokenizer.eos_token not in ends:
+        ends.insert(0, tokenizer.eos_token)
+    return ends
 
 
 def ready_for_batches(tokenizer):
@@ -58,29 +100,46 @@ class HfCausalGenerator:
         self.tokenizer = loaded.tokenizer
         self.device = loaded.device
         self.settings: dict[str, Any] = {"dtype": "float32"}
+        configured = self.model.generation_config.eos_token_id
+        configured = configured if isinstance(configured, list) else [configured]
+        self._eos_ids = {i for i in [*configured, self.tokenizer.eos_token_id] if i is not None}
+        turn_ends = self.tokenizer.convert_tokens_to_ids(end_of_turn_tokens(self.tokenizer))
+        self._turn_ids = sorted(self._eos_ids | set(turn_ends))
 
     def generate_batch(
-        self, prompts: list[str], max_new_tokens: list[int], add_special_tokens: bool = True
+        self,
+        prompts: list[str],
+        max_new_tokens: list[int],
+        add_special_tokens: bool = True,
+        stop: str = "line",
     ) -> list[str]:
         import torch
 
         encoded = self.tokenizer(
             prompts, return_tensors="pt", padding=True, add_special_tokens=add_special_tokens
         ).to(self.device)
+        if stop == "line":
+            stopping: dict[str, Any] = {"stop_strings": ["\n"], "tokenizer": self.tokenizer}
+            end_ids = self._eos_ids
+        else:
+            stopping = {"eos_token_id": self._turn_ids}
+            end_ids = set(self._turn_ids)
         with torch.inference_mode():
             generated = self.model.generate(
                 **encoded,
                 max_new_tokens=max(max_new_tokens),
                 do_sample=False,
                 num_beams=1,
-                stop_strings=["\n"],
-                tokenizer=self.tokenizer,
                 pad_token_id=self.tokenizer.pad_token_id,
+                **stopping,
             )
         # Each row keeps only its own token budget: greedy decoding is prefix-stable, so a batch
         # gives what one-at-a-time generation would.
         start = encoded["input_ids"].shape[1]
-        return [
-            first_line(self.tokenizer.decode(row[start : start + limit], skip_special_tokens=True))
-            for row, limit in zip(generated.tolist(), max_new_tokens, strict=True)
-        ]
+        outputs = []
+        for row, limit in zip(generated.tolist(), max_new_tokens, strict=True):
+            tokens = row[start : start + limit]
+            text = self.tokenizer.decode(tokens, skip_special_tokens=True)
+            stopped = any(token in end_ids for token in tokens) or (stop == "line" and "\n" in text)
+            outputs.append(finish(text, stop, limit, stopped))
+        return outputs

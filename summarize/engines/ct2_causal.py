@@ -1,4 +1,5 @@
-"""Greedy stop-at-end-of-line completion for causal LMs with ``ctranslate2.Generator``."""
+"""Greedy completion for causal LMs with ``ctranslate2.Generator`` (stopping at the end of the
+line or of the turn, as :mod:`summarize.engines.causal_generators` describes)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from summarize.engines.causal_generators import first_line, load_tokenizer
+from summarize.engines.causal_generators import end_of_turn_tokens, finish, load_tokenizer
 from summarize.engines.ct2 import ct2_checkpoint, load_ct2_model
 
 _END_TOKENS_FILE = "summarize-end-tokens.json"
@@ -56,8 +57,9 @@ class Ct2CausalGenerator:
         threads: int | None = None,
     ) -> None:
         self.tokenizer = tokenizer
-        self.end_tokens: list[str] = json.loads((ct2_path / _END_TOKENS_FILE).read_text())
         # Public for callers timing CTranslate2 itself on the same prompts (bench/speed.py).
+        self.end_tokens: list[str] = json.loads((ct2_path / _END_TOKENS_FILE).read_text())
+        self.turn_end_tokens = end_of_turn_tokens(tokenizer)
         self.model = load_ct2_model("Generator", ct2_path, device, quantization, threads)
         self.settings: dict[str, Any] = {"quantization": quantization}
 
@@ -67,19 +69,25 @@ class Ct2CausalGenerator:
         return self.tokenizer.convert_ids_to_tokens(ids)
 
     def generate_batch(
-        self, prompts: list[str], max_new_tokens: list[int], add_special_tokens: bool = True
+        self,
+        prompts: list[str],
+        max_new_tokens: list[int],
+        add_special_tokens: bool = True,
+        stop: str = "line",
     ) -> list[str]:
         results = self.model.generate_batch(
             [self.tokens(prompt, add_special_tokens) for prompt in prompts],
             max_length=max(max_new_tokens),
             sampling_topk=1,
             beam_size=1,
-            end_token=self.end_tokens,
+            end_token=self.end_tokens if stop == "line" else self.turn_end_tokens,
             include_prompt_in_result=False,
         )
-        return [
-            first_line(
-                self.tokenizer.decode(result.sequences_ids[0][:limit], skip_special_tokens=True)
-            )
-            for result, limit in zip(results, max_new_tokens, strict=True)
-        ]
+        outputs = []
+        for result, limit in zip(results, max_new_tokens, strict=True):
+            # The end token is not part of the result: fewer tokens than the limit means the
+            # output ended by itself.
+            ids = result.sequences_ids[0]
+            text = self.tokenizer.decode(ids[:limit], skip_special_tokens=True)
+            outputs.append(finish(text, stop, limit, stopped=len(ids) < limit))
+        return outputs

@@ -1,10 +1,20 @@
-"""Translation and summarisation by prompting a causal language model (few-shot, greedy).
+"""Translation and summarisation by prompting a causal language model (greedy).
 
-Prompts and examples are data (``models/prompts``, ``models/fewshot``). Inputs are sorted by
-length and batched under a token budget; generation (a
+Two kinds of prompt, both data (``models/prompts``, ``models/fewshot``):
+
+- a base model (no chat template) gets few-shot examples and its completion stops at the end
+  of the line;
+- an instruction model (its tokenizer has a chat template) gets a system prompt and a user
+  message per task, and its reply runs to its end-of-turn token: a chat preamble ("Here is the
+  translation:") then stays in the output, where the ``commentary`` flag finds it, instead of
+  replacing the translation. Replies to translations are joined into one line.
+
+Inputs are sorted by length and batched under a token budget; generation (a
 :class:`~summarize.engines.causal_generators.CausalGenerator`: transformers or CTranslate2) is
-greedy, stops at the end of the line, and its length limit grows with the input. Outputs go
-through the :class:`~summarize.store.OutputStore` so nothing is generated twice.
+greedy, and its length limit grows with the input for translations; summaries of instruction
+models get a larger limit, room to finish. An output that hits its limit comes back as
+:class:`~summarize.engines.base.TruncatedText` (flagged ``truncated``). Outputs go through the
+:class:`~summarize.store.OutputStore` so nothing is generated twice.
 """
 
 from __future__ import annotations
@@ -14,7 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from summarize.engines.base import SUMMARIZE, TRANSLATE, ModelInfo, ProgressCallback, PromptText
+from summarize.engines.base import (
+    SUMMARIZE,
+    TRANSLATE,
+    ModelInfo,
+    ProgressCallback,
+    PromptText,
+    TruncatedText,
+)
 from summarize.engines.batching import DEFAULT_TOKEN_BUDGET, budget_planner, generate_cached
 from summarize.engines.causal_generators import CausalGenerator, ready_for_batches
 from summarize.resources import data_dir, load_toml
@@ -27,6 +44,8 @@ if TYPE_CHECKING:
 TRANSLATION_TOKENS_PER_INPUT_TOKEN = 2.0
 TRANSLATION_EXTRA_TOKENS = 16
 SUMMARY_MAX_NEW_TOKENS = 160
+# Instruction models write a few sentences and then end their turn: room to finish.
+CHAT_SUMMARY_MAX_NEW_TOKENS = 320
 # Upper bound on prompts per batch; the token budget usually binds first.
 DEFAULT_BATCH_SIZE = 32
 
@@ -84,6 +103,14 @@ def fewshot_pairs(source: str, target: str) -> list[tuple[str, str]]:
     return [(pair[source], pair[target]) for pair in pairs]
 
 
+def one_line(text: str) -> str:
+    """A reply's lines joined with spaces (a translation of one segment is one line)."""
+    if "\n" not in text:
+        return text
+    joined = " ".join(line.strip() for line in text.splitlines() if line.strip())
+    return TruncatedText(joined, text.max_new_tokens) if isinstance(text, TruncatedText) else joined
+
+
 class PromptedCausalLM:
     """A causal LM that translates and summarises through text prompts."""
 
@@ -96,6 +123,7 @@ class PromptedCausalLM:
         store: OutputStore | None,
         batch_size: int = DEFAULT_BATCH_SIZE,
         token_budget: int = DEFAULT_TOKEN_BUDGET,
+        summary_limit: int | None = None,
     ) -> None:
         self.generator = generator
         self._store = store
@@ -103,6 +131,10 @@ class PromptedCausalLM:
         self.token_budget = token_budget
         # Instruction-tuned models come with a chat template; base models get few-shot prompts.
         self.uses_chat = bool(getattr(generator.tokenizer, "chat_template", None))
+        self.stop = "turn" if self.uses_chat else "line"
+        self.summary_max_new_tokens = summary_limit or (
+            CHAT_SUMMARY_MAX_NEW_TOKENS if self.uses_chat else SUMMARY_MAX_NEW_TOKENS
+        )
         self.info = ModelInfo(
             name=name,
             model_id=model_id,
@@ -110,12 +142,12 @@ class PromptedCausalLM:
             backend=f"{generator.backend}-causal-prompted",
             settings={
                 "decoding": "greedy",
-                "stop": "end of line",
+                "stop": "end of turn" if self.uses_chat else "end of line",
                 "translation_max_new_tokens": (
                     f"{TRANSLATION_TOKENS_PER_INPUT_TOKEN:g} * input tokens"
                     f" + {TRANSLATION_EXTRA_TOKENS}"
                 ),
-                "summary_max_new_tokens": SUMMARY_MAX_NEW_TOKENS,
+                "summary_max_new_tokens": self.summary_max_new_tokens,
                 **generator.settings,
                 "prompt": "chat template" if self.uses_chat else "few-shot",
             },
@@ -133,7 +165,10 @@ class PromptedCausalLM:
             template = load_toml("prompts/translate.toml")
             names = {"source_name": source.name, "target_name": target.name}
             if self.uses_chat:
-                return [PromptText("instruction", template["chat"].format(source="", **names))]
+                return [
+                    PromptText("instruction", template[part].format(source="", **names))
+                    for part in ("system", "user")
+                ]
             return [
                 PromptText("few-shot example", text)
                 for pair in fewshot_pairs(source.code, target.code)
@@ -142,7 +177,10 @@ class PromptedCausalLM:
         if task == SUMMARIZE:
             template = load_toml("prompts/summarize.toml")
             if self.uses_chat:
-                return [PromptText("instruction", template["chat"].format(article=""))]
+                return [
+                    PromptText("instruction", template[part].format(article=""))
+                    for part in ("system", "user")
+                ]
             return [
                 PromptText("example article", template["example_article"]),
                 PromptText("example summary", template["example_summary"]),
@@ -160,7 +198,8 @@ class PromptedCausalLM:
     ) -> list[str]:
         prompts = self.translation_prompts(texts, source, target)
         limits = [self.translation_limit(text) for text in texts]
-        return self.generate(prompts, limits, on_progress)
+        outputs = self.generate(prompts, limits, on_progress)
+        return [one_line(output) for output in outputs] if self.uses_chat else outputs
 
     def translation_prompts(
         self, texts: Sequence[str], source: Language, target: Language
@@ -169,7 +208,10 @@ class PromptedCausalLM:
         template = load_toml("prompts/translate.toml")
         names = {"source_name": source.name, "target_name": target.name}
         if self.uses_chat:
-            return [self._chat(template["chat"].format(source=t, **names)) for t in texts]
+            system = template["system"].format(**names)
+            return [
+                self._chat(system, template["user"].format(source=text, **names)) for text in texts
+            ]
         shots = "".join(
             template["example"].format(source=src, target=tgt, **names)
             for src, tgt in fewshot_pairs(source.code, target.code)
@@ -195,7 +237,8 @@ class PromptedCausalLM:
         for article in articles:
             flat = " ".join(article.split())
             if self.uses_chat:
-                prompts.append(self._chat(template["chat"].format(article=flat)))
+                user = template["user"].format(article=flat)
+                prompts.append(self._chat(template["system"], user))
             else:
                 prompts.append(
                     template["template"].format(
@@ -204,7 +247,7 @@ class PromptedCausalLM:
                         article=flat,
                     )
                 )
-        return self.generate(prompts, [SUMMARY_MAX_NEW_TOKENS] * len(prompts), on_progress)
+        return self.generate(prompts, [self.summary_max_new_tokens] * len(prompts), on_progress)
 
     # -- generation --------------------------------------------------------------------------
 
@@ -214,13 +257,15 @@ class PromptedCausalLM:
         max_new_tokens: Sequence[int],
         on_progress: ProgressCallback | None = None,
     ) -> list[str]:
-        """Complete each prompt up to the end of its line; cached outputs are reused."""
+        """Complete each prompt up to the end of its line (few-shot) or of the model's turn
+        (chat); cached outputs are reused."""
 
         def run_batch(batch: list[int]) -> list[str]:
             return self.generator.generate_batch(
                 [prompts[i] for i in batch],
                 [max_new_tokens[i] for i in batch],
                 add_special_tokens=not self.uses_chat,  # a chat template writes BOS itself
+                stop=self.stop,
             )
 
         plan = budget_planner(
@@ -234,8 +279,8 @@ class PromptedCausalLM:
             self.info, self._store, cache_inputs, run_batch, self.batch_size, on_progress, plan
         )
 
-    def _chat(self, instruction: str) -> str:
-        messages = [{"role": "user", "content": instruction}]
+    def _chat(self, system: str, user: str) -> str:
+        messages = [{"role": "system", "content": system}, {"role": "user", "content": user}]
         return self.generator.tokenizer.apply_chat_template(
             messages, tokenize=False, add_generation_prompt=True
         )

