@@ -54,6 +54,9 @@ FLAGS = {
     "lead_sentences": "--lead",
     "extractive_sentences": "--extractive-sentences",
     "threads": "--threads",
+    "engine=ray": "--engine ray",
+    "workers": "--workers",
+    "gpus_per_worker": "--gpus-per-worker",
 }
 
 
@@ -404,6 +407,26 @@ def batch(
     ] = None,
     cache: Annotated[bool, typer.Option(help="Use the model-output cache.")] = True,
     language_check: Annotated[bool, typer.Option(help="Skip non-English documents.")] = True,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="Where chunks run: local (this process) or ray (Ray actors, each with the "
+            "models loaded; needs the ray extra)."
+        ),
+    ] = "local",
+    workers: Annotated[
+        int | None, typer.Option(help="--engine ray: actors in the pool (default 1).")
+    ] = None,
+    gpus_per_worker: Annotated[
+        float | None,
+        typer.Option(help="--engine ray: GPUs for each actor (a fraction shares a GPU)."),
+    ] = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            help="--engine ray: the cluster (default: $RAY_ADDRESS, else a local Ray here)."
+        ),
+    ] = None,
 ) -> None:
     """Score many articles (resumable) and write an HTML report with tables and plots."""
     from summarize.batch import run_batch
@@ -425,6 +448,7 @@ def batch(
         language_check=language_check,
         use_cache=cache,
     )
+    batch_engine = _batch_engine(engine, workers, gpus_per_worker, ray_address)
     progress = RichBatchProgress()
     kept = f"finished documents are kept in {out / 'results.jsonl'}: the same command resumes"
     with _interruptible(kept):
@@ -437,6 +461,7 @@ def batch(
                 chunk_documents,
                 restart,
                 first_alone=True,
+                engine=batch_engine,
             )
         finally:
             progress.close()
@@ -446,6 +471,21 @@ def batch(
     if result.errors:
         typer.echo(f"summarize: {len(result.errors)} documents failed", err=True)
         raise typer.Exit(1)
+
+
+def _batch_engine(
+    name: str, workers: int | None, gpus_per_worker: float | None, ray_address: str | None
+):
+    """The engine ``--engine`` names (``None``: the local one), checked before any work."""
+    if name == "ray":
+        from summarize.batch_ray import RayEngine
+
+        return RayEngine(1 if workers is None else workers, gpus_per_worker or 0.0, ray_address)
+    if name != "local":
+        raise UserError(f"unknown engine {name!r}; use local or ray")
+    if workers is not None or gpus_per_worker is not None or ray_address is not None:
+        raise UserError("--workers, --gpus-per-worker and --ray-address need --engine ray")
+    return None
 
 
 def main() -> None:
