@@ -120,15 +120,23 @@ class RayEngine:
 
 
 class ChunkWorker:
-    """One Ray actor: a :class:`Session` (models loaded once) that runs one chunk per call."""
+    """One Ray actor: a :class:`Session` (models loaded once) that runs one chunk per call.
+
+    The session lives on one thread of its own: Ray may call an actor from another thread than
+    the one that built it, and the output cache's SQLite connection works only on the thread
+    that opened it.
+    """
 
     def __init__(self, options: RunOptions, needs: list[PreparedInput]) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         self.fatal: UserError | None = None
-        self.session = Session(options, _EchoedNotes())
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="session")
+        self.session: Session = self._thread.submit(Session, options, _EchoedNotes()).result()
         try:
             # Every model up front, as the local engine loads them: a missing one fails
             # before any work (reported to the driver by the first call).
-            self.session.engines(needs)
+            self._thread.submit(self.session.engines, needs).result()
         except UserError as exc:
             self.fatal = exc
 
@@ -142,7 +150,7 @@ class ChunkWorker:
             }
         else:
             (blob,) = batch.column("chunk").to_pylist()
-            payload = {"outcomes": self.run(pickle.loads(blob))}
+            payload = {"outcomes": self._thread.submit(self.run, pickle.loads(blob)).result()}
         return pyarrow.table(
             {"index": [index], "outcomes": [json.dumps(payload, ensure_ascii=False)]}
         )

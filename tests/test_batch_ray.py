@@ -246,14 +246,15 @@ def test_a_chunk_that_crashes_on_a_worker_fails_only_its_bad_document(
     tmp_path: Path, options, ray_cluster
 ) -> None:
     """An engine raising in a chunk does not stop the batch: the chunk is run again one
-    document at a time, and only the document that crashes again fails."""
+    document at a time, and only the document that crashes again fails. (With the workers'
+    output cache on, as users run it.)"""
     from summarize.batch_ray import RayEngine
 
     documents = [DOCUMENTS[1], {"id": "crash", "text": CRASHING}, DOCUMENTS[5]]
     run = batch(
         write_jsonl(tmp_path / "docs.jsonl", documents),
         tmp_path / "out",
-        options,
+        replace(options, use_cache=True),
         RayEngine(workers=1),
         chunk_documents=3,
     )
