@@ -74,8 +74,10 @@ class RayEngine:
     def results(
         self, chunks: list[list[PreparedInput]], options: RunOptions, progress: BatchProgress
     ) -> Iterator[tuple[list[PreparedInput], list[dict | str]]]:
+        if not chunks:
+            return
         ray = import_ray()
-        workers = min(self.workers, len(chunks))
+        workers = min(self.workers, len(chunks))  # no actor without a chunk to run
         cpus = options.threads or 1
         with _connected(ray, self.address, progress) as started_here:
             _check_resources(ray, workers, cpus, self.gpus_per_worker, started_here, progress)
