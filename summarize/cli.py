@@ -59,6 +59,9 @@ FLAGS = {
     "max_input_mb": "--max-input-mb",
     "max_segment_chars": "--max-segment-chars",
     "n_samples": "--samples",
+    "engine=ray": "--engine ray",
+    "workers": "--workers",
+    "gpus_per_worker": "--gpus-per-worker",
 }
 
 
@@ -466,6 +469,26 @@ def batch(
     max_segment_chars: Annotated[
         int, typer.Option(help="Split longer sentences (characters).")
     ] = DEFAULT_MAX_SEGMENT_CHARS,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="Where chunks run: local (this process) or ray (Ray actors, each with the "
+            "models loaded; needs the ray extra)."
+        ),
+    ] = "local",
+    workers: Annotated[
+        int | None, typer.Option(help="--engine ray: actors in the pool (default 1).")
+    ] = None,
+    gpus_per_worker: Annotated[
+        float | None,
+        typer.Option(help="--engine ray: GPUs for each actor (a fraction shares a GPU)."),
+    ] = None,
+    ray_address: Annotated[
+        str | None,
+        typer.Option(
+            help="--engine ray: the cluster (default: $RAY_ADDRESS, else a local Ray here)."
+        ),
+    ] = None,
 ) -> None:
     """Score many articles (resumable) and write an HTML report with tables and plots."""
     from summarize.batch import run_batch
@@ -489,6 +512,7 @@ def batch(
         max_input_mb=max_input_mb,
         max_segment_chars=max_segment_chars,
     )
+    batch_engine = _batch_engine(engine, workers, gpus_per_worker, ray_address)
     progress = RichBatchProgress()
     kept = f"finished documents are kept in {out / 'results.jsonl'}: the same command resumes"
     with _interruptible(kept):
@@ -501,6 +525,7 @@ def batch(
                 chunk_documents,
                 restart,
                 first_alone=True,
+                engine=batch_engine,
             )
         finally:
             progress.close()
@@ -510,6 +535,21 @@ def batch(
     if result.errors:
         typer.echo(f"summarize: {len(result.errors)} documents failed", err=True)
         raise typer.Exit(1)
+
+
+def _batch_engine(
+    name: str, workers: int | None, gpus_per_worker: float | None, ray_address: str | None
+):
+    """The engine ``--engine`` names (``None``: the local one), checked before any work."""
+    if name == "ray":
+        from summarize.batch_ray import RayEngine
+
+        return RayEngine(1 if workers is None else workers, gpus_per_worker or 0.0, ray_address)
+    if name != "local":
+        raise UserError(f"unknown engine {name!r}; use local or ray")
+    if workers is not None or gpus_per_worker is not None or ray_address is not None:
+        raise UserError("--workers, --gpus-per-worker and --ray-address need --engine ray")
+    return None
 
 
 def main() -> None:
