@@ -6,7 +6,7 @@ document fails there, alone, before Ray starts), skips those already in ``result
 writes each result as it comes back, exactly as with the local engine. This engine puts the
 chunks in a Ray Dataset, one row per chunk (so a chunk's documents share generate calls as
 :func:`summarize.batch.chunks` made them), and maps it with ``map_batches`` over a fixed pool of
-actors: each actor opens one :class:`~summarize.pipeline.Session` (its models loaded once, in
+actors: each actor opens one :class:`~summarize.session.Session` (its models loaded once, in
 ``__init__``) and runs :meth:`Session.run_chunk` on each chunk, the same chunk code as the local
 engine. The outcomes stream back to the driver as chunks finish (``iter_rows``), with the
 chunk's index, so the driver pairs them with the chunk it sent.
@@ -27,8 +27,9 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from summarize.errors import UserError
-from summarize.pipeline import PreparedInput, RunOptions, Session
+from summarize.pipeline import PreparedInput, RunOptions
 from summarize.progress import SilentProgress
+from summarize.session import Session
 
 if TYPE_CHECKING:
     from summarize.batch import BatchProgress
