@@ -272,7 +272,8 @@ def run(
 
         render_terminal(result)
     for path, fmt in outputs:
-        write_atomically(path, render_to_string(result, fmt))
+        content = _html_page(result, options) if fmt == "html" else render_to_string(result, fmt)
+        write_atomically(path, content)
         typer.echo(f"wrote {path}", err=True)
 
 
