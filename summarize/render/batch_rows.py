@@ -24,28 +24,14 @@ MAIN_METRIC = {
     for kind, key in (("translation", "chrf++"), ("summary", "rouge1_precision"))
 }
 REFERENCE_SUMMARY_METRIC = ("ref_rougeL", label("ref_rougeL"))
+# One row per document and system: every per-document number of either kind, each once.
 CSV_COLUMNS = [
     "document_id",
     "system",
     "kind",
     "sentences",
     "article_words",
-    "bleu",
-    "chrf++",
-    "ter",
-    "embedding_cosine",
-    "flagged_share",
-    "rouge1_precision",
-    "rougeL_precision",
-    "unsupported",
-    "rouge1",
-    "rouge2",
-    "rougeL",
-    "compression_ratio",
-    "words",
-    "ref_rouge1",
-    "ref_rouge2",
-    "ref_rougeL",
+    *dict.fromkeys(TRANSLATION_METRICS + SUMMARY_METRICS),
     "flags",
 ]
 
