@@ -188,9 +188,10 @@ def run(
     backend: Annotated[
         str,
         typer.Option(
-            help="Generation runtime: auto (CTranslate2 float32 where it covers the model, the "
-            "same outputs as transformers, faster; else transformers), transformers, or ct2 "
-            "(CTranslate2, int8 on CPU unless --quantization)."
+            help="Generation runtime: auto (translators on CTranslate2 float32 where it covers "
+            "the model, the same outputs as transformers, faster; summarisers and other models "
+            "on transformers), transformers, or ct2 (CTranslate2 for all, int8 on CPU unless "
+            "--quantization)."
         ),
     ] = "auto",
     threads: Annotated[
