@@ -10,6 +10,7 @@ pivots, back-translations and summaries must be equal, or the default would not 
 
     python bench/default_runtime.py       # 3 rounds; writes bench/results/default-runtime.json
     python bench/default_runtime.py --rounds 1 --articles 1   # a quick check
+    python bench/default_runtime.py --jobs seed --out bench/results/default-runtime-seed.json
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=3, help="CNN/DailyMail articles")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--out", type=Path, default=REPO / "bench/results/default-runtime.json")
+    parser.add_argument("--jobs", default="seed,batch", help="which jobs: seed, batch or both")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="summarize-bench-"))
     report: dict = {
@@ -101,7 +103,10 @@ def main() -> None:
     warm_up = all_jobs["seed run"]
     for extra in VARIANTS.values():  # not counted: conversions, page cache
         warm_up(extra, fresh_cache(work), args.threads)
+    wanted = set(args.jobs.split(","))
     for job, run in all_jobs.items():
+        if job.split()[0] not in wanted:
+            continue
         outputs = {}
         times: dict[str, list[float]] = {name: [] for name in VARIANTS}
         for _ in range(args.rounds):
