@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from summarize import pipeline, session
-from summarize.batch import run_batch
-from summarize.batch_inputs import read_batch_input
-from summarize.cli import app
+from summarize.batch.run import run_batch
+from summarize.cli.main import app
 from summarize.engines import registry as registry_module
 from summarize.engines.registry import Preset
+from summarize.input.documents import read_batch_input
+from summarize.pipeline import prepare as pipeline
+from summarize.pipeline import session
 from summarize.render.batch_text import render_batch_markdown
 from tests.test_batch import comparable_result
 from tests.tiny_models import RUSSIAN, build_model

@@ -10,8 +10,8 @@ import pytest
 from summarize.engines.causal_generators import HfCausalGenerator, load_tokenizer
 from summarize.engines.prompted import PromptedCausalLM, load_causal_lm
 from summarize.engines.registry import EngineRegistry
-from summarize.languages import get_language
-from summarize.segment import segment_document
+from summarize.input.languages import get_language
+from summarize.input.segment import segment_document
 from tests.tiny_models import build_model
 
 pytest.importorskip("ctranslate2")

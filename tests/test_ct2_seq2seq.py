@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from summarize.engines.registry import EngineRegistry
-from summarize.languages import get_language
+from summarize.input.languages import get_language
 from tests.conftest import SEED
 from tests.tiny_models import build_model
 

@@ -22,7 +22,7 @@ import pytest
 from summarize.engines.hub import check_model_dir
 from summarize.engines.registry import EngineRegistry
 from summarize.errors import UserError
-from summarize.languages import get_language
+from summarize.input.languages import get_language
 from tests.conftest import REPO, SEED, SHARED_DATA, CliResult
 from tests.tiny_models import MAX_INPUT_TOKENS, RUSSIAN, build_all
 

@@ -19,9 +19,9 @@ from summarize.engines.prompted import (
     PromptedCausalLM,
     load_causal_lm,
 )
-from summarize.languages import get_language
+from summarize.engines.store import OutputStore
+from summarize.input.languages import get_language
 from summarize.resources import load_toml
-from summarize.store import OutputStore
 from summarize.tasks.flags import commentary, output_flags, summary_flags
 from tests.conftest import SEED, run_cli
 from tests.tiny_models import build_scripted_chat_model

@@ -20,7 +20,7 @@ from summarize.engines.gguf_files import (
     remember_sha256,
 )
 from summarize.engines.registry import EngineRegistry
-from summarize.languages import get_language
+from summarize.input.languages import get_language
 from tests.conftest import assert_one_line_error, run_cli
 from tests.tiny_models import write_tiny_gguf
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from summarize.errors import UserError
-from summarize.languages import model_code
+from summarize.input.languages import model_code
 
 if TYPE_CHECKING:
-    from summarize.languages import Language
+    from summarize.input.languages import Language
 
 TRANSLATOR = ("translator",)
 

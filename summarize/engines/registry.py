@@ -12,16 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from summarize.engines.base import AbstractiveSummarizer, Embedder, Translator
+from summarize.engines.notes import send_note
 from summarize.engines.split_gguf import split_ggufs
+from summarize.engines.store import OutputStore
 from summarize.errors import UserError
-from summarize.notes import send_note
 from summarize.progress import Progress, SilentProgress
 from summarize.resources import load_toml
-from summarize.store import OutputStore
 
 if TYPE_CHECKING:
     from summarize.engines.hub import ModelFiles
-    from summarize.languages import Language
+    from summarize.input.languages import Language
 
 T = TypeVar("T")
 

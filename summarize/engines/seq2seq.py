@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING
 from summarize.engines.base import ModelInfo, ProgressCallback
 from summarize.engines.batching import DEFAULT_TOKEN_BUDGET, budget_planner, generate_cached
 from summarize.engines.chunking import chunk_text
+from summarize.engines.notes import send_note
 from summarize.engines.seq2seq_models import Seq2SeqGenerator, Seq2SeqRequest
+from summarize.engines.store import OutputStore
 from summarize.errors import UserError
-from summarize.notes import send_note
-from summarize.store import OutputStore
 
 if TYPE_CHECKING:
-    from summarize.languages import Language
+    from summarize.input.languages import Language
 
 TRANSLATION_TOKENS_PER_INPUT_TOKEN = 2.0
 TRANSLATION_EXTRA_TOKENS = 16

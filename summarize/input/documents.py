@@ -31,7 +31,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from summarize.errors import UserError
-from summarize.inputs import (
+from summarize.input.text import (
     DEFAULT_MAX_INPUT_MB,
     check_no_nul,
     check_not_empty,
@@ -40,7 +40,7 @@ from summarize.inputs import (
     read_input_bytes,
     too_large,
 )
-from summarize.wmt_xml import parse_xml, segment_text
+from summarize.input.wmt_xml import parse_xml, segment_text
 
 ENGLISH = "en"
 # Optional string fields of a JSONL record, besides the required "id" and "text".
@@ -380,7 +380,7 @@ def _joined(lines: list[str]) -> str:
 
 
 def _strip_label(message: str, path: Path) -> str:
-    """Error messages from inputs.py start with the file name; the origin already says it."""
+    """Error messages from text.py start with the file name; the origin already says it."""
     return re.sub(rf"^{re.escape(str(path))}: ", "", message)
 
 

@@ -132,7 +132,7 @@ def list_models() -> None:
 def _targets(name: str, pairs: list[str]) -> list[str]:
     """Hub ids (with @revision when pinned) that ``name`` stands for."""
     from summarize.engines.registry import presets
-    from summarize.languages import get_language
+    from summarize.input.languages import get_language
 
     preset = presets().get(name)
     if preset is None:
