@@ -67,7 +67,7 @@ def prompts_and_limits(engine, sentences: list[str]) -> tuple[list[str], list[in
 
 
 def run_variant(variant: str, sentences: list[str], threads: int) -> dict:
-    from summarize.engines.causal_generators import first_line
+    from summarize.engines.causal.generators import first_line
     from summarize.engines.registry import EngineRegistry
     from summarize.input.languages import get_language
 

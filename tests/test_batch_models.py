@@ -48,7 +48,7 @@ def marian(tmp_path_factory) -> dict[str, Path]:
 def short_and_offline(monkeypatch, tmp_path: Path, marian: dict[str, Path]) -> None:
     """Short generations (random weights rarely stop), a private cache, no Hub, and a
     per-direction preset pointing at the tiny models."""
-    from summarize.engines import seq2seq
+    from summarize.engines.seq2seq import engine as seq2seq
 
     monkeypatch.setattr(seq2seq, "TRANSLATION_TOKENS_PER_INPUT_TOKEN", 1.0)
     monkeypatch.setattr(seq2seq, "TRANSLATION_EXTRA_TOKENS", 4)

@@ -59,7 +59,7 @@ REPORTS = ("report.md", "summary.csv", "report.html")
 
 def short_generations() -> None:
     """Random weights rarely stop: short generations (as in tests/test_batch_models.py)."""
-    from summarize.engines import seq2seq
+    from summarize.engines.seq2seq import engine as seq2seq
 
     seq2seq.TRANSLATION_TOKENS_PER_INPUT_TOKEN = 1.0
     seq2seq.TRANSLATION_EXTRA_TOKENS = 4
@@ -97,7 +97,7 @@ SETUP_HOOK = f"{__name__}.in_every_worker"
 
 
 def _patched_here() -> bool:
-    from summarize.engines import seq2seq
+    from summarize.engines.seq2seq import engine as seq2seq
 
     return seq2seq.TRANSLATION_EXTRA_TOKENS == 4
 
@@ -105,7 +105,7 @@ def _patched_here() -> bool:
 @contextmanager
 def patched() -> Iterator[None]:
     """:func:`in_every_worker` for this process, undone afterwards."""
-    from summarize.engines import seq2seq
+    from summarize.engines.seq2seq import engine as seq2seq
     from summarize.pipeline import chunk as batch_chunk
 
     saved = [

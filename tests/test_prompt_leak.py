@@ -13,7 +13,7 @@ import pytest
 
 from summarize.batch.run import run_batch
 from summarize.engines.base import SUMMARIZE, TRANSLATE, PromptText, prompt_texts
-from summarize.engines.prompted import PromptedCausalLM, fewshot_pairs
+from summarize.engines.causal.prompted import PromptedCausalLM, fewshot_pairs
 from summarize.input.documents import read_batch_input
 from summarize.input.languages import get_language
 from summarize.render.batch_text import render_batch_markdown

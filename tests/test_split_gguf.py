@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from summarize.engines.split_gguf import Part, SplitGguf, assemble, locate_parts, split_ggufs
+from summarize.engines.files.split_gguf import Part, SplitGguf, assemble, locate_parts, split_ggufs
 from summarize.errors import ModelUnavailableError, UserError
 from tests.conftest import REPO
 
