@@ -4,8 +4,8 @@ CNN/DailyMail articles, with `--backend transformers` (the old default) and with
 machine, alternating the two so that drift in the machine's speed hits both alike.
 
 Every run starts with an empty model-output cache (a fresh `SUMMARIZE_CACHE_DIR`), with the
-model conversions already made (shared from the user's cache: the first run of each variant is a
-warm-up that makes them and is not counted). The outputs of the two variants are compared too:
+model conversions already made (shared from the user's cache: a seed run of each variant first is
+a warm-up that makes them and is not counted). The outputs of the two variants are compared too:
 pivots, back-translations and summaries must be equal, or the default would not be faithful.
 
     python bench/default_runtime.py       # 3 rounds; writes bench/results/default-runtime.json
@@ -97,14 +97,18 @@ def main() -> None:
         "rounds": args.rounds,
         "jobs": {},
     }
-    for job, run in jobs(work, args.articles).items():
+    all_jobs = jobs(work, args.articles)
+    warm_up = all_jobs["seed run"]
+    for extra in VARIANTS.values():  # not counted: conversions, page cache
+        warm_up(extra, fresh_cache(work), args.threads)
+    for job, run in all_jobs.items():
         outputs = {}
-        for name, extra in VARIANTS.items():  # warm-up: conversions, page cache
-            outputs[name] = run(extra, fresh_cache(work), args.threads)[1]
         times: dict[str, list[float]] = {name: [] for name in VARIANTS}
         for _ in range(args.rounds):
             for name, extra in VARIANTS.items():
-                times[name].append(run(extra, fresh_cache(work), args.threads)[0])
+                elapsed, output = run(extra, fresh_cache(work), args.threads)
+                times[name].append(elapsed)
+                outputs.setdefault(name, output)  # every round gives the same outputs
         before, after = (statistics.median(times[name]) for name in VARIANTS)
         equal = outputs_of(outputs["before (transformers)"]) == outputs_of(
             outputs["after (default)"]

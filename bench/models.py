@@ -284,6 +284,38 @@ def markdown(report: dict) -> str:
     return "\n".join(out)
 
 
+def write_report(args: argparse.Namespace, results: dict, started: float) -> str:
+    """Write the JSON report and its Markdown table (the models measured so far)."""
+    report = {
+        "machine": {
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+        },
+        "note": (
+            "measured on a machine shared with other work, so times are upper bounds and "
+            "speeds (tokens/s) lower bounds"
+        ),
+        "command": " ".join(["python", "bench/models.py", *sys.argv[1:]]),
+        "wmt_lines": args.lines,
+        "articles": args.articles,
+        "threads": args.threads,
+        "quantization": QUANTIZATION,
+        "wall_s": time.perf_counter() - started,
+        "models": results,
+    }
+    out = (
+        args.out
+        or REPO / "bench" / "results" / f"models-{args.lines}lines-{args.articles}articles.json"
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    table = markdown(report)
+    out.with_suffix(".md").write_text(table, encoding="utf-8")
+    print(f"wrote {out} and {out.with_suffix('.md')}", file=sys.stderr)
+    return table
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lines", type=int, default=200, help="WMT19 lines per direction")
@@ -321,34 +353,8 @@ def main() -> None:
         if not args.skip_seed_run:
             print(f"bench: {model}: summarize run on the seed", file=sys.stderr, flush=True)
             results[model]["seed_run"] = seed_run(model, args.threads)
-    report = {
-        "machine": {
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-        },
-        "note": (
-            "measured on a machine shared with other work, so times are upper bounds and "
-            "speeds (tokens/s) lower bounds"
-        ),
-        "command": " ".join(["python", "bench/models.py", *sys.argv[1:]]),
-        "wmt_lines": args.lines,
-        "articles": args.articles,
-        "threads": args.threads,
-        "quantization": QUANTIZATION,
-        "wall_s": time.perf_counter() - started,
-        "models": results,
-    }
-    out = (
-        args.out
-        or REPO / "bench" / "results" / f"models-{args.lines}lines-{args.articles}articles.json"
-    )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(report, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    table = markdown(report)
-    out.with_suffix(".md").write_text(table, encoding="utf-8")
-    print(table)
-    print(f"wrote {out} and {out.with_suffix('.md')}")
+        write_report(args, results, started)  # after each model: a stopped run keeps its part
+    print(write_report(args, results, started))
 
 
 if __name__ == "__main__":

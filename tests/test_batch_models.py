@@ -244,6 +244,32 @@ def test_default_runtime_gives_the_transformers_outputs(tmp_path: Path) -> None:
     )
 
 
+def test_default_runtime_runs_summarisers_on_transformers(tmp_path: Path) -> None:
+    """Under `auto` a summariser runs on transformers while the translator runs on CTranslate2:
+    over a long input the two runtimes' float32 sums part (measured on the bundled model), and
+    `auto` promises transformers' outputs. The summary equals the one `--backend transformers`
+    gives; `--backend ct2` still puts the summariser on CTranslate2."""
+    bart = build_model("bart", tmp_path / "tiny-bart")
+    article = tmp_path / "article.txt"
+    article.write_text(f"{ROUND_TRIP_TEXT}\n{ENGLISH[0]}", encoding="utf-8")
+    common = ["run", str(article), "--json", "--translator", PRESET, "--summarizer", str(bart)]
+    common += ["--device", "cpu", "--no-cache"]
+    results = {}
+    for backend in ("auto", "transformers", "ct2"):
+        cli = CliRunner().invoke(app, [*common, "--backend", backend])
+        assert cli.exit_code == 0, cli.output
+        results[backend] = json.loads(cli.stdout)
+
+    def abstractive(result: dict) -> dict:
+        return next(s for s in result["summaries"] if s["method"] == "abstractive")
+
+    auto = results["auto"]
+    assert auto["translations"][0]["forward_model"]["backend"].startswith("ctranslate2")
+    assert abstractive(auto)["model"]["backend"].startswith("transformers")
+    assert abstractive(auto)["text"] == abstractive(results["transformers"])["text"]
+    assert abstractive(results["ct2"])["model"]["backend"].startswith("ctranslate2")
+
+
 def test_run_writes_the_batch_report_page(tmp_path: Path) -> None:
     """`run --out report.html` writes the page a batch of this one article gets."""
     folder = tmp_path / "articles"

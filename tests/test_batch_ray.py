@@ -152,7 +152,8 @@ def options(marian) -> RunOptions:
 
 @pytest.fixture(scope="module")
 def ray_cluster(tmp_path_factory) -> Iterator[object]:
-    """This process connected to a local Ray of 2 CPUs; the engines use it and leave it up."""
+    """This process connected to a local Ray of 2 CPUs and one logical GPU (a resource Ray
+    schedules by, so GPU workers can be tested without one); the engines use it and leave it up."""
     ray = pytest.importorskip("ray")
     # The workers import this checkout, and this file under the name pytest gave it.
     here = [str(REPO), str(Path(__file__).parent), os.environ.get("PYTHONPATH")]
@@ -164,6 +165,7 @@ def ray_cluster(tmp_path_factory) -> Iterator[object]:
     ray.init(
         address="local",
         num_cpus=2,
+        num_gpus=1,  # a logical GPU (none is used: the tiny models run on the CPU)
         include_dashboard=False,
         logging_level="ERROR",
         runtime_env={"env_vars": env, "worker_process_setup_hook": SETUP_HOOK},
@@ -240,6 +242,49 @@ def test_ray_gives_the_local_results_and_reports(
     assert [doc_id for doc_id, _ in ray_run.errors] == ["empty", "poisoned"]
     for name in REPORTS:
         assert (ray_run.out / name).read_text() == (local_run.out / name).read_text(), name
+
+
+def test_gpu_workers_share_a_gpu_and_give_the_local_results(
+    tmp_path: Path, options, ray_cluster, local_run: Run, monkeypatch
+) -> None:
+    """`--gpus-per-worker 0.5`: the actor pool asks Ray for half a GPU per actor, so two actors
+    share the cluster's one GPU, and the results equal the local engine's. (The GPU here is a
+    logical one, so the actors' torch finds no CUDA and ``auto`` runs on the CPU.)"""
+    import ray.data
+
+    from summarize.batch.ray_engine import RayEngine
+
+    asked: list[dict] = []
+    map_batches = ray.data.Dataset.map_batches
+
+    def recording(self, fn, **kwargs):
+        asked.append(kwargs)
+        return map_batches(self, fn, **kwargs)
+
+    monkeypatch.setattr(ray.data.Dataset, "map_batches", recording)
+    engine = RayEngine(workers=2, gpus_per_worker=0.5)
+    assert engine.worker_options(options).device == "cpu"  # options say cpu: kept
+    assert engine.worker_options(replace(options, device="auto")).device == "auto"
+    assert RayEngine(workers=1).worker_options(replace(options, device="auto")).device == "cpu"
+    ray_run = batch(local_run.input, tmp_path / "out", options, engine, **CHUNKING)
+    assert [(kw["num_gpus"], kw["compute"].min_size) for kw in asked] == [(0.5, 2)]
+    assert without_timings(ray_run.lines) == without_timings(local_run.lines)
+    assert ray_run.errors == local_run.errors
+
+
+def test_gpus_a_local_ray_lacks_are_a_one_line_error(tmp_path: Path) -> None:
+    """A local Ray cannot grow: asking for a GPU on a machine without one (as here) is refused
+    in one line before any model loads, instead of waiting for ever."""
+    pytest.importorskip("ray")
+    documents = write_jsonl(tmp_path / "docs.jsonl", [DOCUMENTS[1]])
+    args = ["batch", str(documents), "--out", str(tmp_path / "out"), "--engine", "ray"]
+    result = run_cli(*args, "--gpus-per-worker", "1", "--summarizer", "none")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    last = result.stderr.splitlines()[-1]  # after the progress lines
+    assert last == (
+        "summarize: error: 1 Ray worker needs 1 GPU of 0 on this machine; use fewer "
+        "--workers, --threads or --gpus-per-worker"
+    )
 
 
 def test_a_chunk_that_crashes_on_a_worker_fails_only_its_bad_document(

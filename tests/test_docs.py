@@ -47,7 +47,7 @@ MARKERS = {"runnable", "not-run", "synopsis"}
 EXPECTED_BLOCKS = {
     "CONTRIBUTING.md": {"not-run": 4},
     "README.md": {"not-run": 7, "runnable": 2},
-    "docs/batch.md": {"not-run": 2, "runnable": 1},
+    "docs/batch.md": {"not-run": 3, "runnable": 1},
     "docs/flags.md": {},
     "docs/input.md": {},
     "docs/models.md": {"not-run": 3, "runnable": 1},

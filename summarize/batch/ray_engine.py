@@ -258,14 +258,21 @@ def _check_resources(
     total = ray.cluster_resources()
     short = []
     if workers * cpus > total.get("CPU", 0):
-        short.append(f"{workers * cpus} CPUs ({cpus} per worker) of {total.get('CPU', 0):g}")
+        short.append(
+            f"{_count(workers * cpus, 'CPU')} ({cpus} per worker) of {total.get('CPU', 0):g}"
+        )
     if gpus and workers * gpus > total.get("GPU", 0):
-        short.append(f"{workers * gpus:g} GPUs of {total.get('GPU', 0):g}")
+        short.append(f"{_count(workers * gpus, 'GPU')} of {total.get('GPU', 0):g}")
     if not short:
         return
-    message = f"{workers} Ray workers need {' and '.join(short)}"
+    need = "workers need" if workers > 1 else "worker needs"
+    message = f"{workers} Ray {need} {' and '.join(short)}"
     if local:
         raise UserError(
             f"{message} on this machine; use fewer ⟨workers⟩, ⟨threads⟩ or ⟨gpus_per_worker⟩"
         )
     progress.note(f"{message} in the cluster now: the workers start as it grows")
+
+
+def _count(number: float, unit: str) -> str:
+    return f"{number:g} {unit}" + ("" if number == 1 else "s")

@@ -102,6 +102,8 @@ def settings_key(options: RunOptions) -> str:
         payload["translators"] = []  # the same settings, written as before --translator repeated
     if options.max_segment_chars == DEFAULT_MAX_SEGMENT_CHARS:
         del payload["max_segment_chars"]  # the same key as before the limit existed
+    if not options.wmt_systems:
+        del payload["wmt_systems"]  # the same key as before the option existed
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -121,6 +123,7 @@ def run_batch(
         raise UserError("⟨chunk_documents⟩ must be at least 1")
     started = time.perf_counter()
     source, pivots = check_options(options)
+    _check_wmt_systems(batch_input, options)
     errors = list(batch_input.errors)
     prepared: list[PreparedInput] = []
     for document in batch_input.documents:
@@ -168,6 +171,20 @@ def run_batch(
         "failed": len(errors),
     }
     return batch
+
+
+def _check_wmt_systems(batch_input: BatchInput, options: RunOptions) -> None:
+    """The documents carry a WMT set's systems exactly when the options score them."""
+    if options.wmt_systems and not batch_input.wmt_systems:
+        raise UserError(
+            f"{batch_input.path}: ⟨wmt_systems=True⟩ needs the input read with its systems "
+            "(read_batch_input(..., wmt_systems=True))"
+        )
+    if batch_input.wmt_systems and not options.wmt_systems:
+        raise UserError(
+            f"{batch_input.path}: was read with its WMT systems; pass ⟨wmt_systems=True⟩ to "
+            "score them, or read it without"
+        )
 
 
 def batch_result(

@@ -62,6 +62,7 @@ FLAGS = {
     "engine=ray": "--engine ray",
     "workers": "--workers",
     "gpus_per_worker": "--gpus-per-worker",
+    "wmt_systems=True": "--with-wmt-systems",
 }
 
 
@@ -188,9 +189,10 @@ def run(
     backend: Annotated[
         str,
         typer.Option(
-            help="Generation runtime: auto (CTranslate2 float32 where it covers the model, the "
-            "same outputs as transformers, faster; else transformers), transformers, or ct2 "
-            "(CTranslate2, int8 on CPU unless --quantization)."
+            help="Generation runtime: auto (translators on CTranslate2 float32 where it covers "
+            "the model, the same outputs as transformers, faster; summarisers and other models "
+            "on transformers), transformers, or ct2 (CTranslate2 for all, int8 on CPU unless "
+            "--quantization)."
         ),
     ] = "auto",
     threads: Annotated[
@@ -470,6 +472,14 @@ def batch(
     max_segment_chars: Annotated[
         int, typer.Option(help="Split longer sentences (characters).")
     ] = DEFAULT_MAX_SEGMENT_CHARS,
+    with_wmt_systems: Annotated[
+        bool,
+        typer.Option(
+            "--with-wmt-systems",
+            help="WMT .xml test set: also score each of its systems (<hyp system=NAME>, as "
+            "wmt:NAME) against the same references, beside the local translators.",
+        ),
+    ] = False,
     engine: Annotated[
         str,
         typer.Option(
@@ -512,6 +522,7 @@ def batch(
         use_cache=cache,
         max_input_mb=max_input_mb,
         max_segment_chars=max_segment_chars,
+        wmt_systems=with_wmt_systems,
     )
     batch_engine = _batch_engine(engine, workers, gpus_per_worker, ray_address)
     progress = RichBatchProgress()
@@ -519,7 +530,7 @@ def batch(
     with _interruptible(kept):
         try:
             result = run_batch(
-                read_batch_input(input_path, max_input_mb),
+                read_batch_input(input_path, max_input_mb, with_wmt_systems),
                 out,
                 options,
                 progress,

@@ -8,8 +8,10 @@ unknown format, unparseable XML) is a :class:`~summarize.errors.UserError`.
 WMT sets are parsed with the standard library's expat parser, which never fetches external
 entities and (expat >= 2.4.1, bundled with Python >= 3.11) refuses entity-expansion bombs. A
 document whose English side has references by several translators is scored against all of
-them (the first is its ``text``, the others its ``other_references``).
-entities and (expat >= 2.4.1, bundled with Python >= 3.11) refuses entity-expansion bombs.
+them (the first is its ``text``, the others its ``other_references``). Read with
+``wmt_systems``, each such document also brings the outputs of the file's systems
+(``<hyp system="...">``) on its segments, to be scored beside the local translators; a file
+without them, or with a system that lacks a document or a segment, is then an error.
 
 Sizes are bounded: each document's text (and source) by ``max_input_mb``, like a ``run``
 article, and a JSONL or WMT file, which holds many documents, by :data:`FILE_LIMIT_FACTOR`
@@ -28,6 +30,7 @@ import re
 import xml.etree.ElementTree as ElementTree
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from pathlib import Path
 
 from summarize.errors import UserError
@@ -40,7 +43,7 @@ from summarize.input.text import (
     read_input_bytes,
     too_large,
 )
-from summarize.input.wmt_xml import parse_xml, segment_text
+from summarize.input.wmt_xml import Missing, check_systems, parse_xml, segment_text, system_names
 
 ENGLISH = "en"
 # Optional string fields of a JSONL record, besides the required "id" and "text".
@@ -58,7 +61,9 @@ class Document:
     ``source_lang``, detected when None) the document goes through reference mode.
     ``other_references`` are further references of the same translation (other translators of
     a WMT set): one tuple of lines per translator, line-aligned with the lines of ``text``,
-    ``""`` where that translator lacks the segment.
+    ``""`` where that translator lacks the segment. ``systems`` are the outputs of a WMT set's
+    systems for this document (read with ``wmt_systems``): (system name, one line per line of
+    ``text``), in file order.
     """
 
     id: str | None  # None outside a batch (a single article has no id)
@@ -68,6 +73,7 @@ class Document:
     source_lang: str | None = None
     reference_summary: str | None = None
     other_references: tuple[tuple[str, ...], ...] = ()
+    systems: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,13 +95,26 @@ class BatchInput:
     documents: list[Document]
     errors: list[DocumentError]
     sha256: str = ""  # of the content: the file's bytes, or a folder's paths and bytes
+    # Read with ``wmt_systems``: the documents carry the outputs of the file's systems.
+    wmt_systems: bool = False
 
 
-def read_batch_input(path: Path, max_input_mb: float = DEFAULT_MAX_INPUT_MB) -> BatchInput:
-    """Every readable document of ``path`` in input order, and one error per unreadable one."""
+def read_batch_input(
+    path: Path, max_input_mb: float = DEFAULT_MAX_INPUT_MB, wmt_systems: bool = False
+) -> BatchInput:
+    """Every readable document of ``path`` in input order, and one error per unreadable one.
+
+    ``wmt_systems``: ``path`` must be a WMT XML test set with systems (``<hyp>``) into English,
+    each of which translates every segment of every reference-mode document; the documents
+    carry their outputs (:attr:`Document.systems`)."""
     limit = max_bytes(max_input_mb)
     if not path.exists():
         raise UserError(f"{path}: no such file or folder")
+    if wmt_systems and (path.is_dir() or path.suffix.lower() != ".xml"):
+        raise UserError(
+            f"{path}: ⟨wmt_systems=True⟩ needs a WMT test set in XML (WMT21 and later), whose "
+            "<hyp> systems it scores beside the local translators"
+        )
     if path.is_dir():
         documents, errors, digest = _read_directory(path, limit)
         fmt = "directory"
@@ -110,12 +129,19 @@ def read_batch_input(path: Path, max_input_mb: float = DEFAULT_MAX_INPUT_MB) -> 
                 f"{path}: unknown batch input; expected a folder of .txt files, "
                 "a .jsonl file or a WMT .xml/.sgm test set"
             )
+        if wmt_systems and fmt == "wmt-xml":
+            reader = partial(_read_wmt, systems=True)
         data = read_input_bytes(path, max_bytes(FILE_LIMIT_FACTOR * max_input_mb))
         documents, errors = reader(path, data, limit)
         digest = hashlib.sha256(data).hexdigest()
     documents, errors = _drop_duplicates(documents, errors)
     errors.sort(key=lambda error: _natural_key(error.origin))
-    return BatchInput(path, fmt, documents, errors, digest)
+    if wmt_systems and documents and not any(document.systems for document in documents):
+        raise UserError(
+            f"{path}: no document has a source translated into English, so there is nothing "
+            "to score its <hyp> systems on"
+        )
+    return BatchInput(path, fmt, documents, errors, digest, wmt_systems)
 
 
 def _check_size(text: str, what: str, limit: int) -> str:
@@ -253,12 +279,16 @@ def _record_document(record: dict, doc_id: str, origin: str, limit: int) -> Docu
 # -- WMT test sets ---------------------------------------------------------------------------
 
 
-def _read_wmt(path: Path, data: bytes, limit: int) -> tuple[list[Document], list[DocumentError]]:
-    """WMT21+ XML (``dataset/collection/doc/src|ref/p/seg``) or WMT <= 20 SGML (``srcset``)."""
+def _read_wmt(
+    path: Path, data: bytes, limit: int, systems: bool = False
+) -> tuple[list[Document], list[DocumentError]]:
+    """WMT21+ XML (``dataset/collection/doc/src|ref/p/seg``) or WMT <= 20 SGML (``srcset``);
+    with ``systems``, the outputs of the ``<hyp>`` systems into English too."""
     root = parse_xml(path, data)
     documents: list[Document] = []
     errors: list[DocumentError] = []
     set_lang = _sgml_language(root, path)
+    missing = {name: Missing() for name in _english_systems(root, path)} if systems else {}
     for position, doc in enumerate(root.iter("doc"), start=1):
         doc_id = (doc.get("id") or doc.get("docid") or "").strip()[:MAX_ID_CHARS] or None
         origin = f"{path}:doc {position}"
@@ -280,6 +310,8 @@ def _read_wmt(path: Path, data: bytes, limit: int) -> tuple[list[Document], list
         lines, source_lines, other_lines = _paired(
             english.lines, source.lines if source else None, others
         )
+        kept = _kept(english.lines, source.lines if source else None)
+        outputs = _system_outputs(doc, doc_id, english, kept, missing) if kept else ()
         text = _joined(lines)
         source_text = _joined(source_lines) if source_lines is not None else None
         try:
@@ -289,11 +321,74 @@ def _read_wmt(path: Path, data: bytes, limit: int) -> tuple[list[Document], list
             errors.append(DocumentError(origin, doc_id, str(exc)))
             continue
         documents.append(
-            Document(doc_id, text, origin, source_text, source_lang, other_references=other_lines)
+            Document(
+                doc_id,
+                text,
+                origin,
+                source_text,
+                source_lang,
+                other_references=other_lines,
+                systems=outputs,
+            )
         )
     if not documents and not errors:
         raise UserError(f"{path}: no <doc> elements found")
+    check_systems(path, missing)
     return documents, errors
+
+
+def _english_systems(root: ElementTree.Element, path: Path) -> list[str]:
+    """The systems of a WMT XML file that translate into English (the language of a
+    ``<hyp>``: its ``lang``, else that of the references); a file without any is an error."""
+    names = system_names(root, path)
+    if not names:
+        raise UserError(
+            f"{path}: has no <hyp> systems to score beside the local translators "
+            "(drop ⟨wmt_systems=True⟩)"
+        )
+    ref_lang = next((ref.get("lang") for ref in root.iter("ref") if ref.get("lang")), ENGLISH)
+    langs: dict[str, set[str]] = {name: set() for name in names}
+    for hyp in root.iter("hyp"):
+        langs[(hyp.get("system") or "").strip()].add((hyp.get("lang") or ref_lang).lower())
+    english = [name for name in names if langs[name] == {ENGLISH}]
+    if not english:
+        found = sorted(set().union(*langs.values()))
+        raise UserError(
+            f"{path}: its <hyp> systems translate into {', '.join(found)}, not English; "
+            "⟨wmt_systems=True⟩ needs a test set into English"
+        )
+    return english
+
+
+def _system_outputs(
+    doc: ElementTree.Element,
+    doc_id: str,
+    english: _Side,
+    kept: list[int],
+    missing: dict[str, Missing],
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Each system's outputs for the ``kept`` segments of the English reference, matched by
+    segment id; what a system lacks is recorded in ``missing``."""
+    if not missing or english.element is None:
+        return ()
+    ids = [seg.get("id") for seg in english.element.iter("seg")]
+    wanted = [ids[i] for i in kept]
+    hyps: dict[str, dict[str | None, str]] = {}
+    for hyp in doc.iter("hyp"):
+        name = (hyp.get("system") or "").strip()
+        if name in missing:
+            hyps.setdefault(name, {}).update(
+                (seg.get("id"), segment_text(seg)) for seg in hyp.iter("seg")
+            )
+    outputs = []
+    for name, gaps in missing.items():
+        if name not in hyps:
+            gaps.documents.append(doc_id)
+            continue
+        absent = [seg_id for seg_id in wanted if seg_id not in hyps[name]]
+        gaps.segments += [f"{doc_id}:{seg_id}" for seg_id in absent]
+        outputs.append((name, tuple(hyps[name].get(seg_id, "") for seg_id in wanted)))
+    return tuple(outputs)
 
 
 @dataclass(frozen=True)
@@ -364,11 +459,18 @@ def _paired(
 ) -> tuple[list[str], list[str] | None, tuple[tuple[str, ...], ...]]:
     """Drop segments that are empty on either side, so the two sides (and the other
     references) stay line-aligned."""
-    if source is None or len(source) != len(lines):
+    keep = _kept(lines, source)
+    if keep is None:
         return lines, source, ()  # a different count is reported when the document is prepared
-    keep = [i for i, (line, other) in enumerate(zip(lines, source, strict=True)) if line and other]
     kept_others = tuple(tuple(other[i] for i in keep) for other in others)
     return [lines[i] for i in keep], [source[i] for i in keep], kept_others
+
+
+def _kept(lines: list[str], source: list[str] | None) -> list[int] | None:
+    """The segments non-empty on both sides; None without a source of the same length."""
+    if source is None or len(source) != len(lines):
+        return None
+    return [i for i, (line, other) in enumerate(zip(lines, source, strict=True)) if line and other]
 
 
 def _segment_lines(element: ElementTree.Element) -> list[str]:

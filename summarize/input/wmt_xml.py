@@ -113,12 +113,15 @@ def _segments(element: ElementTree.Element, doc_id: str, path: Path) -> dict[int
 
 
 @dataclass
-class _Missing:
+class Missing:
+    """What one system lacks: documents, and segments (``doc:seg``) of documents it has."""
+
     documents: list[str] = field(default_factory=list)
     segments: list[str] = field(default_factory=list)
 
 
-def _check_systems(path: Path, missing: dict[str, _Missing]) -> None:
+def check_systems(path: Path, missing: dict[str, Missing]) -> None:
+    """A one-line error naming the first system that lacks documents or segments."""
     lacking = {name: gaps for name, gaps in missing.items() if gaps.documents or gaps.segments}
     if not lacking:
         return
@@ -133,6 +136,15 @@ def _check_systems(path: Path, missing: dict[str, _Missing]) -> None:
         f"{path}: system {name!r} {problem} that the references translate{more}; "
         "every <hyp> must translate every segment"
     )
+
+
+def system_names(root: ElementTree.Element, path: Path) -> list[str]:
+    """The ``system`` of every ``<hyp>``, in order of first appearance; a ``<hyp>`` without
+    one is an error."""
+    names = list(dict.fromkeys((hyp.get("system") or "").strip() for hyp in root.iter("hyp")))
+    if "" in names:
+        raise UserError(f"{path}: a <hyp> has no system attribute")
+    return names
 
 
 def read_test_set(path: Path) -> TestSet:
@@ -151,9 +163,7 @@ def read_test_set(path: Path) -> TestSet:
             f"{path}: has references in several languages ({', '.join(ref_langs)}); "
             "score one language pair at a time"
         )
-    names = list(dict.fromkeys((hyp.get("system") or "").strip() for hyp in root.iter("hyp")))
-    if "" in names:
-        raise UserError(f"{path}: a <hyp> has no system attribute")
+    names = system_names(root, path)
     src_langs = sorted({src.get("lang") or "?" for src in root.iter("src")})
 
     doc_ids: list[str] = []
@@ -161,7 +171,7 @@ def read_test_set(path: Path) -> TestSet:
     sources: list[str] = []
     references: dict[str, list[str]] = {name: [] for name in translators}
     systems: dict[str, list[str]] = {name: [] for name in names}
-    missing = {name: _Missing() for name in names}
+    missing = {name: Missing() for name in names}
     kept: list[bool] = []
     for position, doc in enumerate(documents, start=1):
         doc_id = (doc.get("id") or "").strip()
@@ -188,7 +198,7 @@ def read_test_set(path: Path) -> TestSet:
                     missing[name].segments.append(f"{doc_id}:{seg_id}")
                 else:
                     outputs.append(hyps[name][seg_id])
-    _check_systems(path, missing)
+    check_systems(path, missing)
     if not sources:
         raise UserError(f"{path}: no source segment has a reference; nothing to score")
     notes = []

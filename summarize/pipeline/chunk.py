@@ -4,7 +4,9 @@ The documents of a chunk share generate calls, so the engine's length-sorted bat
 batches from many documents: round-trip documents share one ``translate()`` call per
 (translator, pivot) each way, and reference-mode documents one call per (source language,
 translator). The outputs are split back per document and scored by the same functions as
-``summarize run``, so a document's result is the one ``run`` gives for it (timings aside).
+``summarize run``, so a document's result is the one ``run`` gives for it (timings aside). A
+reference-mode document's existing translations (a WMT set's systems) are scored after the
+translators' outputs by the same function, as systems of their own.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from summarize.pipeline.prepare import (
 )
 from summarize.progress import Progress
 from summarize.result import RunResult, TranslationResult
-from summarize.tasks.reference import score_reference
+from summarize.tasks.reference import score_reference, wmt_system_model
 from summarize.tasks.roundtrip import score_round_trip
 from summarize.tasks.summaries import summarize_texts
 
@@ -179,6 +181,20 @@ def _reference_translations(
                     translator.info,
                     engines.embedder,
                     prompt,
+                )
+            )
+    for reference, own in zip(references, scorers, strict=True):
+        for name, outputs in reference.systems:  # no model runs these: scored as they are
+            own.append(
+                partial(
+                    score_reference,
+                    reference.sources,
+                    reference.references,
+                    language,
+                    english,
+                    outputs,
+                    wmt_system_model(name, outputs),
+                    engines.embedder,
                 )
             )
     return scorers

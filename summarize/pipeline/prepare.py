@@ -72,6 +72,9 @@ class RunOptions:
     # sentences being split (reference-mode lines, which must stay aligned, are refused).
     max_input_mb: float = DEFAULT_MAX_INPUT_MB
     max_segment_chars: int = DEFAULT_MAX_SEGMENT_CHARS
+    # A batch on a WMT XML test set: its systems' outputs (``Document.systems``) are scored as
+    # translation systems beside the translators, on the same segments (no model runs them).
+    wmt_systems: bool = False
 
     def all_translators(self) -> list[str]:
         return self.translators or [self.translator]
@@ -89,12 +92,16 @@ class PreparedInput:
 
 @dataclass
 class ReferenceInput:
-    """Reference mode: source lines and the English lines they translate into, aligned."""
+    """Reference mode: source lines and the English lines they translate into, aligned.
+
+    ``systems``: existing translations of the same sources (a WMT set's systems), each
+    (name, one output per source line), scored beside the translators' outputs."""
 
     language: Language
     sources: list[Segment]
     references: list[Segment]
     info: InputInfo
+    systems: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -228,6 +235,7 @@ def prepare_document(
         options.language_check,
         document.other_references,
         options.max_segment_chars,
+        document.systems if options.wmt_systems else (),
     )
 
 
@@ -239,6 +247,7 @@ def with_reference(
     language_check: bool = True,
     other_references: Sequence[Sequence[str]] = (),
     max_chars: int = DEFAULT_MAX_SEGMENT_CHARS,
+    systems: Sequence[tuple[str, Sequence[str]]] = (),
 ) -> PreparedInput:
     """Reference mode for ``prepared``: ``source_text`` (named ``label`` in messages) is
     translated into English and scored line by line against ``prepared.text``; no pivots.
@@ -246,7 +255,9 @@ def with_reference(
     ``source_lang`` defaults to the detected language of the source. ``other_references``
     are further references, line-aligned with ``prepared.text`` (``""`` where one lacks a
     line): each segment is scored against all of its references. A line over ``max_chars`` is
-    refused: splitting one side would break the alignment. Loads no model.
+    refused: splitting one side would break the alignment. ``systems`` are existing
+    translations of the source, (name, one line per source line), scored beside the
+    translators (:attr:`ReferenceInput.systems`). Loads no model.
     """
     if source_lang:
         language = get_language(source_lang)
@@ -284,7 +295,14 @@ def with_reference(
         len(sources),
         other_references_sha256=_lines_hash(others) if others else None,
     )
-    reference = ReferenceInput(language, sources, references, info)
+    outputs = [(name, list(lines)) for name, lines in systems]
+    for name, lines in outputs:
+        if len(lines) != len(sources):
+            raise UserError(
+                f"{label}: system {name!r} has {len(lines)} lines but the source has "
+                f"{len(sources)}; its outputs must be line-aligned with the source"
+            )
+    reference = ReferenceInput(language, sources, references, info, outputs)
     return replace(prepared, reference=reference, pivots=[])
 
 

@@ -3,6 +3,8 @@ supplied English translation (same metrics and result structure as the round tri
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 
 from summarize.engines.base import Embedder, ModelInfo, PromptText
@@ -12,6 +14,17 @@ from summarize.result import TranslationResult
 from summarize.tasks.flags import output_flags, translation_consistency_flags
 from summarize.tasks.prompt_leak import prompt_leak_flags
 from summarize.tasks.scoring import score_outputs
+
+# The ``backend`` of a translation system whose outputs a WMT test set gives (no model ran).
+WMT_SYSTEM_BACKEND = "wmt-xml"
+
+
+def wmt_system_model(name: str, outputs: Sequence[str]) -> ModelInfo:
+    """The model of a WMT test set's system ``<hyp system="NAME">`` scored as a translation
+    system: named ``wmt:NAME`` (its result ``wmt:NAME:ru→en``), its revision a hash of the
+    outputs it gave."""
+    digest = hashlib.sha256(json.dumps(list(outputs), ensure_ascii=False).encode()).hexdigest()
+    return ModelInfo(f"wmt:{name}", f'<hyp system="{name}">', digest[:12], WMT_SYSTEM_BACKEND)
 
 
 def score_reference(
