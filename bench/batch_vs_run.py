@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def short_documents(path: Path, count: int, sentences: int) -> list[dict]:
-    from summarize.segment import segment_document
+    from summarize.input.segment import segment_document
 
     documents = []
     for line in path.read_text(encoding="utf-8").splitlines()[:count]:
@@ -51,14 +51,14 @@ def main() -> None:
     parser.add_argument("--chunk-documents", type=int, default=8)
     args = parser.parse_args()
 
-    from summarize.batch import run_batch
-    from summarize.batch_inputs import read_batch_input
-    from summarize.pipeline import RunOptions, check_options, prepare_text
-    from summarize.session import run
+    from summarize.batch.run import run_batch
+    from summarize.input.documents import read_batch_input
+    from summarize.pipeline.prepare import RunOptions, check_options, prepare_text
+    from summarize.pipeline.session import run
 
     options = RunOptions(summarizers=[] if args.summarizer == "none" else [args.summarizer])
     documents = short_documents(args.jsonl, args.documents, args.sentences)
-    from summarize.segment import segment_document
+    from summarize.input.segment import segment_document
 
     sentences = sum(len(segment_document(d["text"], "en")) for d in documents)
     with tempfile.TemporaryDirectory(prefix="bench-batch-") as work:

@@ -71,7 +71,7 @@ def load_engine(model: str, threads: int, notes: list[str]):
 def translation_task(engine, sources: list[str], refs: list[str], source: str, target: str):
     import sacrebleu
 
-    from summarize.languages import get_language
+    from summarize.input.languages import get_language
     from summarize.tasks.flags import output_flags
 
     src, tgt = get_language(source), get_language(target)

@@ -46,7 +46,7 @@ sys.path.insert(0, str(REPO))
 
 
 def articles(path: Path, count: int, sentences: int | None) -> list[dict]:
-    from summarize.segment import segment_document
+    from summarize.input.segment import segment_document
 
     documents = []
     for line in path.read_text(encoding="utf-8").splitlines()[:count]:

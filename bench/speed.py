@@ -47,7 +47,7 @@ sys.path.insert(0, str(REPO))
 
 def load_sentences(lines: int) -> tuple[list[str], list[str | None]]:
     """Seed sentences then WMT lines; references (human Russian) only for the WMT lines."""
-    from summarize.segment import segment_document
+    from summarize.input.segment import segment_document
 
     seed = [s.text for s in segment_document(SEED.read_text(encoding="utf-8"), "en")]
     source = (WMT / "newstest2019-en-ru.src.en").read_text(encoding="utf-8").splitlines()[:lines]
@@ -57,7 +57,7 @@ def load_sentences(lines: int) -> tuple[list[str], list[str | None]]:
 
 def prompts_and_limits(engine, sentences: list[str]) -> tuple[list[str], list[int]]:
     """The exact prompts and length limits the tool uses (shared by every variant)."""
-    from summarize.languages import get_language
+    from summarize.input.languages import get_language
 
     prompts = engine.translation_prompts(sentences, get_language("en"), get_language("ru"))
     return prompts, [engine.translation_limit(text) for text in sentences]
@@ -67,9 +67,9 @@ def prompts_and_limits(engine, sentences: list[str]) -> tuple[list[str], list[in
 
 
 def run_variant(variant: str, sentences: list[str], threads: int) -> dict:
-    from summarize.engines.causal_generators import first_line
+    from summarize.engines.causal.generators import first_line
     from summarize.engines.registry import EngineRegistry
-    from summarize.languages import get_language
+    from summarize.input.languages import get_language
 
     loaded_at = time.perf_counter()
     backend = "transformers" if variant in ("naive", "tool-hf") else "ct2"

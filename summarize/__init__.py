@@ -25,11 +25,11 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "score": "summarize.api",
     "Runner": "summarize.api",
-    "RunOptions": "summarize.pipeline",
+    "RunOptions": "summarize.pipeline.prepare",
     "RunResult": "summarize.result",
     "ScoreReport": "summarize.scoring",
-    "Document": "summarize.batch_inputs",
-    "DocumentError": "summarize.batch_inputs",
+    "Document": "summarize.input.documents",
+    "DocumentError": "summarize.input.documents",
     "UserError": "summarize.errors",
     "ModelUnavailableError": "summarize.errors",
 }
@@ -49,9 +49,9 @@ __all__ = [
 
 if TYPE_CHECKING:
     from summarize.api import Runner, score
-    from summarize.batch_inputs import Document, DocumentError
     from summarize.errors import ModelUnavailableError, UserError
-    from summarize.pipeline import RunOptions
+    from summarize.input.documents import Document, DocumentError
+    from summarize.pipeline.prepare import RunOptions
     from summarize.result import RunResult
     from summarize.scoring import ScoreReport
 

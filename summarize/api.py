@@ -13,16 +13,16 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from summarize.batch_inputs import Document, DocumentError
 from summarize.errors import UserError
-from summarize.pipeline import (
+from summarize.input.documents import Document, DocumentError
+from summarize.pipeline.prepare import (
     PreparedInput,
     RunOptions,
     check_options,
     prepare,
     prepare_document,
 )
-from summarize.session import Session
+from summarize.pipeline.session import Session
 
 if TYPE_CHECKING:
     from summarize.progress import Progress
@@ -101,8 +101,9 @@ class Runner:
             result = runner.run_text("The council approved the budget on Monday.")
             print(result.translations[0].scores["bleu"])
 
-    Settings are :class:`~summarize.pipeline.RunOptions` fields (``pivots``, ``translators``,
-    ``summarizers``, ``backend``, ``use_cache``, ...), as an object, keywords, or both.
+    Settings are :class:`~summarize.pipeline.prepare.RunOptions` fields (``pivots``,
+    ``translators``, ``summarizers``, ``backend``, ``use_cache``, ...), as an object, keywords, or
+    both.
     """
 
     def __init__(

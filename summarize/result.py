@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from summarize import __version__
-from summarize.batch_inputs import DocumentError
+from summarize.input.documents import DocumentError
 
 SCHEMA_VERSION = "summarize.run/2"
 BATCH_SCHEMA = "summarize.batch/2"

@@ -28,7 +28,7 @@ from typing import Any
 
 from summarize import __version__
 from summarize.errors import UserError
-from summarize.inputs import DEFAULT_SCORE_MAX_INPUT_MB, check_no_nul, max_bytes, read_text_file
+from summarize.input.text import DEFAULT_SCORE_MAX_INPUT_MB, check_no_nul, max_bytes, read_text_file
 from summarize.metrics import registry
 from summarize.metrics.base import count_references, reference_streams
 from summarize.metrics.significance import (
@@ -355,9 +355,9 @@ def score_test_set(
 ) -> ScoreReport:
     """Score every system of a WMT XML test set (``<hyp system=...>``), and every file of
     ``hypothesis_paths`` (line-aligned with the set's segments, in document order), against all
-    of its references, as sacrebleu extracts them (:mod:`summarize.wmt_xml`). The first system
+    of its references, as sacrebleu extracts them (:mod:`summarize.input.wmt_xml`). The first system
     (or the one named ``baseline``) is the baseline; source metrics use the set's sources."""
-    from summarize.wmt_xml import read_test_set
+    from summarize.input.wmt_xml import read_test_set
 
     options = options or ScoreOptions()
     _check_options(options)

@@ -143,7 +143,7 @@ def error_line(result: CliResult) -> str:
 def main() -> None:
     import summarize.engines.registry as registry
     import summarize.engines.torch_runtime as torch_runtime
-    from summarize.cli import main as cli_main
+    from summarize.cli.main import main as cli_main
 
     registry.EngineRegistry = FakeEngineRegistry
     torch_runtime.resolve_device = lambda requested: "cpu"

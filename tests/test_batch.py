@@ -16,13 +16,14 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from summarize import pipeline, session
-from summarize.batch import bootstrap_ci, run_batch
-from summarize.batch_inputs import read_batch_input
-from summarize.cli import app
+from summarize.batch.run import bootstrap_ci, run_batch
+from summarize.cli.main import app
 from summarize.engines.base import ModelInfo
 from summarize.errors import UserError
-from summarize.pipeline import RunOptions
+from summarize.input.documents import read_batch_input
+from summarize.pipeline import prepare as pipeline
+from summarize.pipeline import session
+from summarize.pipeline.prepare import RunOptions
 from summarize.render.batch_text import render_batch_csv, write_batch_reports
 from summarize.render.html import render_html
 from summarize.result import RunResult

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from summarize import session
-from summarize.batch import run_batch
-from summarize.batch_inputs import read_batch_input
+from summarize.batch.run import run_batch
 from summarize.errors import UserError
-from summarize.pipeline import RunOptions
+from summarize.input.documents import read_batch_input
+from summarize.pipeline import session
+from summarize.pipeline.prepare import RunOptions
 from tests.fake_cli import error_line, run_fake
 from tests.test_batch import ARTICLES, OPTIONS, FakeRegistry
 

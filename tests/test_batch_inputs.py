@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from summarize.batch import prepare_document
-from summarize.batch_inputs import read_batch_input, safe_name
+from summarize.batch.run import prepare_document
 from summarize.errors import UserError
-from summarize.pipeline import RunOptions, check_options
+from summarize.input.documents import read_batch_input, safe_name
+from summarize.pipeline.prepare import RunOptions, check_options
 
 GOOD = "The council approved the budget on Monday. Spending on schools rises by ten percent."
 

@@ -15,12 +15,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from summarize import pipeline, session
-from summarize.batch import run_batch
-from summarize.batch_inputs import read_batch_input
-from summarize.cli import app
+from summarize.batch.run import run_batch
+from summarize.cli.main import app
 from summarize.engines import registry as registry_module
 from summarize.engines.registry import Preset
+from summarize.input.documents import read_batch_input
+from summarize.pipeline import prepare as pipeline
+from summarize.pipeline import session
 from summarize.render.batch_text import render_batch_markdown
 from tests.test_batch import comparable_result
 from tests.tiny_models import RUSSIAN, build_model
@@ -47,7 +48,7 @@ def marian(tmp_path_factory) -> dict[str, Path]:
 def short_and_offline(monkeypatch, tmp_path: Path, marian: dict[str, Path]) -> None:
     """Short generations (random weights rarely stop), a private cache, no Hub, and a
     per-direction preset pointing at the tiny models."""
-    from summarize.engines import seq2seq
+    from summarize.engines.seq2seq import engine as seq2seq
 
     monkeypatch.setattr(seq2seq, "TRANSLATION_TOKENS_PER_INPUT_TOKEN", 1.0)
     monkeypatch.setattr(seq2seq, "TRANSLATION_EXTRA_TOKENS", 4)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 
-from summarize.batch import _prepared_key, aggregate, prepare_document
-from summarize.batch_inputs import read_batch_input
+from summarize.batch.run import _prepared_key, aggregate, prepare_document
 from summarize.engines.base import ModelInfo
-from summarize.languages import get_language
-from summarize.pipeline import RunOptions, check_options, make_result
+from summarize.input.documents import read_batch_input
+from summarize.input.languages import get_language
+from summarize.pipeline.prepare import RunOptions, check_options, make_result
 from summarize.result import RunResult
 from summarize.tasks.reference import score_reference
 from tests.test_scoring import FakeEmbedder

@@ -25,9 +25,9 @@ from pathlib import Path
 
 import pytest
 
-from summarize.batch import run_batch
-from summarize.batch_inputs import read_batch_input
-from summarize.pipeline import RunOptions
+from summarize.batch.run import run_batch
+from summarize.input.documents import read_batch_input
+from summarize.pipeline.prepare import RunOptions
 from summarize.render.batch_text import write_batch_reports
 from tests.conftest import REPO, assert_one_line_error, run_cli
 from tests.tiny_models import RUSSIAN, build_model
@@ -59,7 +59,7 @@ REPORTS = ("report.md", "summary.csv", "report.html")
 
 def short_generations() -> None:
     """Random weights rarely stop: short generations (as in tests/test_batch_models.py)."""
-    from summarize.engines import seq2seq
+    from summarize.engines.seq2seq import engine as seq2seq
 
     seq2seq.TRANSLATION_TOKENS_PER_INPUT_TOKEN = 1.0
     seq2seq.TRANSLATION_EXTRA_TOKENS = 4
@@ -67,7 +67,7 @@ def short_generations() -> None:
 
 def faults() -> None:
     """Scoring fails for the poisoned document; a generate call with the crashing one raises."""
-    from summarize import batch_chunk
+    from summarize.pipeline import chunk as batch_chunk
 
     score_summaries, translate_documents = (
         batch_chunk.score_summaries,
@@ -97,7 +97,7 @@ SETUP_HOOK = f"{__name__}.in_every_worker"
 
 
 def _patched_here() -> bool:
-    from summarize.engines import seq2seq
+    from summarize.engines.seq2seq import engine as seq2seq
 
     return seq2seq.TRANSLATION_EXTRA_TOKENS == 4
 
@@ -105,8 +105,8 @@ def _patched_here() -> bool:
 @contextmanager
 def patched() -> Iterator[None]:
     """:func:`in_every_worker` for this process, undone afterwards."""
-    from summarize import batch_chunk
-    from summarize.engines import seq2seq
+    from summarize.engines.seq2seq import engine as seq2seq
+    from summarize.pipeline import chunk as batch_chunk
 
     saved = [
         (module, name, getattr(module, name))
@@ -227,7 +227,7 @@ def test_ray_gives_the_local_results_and_reports(
 ) -> None:
     """Two actors, three chunks: every results.jsonl line (timings aside), the failures and the
     reports equal the local engine's; the poisoned document fails alone in both."""
-    from summarize.batch_ray import RayEngine
+    from summarize.batch.ray_engine import RayEngine
 
     ray_run = batch(local_run.input, tmp_path / "out", options, RayEngine(workers=2), **CHUNKING)
     assert [json.loads(line)["input"]["document_id"] for line in ray_run.lines] == [
@@ -252,7 +252,7 @@ def test_gpu_workers_share_a_gpu_and_give_the_local_results(
     logical one, so the actors' torch finds no CUDA and ``auto`` runs on the CPU.)"""
     import ray.data
 
-    from summarize.batch_ray import RayEngine
+    from summarize.batch.ray_engine import RayEngine
 
     asked: list[dict] = []
     map_batches = ray.data.Dataset.map_batches
@@ -293,7 +293,7 @@ def test_a_chunk_that_crashes_on_a_worker_fails_only_its_bad_document(
     """An engine raising in a chunk does not stop the batch: the chunk is run again one
     document at a time, and only the document that crashes again fails. (With the workers'
     output cache on, as users run it.)"""
-    from summarize.batch_ray import RayEngine
+    from summarize.batch.ray_engine import RayEngine
 
     documents = [DOCUMENTS[1], {"id": "crash", "text": CRASHING}, DOCUMENTS[5]]
     run = batch(
@@ -315,7 +315,7 @@ def test_a_model_missing_on_the_workers_stops_the_batch_in_one_line(
     """Each actor loads every model before its first chunk, as the local engine does: a model
     that is neither local nor cached (the workers are offline) ends the batch with the
     library's one-line error, and nothing is written."""
-    from summarize.batch_ray import RayEngine
+    from summarize.batch.ray_engine import RayEngine
     from summarize.errors import ModelUnavailableError, UserError
 
     missing = replace(options, translator="example-org/not-cached", translators=[])
@@ -333,7 +333,7 @@ def test_an_interrupted_ray_run_resumes_without_recomputing(
     """A folder left by a killed run (two documents written, the third cut off mid-line):
     the Ray engine runs only the rest, keeps the written lines as they were (their timings
     too), and the reports equal those of the uninterrupted local run."""
-    from summarize.batch_ray import RayEngine
+    from summarize.batch.ray_engine import RayEngine
 
     out = tmp_path / "out"
     out.mkdir()

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from summarize.batch import run_batch
-from summarize.batch_inputs import read_batch_input
+from summarize.batch.run import run_batch
+from summarize.input.documents import read_batch_input
 from summarize.render.batch_text import write_batch_reports
 from tests.test_batch import OPTIONS, engines, make_input  # noqa: F401  (engines is a fixture)
 

@@ -21,11 +21,11 @@ from rich.console import Console
 from sacrebleu.metrics import CHRF, TER
 from typer.testing import CliRunner
 
-from summarize.batch import aggregate, run_batch
-from summarize.batch_inputs import read_batch_input
-from summarize.cli import app
+from summarize.batch.run import aggregate, run_batch
+from summarize.cli.main import app
 from summarize.errors import UserError
-from summarize.pipeline import RunOptions
+from summarize.input.documents import read_batch_input
+from summarize.pipeline.prepare import RunOptions
 from summarize.render.batch_text import render_batch_terminal
 from summarize.result import RunResult
 from tests.conftest import assert_one_line_error, run_cli
@@ -99,7 +99,7 @@ def translator(tmp_path_factory) -> Path:
 @pytest.fixture(autouse=True)
 def short_and_offline(monkeypatch, tmp_path: Path) -> None:
     """Short generations (random weights rarely stop), a private cache, no Hub."""
-    from summarize.engines import seq2seq
+    from summarize.engines.seq2seq import engine as seq2seq
 
     monkeypatch.setattr(seq2seq, "TRANSLATION_TOKENS_PER_INPUT_TOKEN", 1.0)
     monkeypatch.setattr(seq2seq, "TRANSLATION_EXTRA_TOKENS", 4)
@@ -270,7 +270,7 @@ def test_the_option_is_a_setting_that_leaves_earlier_keys_alone() -> None:
     import hashlib
     from dataclasses import asdict
 
-    from summarize.batch import settings_key
+    from summarize.batch.run import settings_key
 
     options = RunOptions(translators=["bundled"], translator="bundled", summarizers=[])
     assert settings_key(options) != settings_key(RunOptions(summarizers=[], wmt_systems=True))

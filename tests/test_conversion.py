@@ -8,7 +8,7 @@ import os
 import time
 from pathlib import Path
 
-from summarize.engines.conversion import COMPLETE_MARKER, convert_once
+from summarize.engines.files.conversion import COMPLETE_MARKER, convert_once
 
 
 def test_orphaned_conversion_folders_are_removed(tmp_path: Path) -> None:

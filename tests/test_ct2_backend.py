@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from summarize.engines.causal_generators import HfCausalGenerator, load_tokenizer
-from summarize.engines.prompted import PromptedCausalLM, load_causal_lm
+from summarize.engines.causal.generators import HfCausalGenerator, load_tokenizer
+from summarize.engines.causal.prompted import PromptedCausalLM, load_causal_lm
 from summarize.engines.registry import EngineRegistry
-from summarize.languages import get_language
-from summarize.segment import segment_document
+from summarize.input.languages import get_language
+from summarize.input.segment import segment_document
 from tests.tiny_models import build_model
 
 pytest.importorskip("ctranslate2")
 
-from summarize.engines.ct2_causal import Ct2CausalGenerator, causal_ct2_checkpoint
+from summarize.engines.causal.ct2 import Ct2CausalGenerator, causal_ct2_checkpoint
 
 EN, RU = get_language("en"), get_language("ru")
 

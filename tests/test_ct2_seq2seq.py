@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from summarize.engines.registry import EngineRegistry
-from summarize.languages import get_language
+from summarize.input.languages import get_language
 from tests.conftest import SEED
 from tests.tiny_models import build_model
 
@@ -66,7 +66,7 @@ def registry(
 def short_generations(monkeypatch) -> None:
     """Random weights often run to the length limit: keep the limits small (still one per
     input length, so rows of a batch have different limits)."""
-    from summarize.engines import seq2seq
+    from summarize.engines.seq2seq import engine as seq2seq
 
     monkeypatch.setattr(seq2seq, "TRANSLATION_TOKENS_PER_INPUT_TOKEN", 1.0)
     monkeypatch.setattr(seq2seq, "TRANSLATION_EXTRA_TOKENS", 4)
@@ -131,7 +131,7 @@ def test_generation_config_settings_are_reproduced(tiny, tmp_path, monkeypatch) 
     """Settings real checkpoints carry (mBART-50: forced_eos_token_id; BART-CNN: forced_bos,
     min_length, no_repeat_ngram_size; OPUS-MT: bad_words_ids) apply to both backends alike,
     also when short limits make rows of one batch stop at different lengths."""
-    from summarize.engines import seq2seq
+    from summarize.engines.seq2seq import engine as seq2seq
 
     monkeypatch.setattr(seq2seq, "TRANSLATION_TOKENS_PER_INPUT_TOKEN", 0.3)
     monkeypatch.setattr(seq2seq, "TRANSLATION_EXTRA_TOKENS", 2)

@@ -32,7 +32,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from summarize.cli import app
+from summarize.cli.main import app
 
 REPO = Path(__file__).resolve().parent.parent
 DOC_FILES = sorted(

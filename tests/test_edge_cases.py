@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from summarize import session
-from summarize.batch import run_batch
-from summarize.batch_inputs import read_batch_input
+from summarize.batch.run import run_batch
+from summarize.input.documents import read_batch_input
+from summarize.pipeline import session
 from summarize.render.batch_text import render_batch_csv, render_batch_markdown
 from tests.conftest import assert_one_line_error, run_cli
 from tests.fake_cli import run_fake

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import sacrebleu
 
-from summarize.languages import get_language
+from summarize.input.languages import get_language
 from summarize.tasks.flags import not_in_language
 from tests.conftest import CliResult, run_cli
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from summarize.languages import get_language, script_fraction
+from summarize.input.languages import get_language, script_fraction
 from summarize.tasks.flags import has_repetition_loop, output_flags, summary_flags
 
 EN, RU, DE = get_language("en"), get_language("ru"), get_language("de")

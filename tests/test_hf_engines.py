@@ -19,10 +19,10 @@ from pathlib import Path
 
 import pytest
 
-from summarize.engines.hub import check_model_dir
+from summarize.engines.files.hub import check_model_dir
 from summarize.engines.registry import EngineRegistry
 from summarize.errors import UserError
-from summarize.languages import get_language
+from summarize.input.languages import get_language
 from tests.conftest import REPO, SEED, SHARED_DATA, CliResult
 from tests.tiny_models import MAX_INPUT_TOKENS, RUSSIAN, build_all
 
@@ -46,7 +46,8 @@ def tiny(tmp_path_factory) -> dict[str, Path]:
 def short_generations(monkeypatch) -> None:
     """Random weights rarely emit </s>, so every output runs to its length limit: keep the
     in-process limits small (the CLI tests run with the real ones)."""
-    from summarize.engines import prompted, seq2seq
+    from summarize.engines.causal import prompted
+    from summarize.engines.seq2seq import engine as seq2seq
 
     for module in (seq2seq, prompted):
         monkeypatch.setattr(module, "TRANSLATION_TOKENS_PER_INPUT_TOKEN", 1.0)
@@ -370,7 +371,7 @@ def test_hub_download_takes_safetensors_and_refuses_pickle_only(monkeypatch, tmp
     """The download step, with the Hub replaced by a stub (no network in tests)."""
     import huggingface_hub
 
-    from summarize.engines import hub
+    from summarize.engines.files import hub
 
     calls: list[dict] = []
 

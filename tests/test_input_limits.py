@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from summarize.batch_inputs import read_batch_input
 from summarize.errors import UserError
-from summarize.pipeline import RunOptions, prepare
-from summarize.segment import split_long
+from summarize.input.documents import read_batch_input
+from summarize.input.segment import split_long
+from summarize.pipeline.prepare import RunOptions, prepare
 from tests.conftest import assert_one_line_error, run_cli
 from tests.fake_cli import run_fake
 

@@ -80,7 +80,7 @@ def test_installed_package_reads_its_own_data_files(installed) -> None:
     code = (
         "import summarize, summarize.resources as r\n"
         "from summarize.engines.registry import presets\n"
-        "from summarize.languages import get_language\n"
+        "from summarize.input.languages import get_language\n"
         "print(summarize.__file__)\n"
         "print(r.data_dir())\n"
         "print(len(presets()), get_language('ru').code)\n"

@@ -13,15 +13,15 @@ from pathlib import Path
 import pytest
 
 from summarize.engines.base import TruncatedText
-from summarize.engines.causal_generators import HfCausalGenerator, load_tokenizer
-from summarize.engines.prompted import (
+from summarize.engines.causal.generators import HfCausalGenerator, load_tokenizer
+from summarize.engines.causal.prompted import (
     CHAT_SUMMARY_MAX_NEW_TOKENS,
     PromptedCausalLM,
     load_causal_lm,
 )
-from summarize.languages import get_language
+from summarize.engines.store import OutputStore
+from summarize.input.languages import get_language
 from summarize.resources import load_toml
-from summarize.store import OutputStore
 from summarize.tasks.flags import commentary, output_flags, summary_flags
 from tests.conftest import SEED, run_cli
 from tests.tiny_models import build_scripted_chat_model
@@ -96,7 +96,7 @@ def test_chat_translation_is_one_line_and_flagged_as_commentary(chatty) -> None:
 
 def test_ct2_reply_equals_transformers(chatty, tmp_path, monkeypatch) -> None:
     pytest.importorskip("ctranslate2")
-    from summarize.engines.ct2_causal import Ct2CausalGenerator, causal_ct2_checkpoint
+    from summarize.engines.causal.ct2 import Ct2CausalGenerator, causal_ct2_checkpoint
 
     monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path))
     ct2_dir = causal_ct2_checkpoint(chatty, "tiny-chat", None, "float32", lambda _m: None)
@@ -111,7 +111,7 @@ def test_an_output_that_hits_its_limit_is_truncated(endless, tmp_path, monkeypat
     monkeypatch.setenv("SUMMARIZE_CACHE_DIR", str(tmp_path))
     if backend == "ct2":
         pytest.importorskip("ctranslate2")
-        from summarize.engines.ct2_causal import Ct2CausalGenerator, causal_ct2_checkpoint
+        from summarize.engines.causal.ct2 import Ct2CausalGenerator, causal_ct2_checkpoint
 
         ct2_dir = causal_ct2_checkpoint(endless, "endless", None, "float32", lambda _m: None)
         generator = Ct2CausalGenerator(ct2_dir, load_tokenizer(endless), "cpu", "float32")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from summarize.engines.gguf_files import (
+from summarize.engines.files.gguf import (
     cached_sha256,
     checkpoint_dir,
     describe,
@@ -20,7 +20,7 @@ from summarize.engines.gguf_files import (
     remember_sha256,
 )
 from summarize.engines.registry import EngineRegistry
-from summarize.languages import get_language
+from summarize.input.languages import get_language
 from tests.conftest import assert_one_line_error, run_cli
 from tests.tiny_models import write_tiny_gguf
 
@@ -41,7 +41,7 @@ def cache(tmp_path: Path, monkeypatch) -> Path:
 
 @pytest.fixture(autouse=True)
 def short_generations(monkeypatch) -> None:
-    from summarize.engines import prompted
+    from summarize.engines.causal import prompted
 
     monkeypatch.setattr(prompted, "TRANSLATION_TOKENS_PER_INPUT_TOKEN", 1.0)
     monkeypatch.setattr(prompted, "TRANSLATION_EXTRA_TOKENS", 4)

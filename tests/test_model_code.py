@@ -88,8 +88,8 @@ def test_known_model_type_ignores_the_folders_auto_map(tiny_marian, tmp_path) ->
     """A known model type loads transformers' own class: the folder's code is not imported."""
     folder, marker = evil_folder(tiny_marian, tmp_path, "marian")
     code = (
-        "from summarize.engines.hub import resolve_files\n"
-        "from summarize.engines.seq2seq_models import load_setup\n"
+        "from summarize.engines.files.hub import resolve_files\n"
+        "from summarize.engines.seq2seq.models import load_setup\n"
         f"print(load_setup(resolve_files({str(folder)!r})).family)\n"
     )
     result = run_answering_yes(["-c", code], tmp_path)
@@ -101,9 +101,9 @@ def test_known_model_type_ignores_the_folders_auto_map(tiny_marian, tmp_path) ->
     "load",
     [
         # Each loader on its own, past the folder check, as a future caller might use it.
-        "from summarize.engines.seq2seq_models import load_setup\nload_setup(files)",
+        "from summarize.engines.seq2seq.models import load_setup\nload_setup(files)",
         "from summarize.engines.ct2 import check_convertible\ncheck_convertible(files.path)",
-        "from summarize.engines.prompted import load_causal_lm\n"
+        "from summarize.engines.causal.prompted import load_causal_lm\n"
         "load_causal_lm(files.path, 'cpu', model_id='evil')",
     ],
     ids=["seq2seq", "ct2-converter", "causal"],
@@ -111,7 +111,7 @@ def test_known_model_type_ignores_the_folders_auto_map(tiny_marian, tmp_path) ->
 def test_every_loader_refuses_model_code_without_asking(tiny_marian, tmp_path, load) -> None:
     folder, marker = evil_folder(tiny_marian, tmp_path, "evil-unknown")
     code = (
-        "from summarize.engines.hub import ModelFiles\n"
+        "from summarize.engines.files.hub import ModelFiles\n"
         f"files = ModelFiles(__import__('pathlib').Path({str(folder)!r}), 'evil', None, False)\n"
         f"{load}\n"
     )

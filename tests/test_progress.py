@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from summarize.batch import document_work
-from summarize.languages import get_language
-from summarize.pipeline import RunOptions, prepare_text
+from summarize.batch.run import document_work
+from summarize.input.languages import get_language
+from summarize.pipeline.prepare import RunOptions, prepare_text
 from summarize.progress import RichBatchProgress, WorkRate
 
 

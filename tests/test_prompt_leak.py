@@ -11,11 +11,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from summarize.batch import run_batch
-from summarize.batch_inputs import read_batch_input
+from summarize.batch.run import run_batch
 from summarize.engines.base import SUMMARIZE, TRANSLATE, PromptText, prompt_texts
-from summarize.engines.prompted import PromptedCausalLM, fewshot_pairs
-from summarize.languages import get_language
+from summarize.engines.causal.prompted import PromptedCausalLM, fewshot_pairs
+from summarize.input.documents import read_batch_input
+from summarize.input.languages import get_language
 from summarize.render.batch_text import render_batch_markdown
 from summarize.render.html import render_html
 from summarize.resources import load_toml
@@ -176,7 +176,8 @@ def test_copies_of_the_prompt_and_invented_facts_are_flagged(tmp_path: Path, lea
 
 
 def test_run_flags_the_same_as_batch(tmp_path: Path, leaky) -> None:
-    from summarize import pipeline, session
+    from summarize.pipeline import prepare as pipeline
+    from summarize.pipeline import session
 
     article = tmp_path / "article.txt"
     article.write_text(ARTICLE + "\n", encoding="utf-8")

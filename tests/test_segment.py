@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from summarize.segment import segment_document, split_sentences
+from summarize.input.segment import segment_document, split_sentences
 
 
 def test_seed_dateline_is_joined_to_first_sentence(seed_path: Path) -> None:

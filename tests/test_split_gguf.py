@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from summarize.engines.split_gguf import Part, SplitGguf, assemble, locate_parts, split_ggufs
+from summarize.engines.files.split_gguf import Part, SplitGguf, assemble, locate_parts, split_ggufs
 from summarize.errors import ModelUnavailableError, UserError
 from tests.conftest import REPO
 
@@ -191,7 +191,7 @@ def test_a_missing_extra_is_one_line_naming_the_pip_command(tmp_path: Path) -> N
         "def hide(**kw):\n"
         "    return iter(()) if 'pandas' in kw.get('name', '') else real(**kw)\n"
         "metadata.distributions = hide\n"
-        "from summarize.cli import main\n"
+        "from summarize.cli.main import main\n"
         f"sys.argv = ['summarize', 'run', {str(REPO / 'seeds' / '000_e93c88f19b9118b4.txt')!r},"
         " '--translator', 'qwen-0.5b']\n"
         "main()\n"

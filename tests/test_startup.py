@@ -14,7 +14,7 @@ def test_cli_import_and_help_do_not_load_heavy_libraries() -> None:
     code = (
         "import sys\n"
         "from typer.testing import CliRunner\n"
-        "from summarize.cli import app\n"
+        "from summarize.cli.main import app\n"
         "for args in (['--help'], ['run', '--help'], ['score', '--help'], ['models', '--help'],"
         " ['models', 'pull', '--help'], ['batch', '--help']):\n"
         "    assert CliRunner().invoke(app, args).exit_code == 0\n"

@@ -4,7 +4,7 @@ import multiprocessing
 import sqlite3
 from pathlib import Path
 
-from summarize.store import OutputStore, output_key
+from summarize.engines.store import OutputStore, output_key
 
 
 def test_round_trip_and_key_sensitivity(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from summarize.segment import Segment
+from summarize.input.segment import Segment
 from summarize.tasks.summaries import lead, select_mmr
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from summarize.batch_inputs import read_batch_input
 from summarize.errors import UserError
+from summarize.input.documents import read_batch_input
 from summarize.scoring import read_segments
 from tests.conftest import assert_one_line_error, run_cli
 from tests.test_batch import ARTICLES

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     import numpy as np
 
-    from summarize.languages import Language
+    from summarize.input.languages import Language
 from summarize.progress import ProgressCallback
 
 # Called with the number of items just finished, so callers can drive a progress bar.

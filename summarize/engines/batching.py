@@ -1,9 +1,9 @@
 """Cached, length-sorted batch generation shared by every generating engine.
 
-Each model input is looked up in the :class:`~summarize.store.OutputStore` first (key = model
-fingerprint + exact input); the rest is generated in batches of similar length, and every batch
-is stored as soon as it finishes, so an interrupted run resumes where it stopped. An output that
-stopped at its length limit (:class:`~summarize.engines.base.TruncatedText`) is stored with a
+Each model input is looked up in the :class:`~summarize.engines.store.OutputStore` first (key =
+model fingerprint + exact input); the rest is generated in batches of similar length, and every
+batch is stored as soon as it finishes, so an interrupted run resumes where it stopped. An output
+that stopped at its length limit (:class:`~summarize.engines.base.TruncatedText`) is stored with a
 mark, so a cached output is flagged as the fresh one was.
 
 Batches are either a fixed number of inputs, or planned by :func:`plan_batches` under a token
@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from summarize.engines.base import ModelInfo, ProgressCallback, TruncatedText
-from summarize.store import OutputStore, output_key
+from summarize.engines.store import OutputStore, output_key
 
 
 def generate_cached(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from summarize.segment import segment_document
+from summarize.input.segment import segment_document
 
 
 def chunk_text(

@@ -5,8 +5,8 @@ runs. Converted models are cached under ``<cache>/ct2``, keyed by model id, revi
 quantisation and the CTranslate2 version; architectures the installed converter has no loader
 for (or cannot convert) raise :class:`Ct2Unsupported` so the caller can fall back to
 transformers with a message. The generators using a converted model are in
-:mod:`summarize.engines.ct2_causal` (``ctranslate2.Generator``) and
-:mod:`summarize.engines.ct2_seq2seq` (``ctranslate2.Translator``).
+:mod:`summarize.engines.causal.ct2` (``ctranslate2.Generator``) and
+:mod:`summarize.engines.seq2seq.ct2` (``ctranslate2.Translator``).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from summarize.engines.conversion import convert_once
+from summarize.engines.files.conversion import convert_once
 from summarize.errors import UserError
 from summarize.resources import cache_dir
 

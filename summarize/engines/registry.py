@@ -12,16 +12,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from summarize.engines.base import AbstractiveSummarizer, Embedder, Translator
-from summarize.engines.split_gguf import split_ggufs
+from summarize.engines.files.split_gguf import split_ggufs
+from summarize.engines.notes import send_note
+from summarize.engines.store import OutputStore
 from summarize.errors import UserError
-from summarize.notes import send_note
 from summarize.progress import Progress, SilentProgress
 from summarize.resources import load_toml
-from summarize.store import OutputStore
 
 if TYPE_CHECKING:
-    from summarize.engines.hub import ModelFiles
-    from summarize.languages import Language
+    from summarize.engines.files.hub import ModelFiles
+    from summarize.input.languages import Language
 
 T = TypeVar("T")
 
@@ -80,7 +80,7 @@ def check_installed(source: str) -> None:
     otherwise one line naming the pip command (checked before anything is loaded)."""
     name = source.removeprefix("bundled:")
     if source.startswith("bundled:") and name in split_ggufs():
-        from summarize.engines.split_gguf import locate_parts
+        from summarize.engines.files.split_gguf import locate_parts
 
         locate_parts(split_ggufs()[name])
 
@@ -94,7 +94,7 @@ def resolve_source(
     optionally ``@revision``) is only checked for shape here; it is found or downloaded when
     loaded, and fails fast then if it is neither cached nor reachable.
     """
-    from summarize.engines.hub import looks_like_hub_id, split_revision
+    from summarize.engines.files.hub import looks_like_hub_id, split_revision
 
     known = presets()
     preset = known.get(name)
@@ -106,7 +106,7 @@ def resolve_source(
     if Path(name).expanduser().is_dir() or looks_like_hub_id(split_revision(name)[0]):
         return name
     if Path(name).expanduser().suffix == ".gguf" and Path(name).expanduser().is_file():
-        from summarize.engines.gguf_files import check_gguf
+        from summarize.engines.files.gguf import check_gguf
 
         check_gguf(Path(name).expanduser())
         return name
@@ -201,13 +201,13 @@ class EngineRegistry:
         return engine
 
     def _load_text_engine(self, name: str, source: str, runtime: str):
-        from summarize.engines.hub import resolve_files
-        from summarize.engines.prompted import PromptedCausalLM
+        from summarize.engines.causal.prompted import PromptedCausalLM
+        from summarize.engines.files.hub import resolve_files
 
         preset = presets().get(name)
         summary_limit = preset.summary_max_new_tokens if preset else None
         if source == "bundled:gemma-3-270m":
-            from summarize.engines.bundled import (
+            from summarize.engines.files.bundled import (
                 BUNDLED_LM_ID,
                 bundled_lm_checkpoint,
                 bundled_lm_revision,
@@ -219,7 +219,7 @@ class EngineRegistry:
                 generator, name, BUNDLED_LM_ID, revision, self.store, summary_limit=summary_limit
             )
         if source.startswith("bundled:") and source.removeprefix("bundled:") in split_ggufs():
-            from summarize.engines.bundled import split_gguf_checkpoint
+            from summarize.engines.files.bundled import split_gguf_checkpoint
 
             path, spec = split_gguf_checkpoint(
                 source.removeprefix("bundled:"), self.notify, self.progress
@@ -233,7 +233,7 @@ class EngineRegistry:
             )
         files = resolve_files(source, self.allow_pickle)
         if files.is_encoder_decoder:
-            from summarize.engines.seq2seq import SUMMARY_MAX_NEW_TOKENS, Seq2SeqEngine
+            from summarize.engines.seq2seq.engine import SUMMARY_MAX_NEW_TOKENS, Seq2SeqEngine
 
             return Seq2SeqEngine(
                 self._seq2seq_generator(runtime, files),
@@ -257,8 +257,8 @@ class EngineRegistry:
     def _gguf_engine(self, name: str, files: ModelFiles, runtime: str, summary_limit: int | None):
         """A local GGUF file: converted once into the cache, keyed by its sha256 (so is its
         CTranslate2 conversion), then run like any other checkpoint."""
-        from summarize.engines.gguf_files import check_gguf, file_sha256, gguf_checkpoint
-        from summarize.engines.prompted import PromptedCausalLM
+        from summarize.engines.causal.prompted import PromptedCausalLM
+        from summarize.engines.files.gguf import check_gguf, file_sha256, gguf_checkpoint
 
         gguf_path = files.path / files.gguf_file
         check_gguf(gguf_path)
@@ -286,11 +286,11 @@ class EngineRegistry:
         ``cache_id`` names the CTranslate2 conversion in the cache instead of ``model_id``
         (a GGUF file's is its checksum, wherever the file lives).
         """
-        from summarize.engines.causal_generators import HfCausalGenerator, load_tokenizer
-        from summarize.engines.prompted import load_causal_lm
+        from summarize.engines.causal.generators import HfCausalGenerator, load_tokenizer
+        from summarize.engines.causal.prompted import load_causal_lm
 
         if runtime in ("ct2", "auto"):
-            from summarize.engines.ct2_causal import Ct2CausalGenerator, causal_ct2_checkpoint
+            from summarize.engines.causal.ct2 import Ct2CausalGenerator, causal_ct2_checkpoint
 
             def load_ct2(quantization: str) -> Ct2CausalGenerator:
                 ct2_path = causal_ct2_checkpoint(
@@ -308,10 +308,10 @@ class EngineRegistry:
 
     def _seq2seq_generator(self, runtime: str, files: ModelFiles):
         """The ct2 generator when asked for and possible, else transformers."""
-        from summarize.engines.hf_seq2seq import load_hf_seq2seq
+        from summarize.engines.seq2seq.hf import load_hf_seq2seq
 
         if runtime in ("ct2", "auto"):
-            from summarize.engines.ct2_seq2seq import load_ct2_seq2seq
+            from summarize.engines.seq2seq.ct2 import load_ct2_seq2seq
 
             generator = self._ct2_or_none(
                 files.model_id,

@@ -2,7 +2,7 @@
 
 Article text, ids and model outputs are untrusted: the Jinja2 environment autoescapes every
 value, the plots escape their own text (:mod:`summarize.render.plots`), and document ids become
-anchors only through :func:`~summarize.batch_inputs.safe_name`.
+anchors only through :func:`~summarize.input.documents.safe_name`.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from summarize.batch_inputs import safe_name
+from summarize.input.documents import safe_name
 from summarize.metrics.registry import label as metric_label
 from summarize.render import batch_rows as rows
 from summarize.render.plots import Point, distribution_plot, xy_plot

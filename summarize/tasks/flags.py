@@ -12,7 +12,7 @@ import re
 from functools import cache
 
 from summarize.engines.base import TruncatedText
-from summarize.languages import Language, identify_language, script_fraction
+from summarize.input.languages import Language, identify_language, script_fraction
 from summarize.resources import load_toml
 from summarize.result import Flag
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from summarize.engines.base import Embedder, ModelInfo, PromptText
-from summarize.languages import Language
+from summarize.input.languages import Language
+from summarize.input.segment import Segment
 from summarize.result import TranslationResult
-from summarize.segment import Segment
 from summarize.tasks.flags import output_flags, translation_consistency_flags
 from summarize.tasks.prompt_leak import prompt_leak_flags
 from summarize.tasks.scoring import score_outputs

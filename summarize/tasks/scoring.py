@@ -9,11 +9,11 @@ sacrebleu does, and the embedding cosine takes the best one.
 from __future__ import annotations
 
 from summarize.engines.base import Embedder
+from summarize.input.segment import Segment
 from summarize.metrics.base import Score, count_references, streams_from_segments
 from summarize.metrics.similarity import pairwise_cosine, segment_cosine_signature
 from summarize.metrics.translation import corpus_scores, sentence_chrf
 from summarize.result import SegmentResult
-from summarize.segment import Segment
 from summarize.tasks.flags import Flag
 
 

@@ -17,6 +17,7 @@ from summarize.engines.base import (
     ProgressCallback,
     PromptText,
 )
+from summarize.input.segment import Segment
 from summarize.metrics.base import Score
 from summarize.metrics.consistency import UNSUPPORTED_SIGNATURE, check_consistency
 from summarize.metrics.extractiveness import (
@@ -27,7 +28,6 @@ from summarize.metrics.extractiveness import (
 from summarize.metrics.rouge import rouge_scores, rouge_signature
 from summarize.metrics.similarity import document_vector, embedding_signature
 from summarize.result import SummaryResult
-from summarize.segment import Segment
 from summarize.tasks.flags import Flag, summary_flags
 from summarize.tasks.prompt_leak import prompt_leak_flags
 

@@ -10,11 +10,11 @@ Two kinds of prompt, both data (``models/prompts``, ``models/fewshot``):
   replacing the translation. Replies to translations are joined into one line.
 
 Inputs are sorted by length and batched under a token budget; generation (a
-:class:`~summarize.engines.causal_generators.CausalGenerator`: transformers or CTranslate2) is
+:class:`~summarize.engines.causal.generators.CausalGenerator`: transformers or CTranslate2) is
 greedy, and its length limit grows with the input for translations; summaries of instruction
 models get a larger limit, room to finish. An output that hits its limit comes back as
 :class:`~summarize.engines.base.TruncatedText` (flagged ``truncated``). Outputs go through the
-:class:`~summarize.store.OutputStore` so nothing is generated twice.
+:class:`~summarize.engines.store.OutputStore` so nothing is generated twice.
 """
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ from summarize.engines.base import (
     TruncatedText,
 )
 from summarize.engines.batching import DEFAULT_TOKEN_BUDGET, budget_planner, generate_cached
-from summarize.engines.causal_generators import CausalGenerator, ready_for_batches
+from summarize.engines.causal.generators import CausalGenerator, ready_for_batches
+from summarize.engines.store import OutputStore
 from summarize.resources import data_dir, load_toml
-from summarize.store import OutputStore
 
 if TYPE_CHECKING:
-    from summarize.languages import Language
+    from summarize.input.languages import Language
 
 # Translation length limit: this many new tokens per input token, plus a constant.
 TRANSLATION_TOKENS_PER_INPUT_TOKEN = 2.0

@@ -1,6 +1,6 @@
 """Encoder-decoder generation with ``ctranslate2.Translator``, decoding as transformers does.
 
-The engine (:mod:`~summarize.engines.seq2seq`) hands over the same token ids it gives
+The engine (:mod:`~summarize.engines.seq2seq.engine`) hands over the same token ids it gives
 transformers; this module reproduces what ``generate`` adds on its own:
 
 - the decoder start token: the converted model's own, or, when the converter leaves it unset
@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from summarize.engines.ct2 import Ct2Unsupported, ct2_checkpoint, load_ct2_model
-from summarize.engines.seq2seq_models import Seq2SeqRequest, Seq2SeqSetup, load_setup
+from summarize.engines.seq2seq.models import Seq2SeqRequest, Seq2SeqSetup, load_setup
 
 if TYPE_CHECKING:
-    from summarize.engines.hub import ModelFiles
+    from summarize.engines.files.hub import ModelFiles
 
 # Generation settings (when not at their defaults) that change transformers' outputs and that
 # CTranslate2 cannot reproduce. repetition_penalty is here because transformers also penalises

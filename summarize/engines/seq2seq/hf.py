@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from summarize.engines.seq2seq_models import Seq2SeqRequest, Seq2SeqSetup, describe, load_tokenizer
+from summarize.engines.seq2seq.models import Seq2SeqRequest, Seq2SeqSetup, describe, load_tokenizer
 
 if TYPE_CHECKING:
-    from summarize.engines.hub import ModelFiles
+    from summarize.engines.files.hub import ModelFiles
 
 
 class HfSeq2SeqGenerator:

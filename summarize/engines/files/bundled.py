@@ -13,9 +13,9 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from summarize.engines.conversion import convert_once
-from summarize.engines.gguf_files import file_sha256, gguf_checkpoint, remember_sha256
-from summarize.engines.split_gguf import SplitGguf, assemble, locate_parts, split_ggufs
+from summarize.engines.files.conversion import convert_once
+from summarize.engines.files.gguf import file_sha256, gguf_checkpoint, remember_sha256
+from summarize.engines.files.split_gguf import SplitGguf, assemble, locate_parts, split_ggufs
 from summarize.errors import ModelUnavailableError
 from summarize.resources import cache_dir
 

@@ -1,15 +1,15 @@
 """Score many articles in one process: models loaded once, segments batched across documents.
 
-Documents are processed in chunks (:mod:`summarize.batch_chunk`) whose sentences share the
+Documents are processed in chunks (:mod:`summarize.pipeline.chunk`) whose sentences share the
 models' generate calls. A document with a ``source`` goes through reference mode (its source
 translated into English and scored against its text), the others through the round trip; each
 result has the structure ``summarize run --json`` gives.
 
 Resuming: each finished document is appended to ``results.jsonl`` and fsync'd, and every model
-output is in the SQLite cache (:mod:`summarize.store`), so an interrupted batch started again
-skips the documents already written and regenerates nothing it had finished. ``batch.json``
+output is in the SQLite cache (:mod:`summarize.engines.store`), so an interrupted batch started
+again skips the documents already written and regenerates nothing it had finished. ``batch.json``
 records the input and settings; a folder holding another input's results or results made with
-other settings is refused unless ``restart`` (see :mod:`summarize.batch_folder`).
+other settings is refused unless ``restart`` (see :mod:`summarize.batch.folder`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Protocol
 
-from summarize.batch_folder import (
+from summarize.batch.folder import (
     LOCK_FILE,
     MANIFEST_FILE,
     RESULTS_FILE,
@@ -34,15 +34,17 @@ from summarize.batch_folder import (
     locked,
     write_results,
 )
-from summarize.batch_inputs import BatchInput, DocumentError
 from summarize.errors import UserError
+from summarize.input.documents import BatchInput, DocumentError
+from summarize.input.segment import DEFAULT_MAX_SEGMENT_CHARS
 from summarize.metrics.significance import DEFAULT_BOOTSTRAP, DEFAULT_SEED, mean_interval
-from summarize.pipeline import (
+from summarize.pipeline.prepare import (
     PreparedInput,
     RunOptions,
     check_options,
     prepare_document,
 )
+from summarize.pipeline.session import Session
 from summarize.progress import Progress, SilentProgress
 from summarize.result import (
     BATCH_SCHEMA,
@@ -52,8 +54,6 @@ from summarize.result import (
     SystemStats,
     document_metrics,
 )
-from summarize.segment import DEFAULT_MAX_SEGMENT_CHARS
-from summarize.session import Session
 
 __all__ = ["LOCK_FILE", "MANIFEST_FILE", "RESULTS_FILE"]  # re-exported: the folder's files
 DEFAULT_CHUNK_DOCUMENTS = 8

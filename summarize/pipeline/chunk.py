@@ -17,9 +17,15 @@ from functools import partial
 
 from summarize.engines.base import SUMMARIZE, TRANSLATE, ModelInfo, PromptText, Translator
 from summarize.engines.base import prompt_texts as engine_prompt_texts
-from summarize.languages import Language
-from summarize.notes import NoteRouter
-from summarize.pipeline import Engines, PreparedInput, RunOptions, make_result, score_summaries
+from summarize.engines.notes import NoteRouter
+from summarize.input.languages import Language
+from summarize.pipeline.prepare import (
+    Engines,
+    PreparedInput,
+    RunOptions,
+    make_result,
+    score_summaries,
+)
 from summarize.progress import Progress
 from summarize.result import RunResult, TranslationResult
 from summarize.tasks.reference import score_reference, wmt_system_model

@@ -16,8 +16,8 @@ import typer
 
 from summarize import __version__
 from summarize.errors import UserError
-from summarize.inputs import DEFAULT_MAX_INPUT_MB, DEFAULT_SCORE_MAX_INPUT_MB
-from summarize.segment import DEFAULT_MAX_SEGMENT_CHARS
+from summarize.input.segment import DEFAULT_MAX_SEGMENT_CHARS
+from summarize.input.text import DEFAULT_MAX_INPUT_MB, DEFAULT_SCORE_MAX_INPUT_MB
 
 app = typer.Typer(
     name="summarize",
@@ -87,7 +87,7 @@ def _run_options(
     repeated or comma-separated; several translators are systems side by side;
     ``--summarizer none`` means no abstractive summariser)."""
     from summarize.engines.registry import default_model
-    from summarize.pipeline import RunOptions
+    from summarize.pipeline.prepare import RunOptions
 
     default = default_model()[0]
     translators = _split_list(translator, "--translator") or [default]
@@ -220,7 +220,8 @@ def run(
 ) -> None:
     """Re-translate (English → pivot → English, or --source → English against --reference) and
     summarise one article, then score it all."""
-    from summarize.pipeline import prepare
+    from summarize.pipeline.prepare import prepare
+    from summarize.pipeline.session import run as run_pipeline
     from summarize.progress import RichProgress
     from summarize.render import (
         check_writable,
@@ -228,7 +229,6 @@ def run(
         render_to_string,
         write_atomically,
     )
-    from summarize.session import run as run_pipeline
 
     if (source is None) != (reference is None):
         raise UserError("reference mode needs both --source and --reference")
@@ -281,7 +281,7 @@ def run(
 
 def _html_page(result, options) -> str:
     """The batch report's self-contained page, for a batch of this one document."""
-    from summarize.batch import batch_result
+    from summarize.batch.run import batch_result
     from summarize.render.html import render_html
 
     return render_html(batch_result(result.input.path, "run", options, [result]))
@@ -413,7 +413,7 @@ def score(
         sys.stdout.write(render_score_report(report, fmt))
 
 
-from summarize.cli_models import models_app  # noqa: E402  (registered after the commands)
+from summarize.cli.models import models_app  # noqa: E402  (registered after the commands)
 
 app.add_typer(models_app, name="models")
 
@@ -502,8 +502,8 @@ def batch(
     ] = None,
 ) -> None:
     """Score many articles (resumable) and write an HTML report with tables and plots."""
-    from summarize.batch import run_batch
-    from summarize.batch_inputs import read_batch_input
+    from summarize.batch.run import run_batch
+    from summarize.input.documents import read_batch_input
     from summarize.progress import RichBatchProgress
     from summarize.render.batch_text import render_batch_terminal, write_batch_reports
 
@@ -554,7 +554,7 @@ def _batch_engine(
 ):
     """The engine ``--engine`` names (``None``: the local one), checked before any work."""
     if name == "ray":
-        from summarize.batch_ray import RayEngine
+        from summarize.batch.ray_engine import RayEngine
 
         return RayEngine(1 if workers is None else workers, gpus_per_worker or 0.0, ray_address)
     if name != "local":

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from summarize.engines.conversion import COMPLETE_MARKER, convert_once
+from summarize.engines.files.conversion import COMPLETE_MARKER, convert_once
 from summarize.errors import UserError
 from summarize.resources import cache_dir
 

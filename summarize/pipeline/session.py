@@ -1,5 +1,5 @@
 """The one path every document takes: a session loads the models once and runs chunks of
-prepared documents through :func:`summarize.batch_chunk.process_chunk`.
+prepared documents through :func:`summarize.pipeline.chunk.process_chunk`.
 
 ``summarize run`` is a session over one document, ``summarize batch`` (and the Python API's
 :class:`~summarize.api.Runner`) one over many chunks, so a document's result is the same either
@@ -10,10 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from summarize.batch_chunk import process_chunk
+from summarize.engines.notes import NoteRouter
 from summarize.errors import UserError
-from summarize.notes import NoteRouter
-from summarize.pipeline import Engines, PreparedInput, RunOptions, load_engines, open_registry
+from summarize.pipeline.chunk import process_chunk
+from summarize.pipeline.prepare import (
+    Engines,
+    PreparedInput,
+    RunOptions,
+    load_engines,
+    open_registry,
+)
 from summarize.progress import Progress, SilentProgress
 from summarize.result import RunResult
 
@@ -22,7 +28,7 @@ class Session:
     """Models loaded once for any number of documents: the one path every document takes.
 
     ``summarize run`` is a session over one document, ``summarize batch`` one over many chunks;
-    both go through :func:`summarize.batch_chunk.process_chunk`, so a document's result is the
+    both go through :func:`summarize.pipeline.chunk.process_chunk`, so a document's result is the
     same either way (timings aside).
     """
 

@@ -1,5 +1,5 @@
 """Greedy completion for causal LMs with ``ctranslate2.Generator`` (stopping at the end of the
-line or of the turn, as :mod:`summarize.engines.causal_generators` describes)."""
+line or of the turn, as :mod:`summarize.engines.causal.generators` describes)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from summarize.engines.causal_generators import end_of_turn_tokens, finish, load_tokenizer
+from summarize.engines.causal.generators import end_of_turn_tokens, finish, load_tokenizer
 from summarize.engines.ct2 import ct2_checkpoint, load_ct2_model
 
 _END_TOKENS_FILE = "summarize-end-tokens.json"

@@ -10,7 +10,7 @@ Families (from ``config.json`` and the tokenizer's language tokens):
 - ``seq2seq`` (BART, DistilBART, Pegasus and any other encoder-decoder): summarisation.
 
 This module turns texts into token-id requests and outputs back into text; a generator
-(:mod:`~summarize.engines.hf_seq2seq` for transformers, :mod:`~summarize.engines.ct2_seq2seq`
+(:mod:`~summarize.engines.seq2seq.hf` for transformers, :mod:`~summarize.engines.seq2seq.ct2`
 for CTranslate2) runs the model, so both backends share every rule here. Requests are batched by
 length under a token budget and cached; decoding is greedy unless a preset asks for beams, and
 every setting is recorded in :class:`ModelInfo`. Inputs longer than the model's maximum are split
@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING
 from summarize.engines.base import ModelInfo, ProgressCallback
 from summarize.engines.batching import DEFAULT_TOKEN_BUDGET, budget_planner, generate_cached
 from summarize.engines.chunking import chunk_text
-from summarize.engines.seq2seq_models import Seq2SeqGenerator, Seq2SeqRequest
+from summarize.engines.notes import send_note
+from summarize.engines.seq2seq.models import Seq2SeqGenerator, Seq2SeqRequest
+from summarize.engines.store import OutputStore
 from summarize.errors import UserError
-from summarize.notes import send_note
-from summarize.store import OutputStore
 
 if TYPE_CHECKING:
-    from summarize.languages import Language
+    from summarize.input.languages import Language
 
 TRANSLATION_TOKENS_PER_INPUT_TOKEN = 2.0
 TRANSLATION_EXTRA_TOKENS = 16

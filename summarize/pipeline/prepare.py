@@ -15,18 +15,17 @@ from typing import TYPE_CHECKING
 
 from summarize import __version__
 from summarize.errors import UserError
-from summarize.inputs import DEFAULT_MAX_INPUT_MB, check_language, max_bytes, read_text_file
-from summarize.languages import Language, get_language, identify_language
-from summarize.result import InputInfo, RunResult, SummaryResult, TranslationResult
-from summarize.segment import (
+from summarize.input.languages import Language, get_language, identify_language
+from summarize.input.segment import (
     DEFAULT_MAX_SEGMENT_CHARS,
     Segment,
     segment_document,
     split_paragraphs,
 )
+from summarize.input.text import DEFAULT_MAX_INPUT_MB, check_language, max_bytes, read_text_file
+from summarize.result import InputInfo, RunResult, SummaryResult, TranslationResult
 
 if TYPE_CHECKING:
-    from summarize.batch_inputs import Document
     from summarize.engines.base import (
         AbstractiveSummarizer,
         Embedder,
@@ -35,7 +34,8 @@ if TYPE_CHECKING:
         Translator,
     )
     from summarize.engines.registry import EngineRegistry
-    from summarize.store import OutputStore
+    from summarize.engines.store import OutputStore
+    from summarize.input.documents import Document
 
 SOURCE_LANGUAGE = "en"
 
@@ -327,11 +327,11 @@ def open_registry(
     options: RunOptions, notify: Callable[[str], None]
 ) -> tuple[EngineRegistry, OutputStore | None]:
     """The engine registry on the chosen device, with the output cache unless turned off."""
+    from summarize.engines.notes import send_note
     from summarize.engines.registry import EngineRegistry
+    from summarize.engines.store import OutputStore
     from summarize.engines.torch_runtime import resolve_device
-    from summarize.notes import send_note
     from summarize.resources import cache_dir
-    from summarize.store import OutputStore
 
     # A broken cache says so once and turns itself off (never fatal). The outputs are the same
     # with or without it, so the warning is on the progress line, not in any result's notes.

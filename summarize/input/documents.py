@@ -34,7 +34,7 @@ from functools import partial
 from pathlib import Path
 
 from summarize.errors import UserError
-from summarize.inputs import (
+from summarize.input.text import (
     DEFAULT_MAX_INPUT_MB,
     check_no_nul,
     check_not_empty,
@@ -43,7 +43,7 @@ from summarize.inputs import (
     read_input_bytes,
     too_large,
 )
-from summarize.wmt_xml import Missing, check_systems, parse_xml, segment_text, system_names
+from summarize.input.wmt_xml import Missing, check_systems, parse_xml, segment_text, system_names
 
 ENGLISH = "en"
 # Optional string fields of a JSONL record, besides the required "id" and "text".
@@ -482,7 +482,7 @@ def _joined(lines: list[str]) -> str:
 
 
 def _strip_label(message: str, path: Path) -> str:
-    """Error messages from inputs.py start with the file name; the origin already says it."""
+    """Error messages from text.py start with the file name; the origin already says it."""
     return re.sub(rf"^{re.escape(str(path))}: ", "", message)
 
 

@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from summarize.notes import send_note
+from summarize.engines.notes import send_note
 
 COMPLETE_MARKER = ".summarize-complete"
 WORK_PREFIX = ".convert-"

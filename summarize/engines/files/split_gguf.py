@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from summarize.engines.gguf_files import GGUF_MAGIC
+from summarize.engines.files.gguf import GGUF_MAGIC
 from summarize.errors import ModelUnavailableError, UserError
 from summarize.resources import load_toml
 

@@ -1,9 +1,9 @@
 """What the seq2seq engine knows about an encoder-decoder model, whichever backend runs it.
 
-:class:`~summarize.engines.seq2seq.Seq2SeqEngine` builds token-id requests (language tokens,
+:class:`~summarize.engines.seq2seq.engine.Seq2SeqEngine` builds token-id requests (language tokens,
 task prefixes, chunks, length limits), batches and caches them; a :class:`Seq2SeqGenerator`
-(transformers in :mod:`~summarize.engines.hf_seq2seq`, CTranslate2 in
-:mod:`~summarize.engines.ct2_seq2seq`) only turns one batch of requests into token ids. Both
+(transformers in :mod:`~summarize.engines.seq2seq.hf`, CTranslate2 in
+:mod:`~summarize.engines.seq2seq.ct2`) only turns one batch of requests into token ids. Both
 read the model's family, limits and generation config from the same :class:`Seq2SeqSetup`.
 """
 
@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-from summarize.engines.families import Family, detect
+from summarize.engines.seq2seq.families import Family, detect
 
 if TYPE_CHECKING:
-    from summarize.engines.hub import ModelFiles
+    from summarize.engines.files.hub import ModelFiles
 
 # Used when neither the tokenizer nor the config states a maximum input length.
 FALLBACK_MAX_INPUT_TOKENS = 512

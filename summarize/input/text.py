@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 
 from summarize.errors import UserError, os_reason
-from summarize.languages import get_language, identify_language
+from summarize.input.languages import get_language, identify_language
 
 # Shorter texts are too short for language identification to be reliable.
 _MIN_CHARS_FOR_LANGUAGE_ID = 40

@@ -5,10 +5,10 @@ Only the model work moves. The driver (this process) reads and prepares the docu
 document fails there, alone, before Ray starts), skips those already in ``results.jsonl`` and
 writes each result as it comes back, exactly as with the local engine. This engine puts the
 chunks in a Ray Dataset, one row per chunk (so a chunk's documents share generate calls as
-:func:`summarize.batch.chunks` made them), and maps it with ``map_batches`` over a fixed pool of
-actors: each actor opens one :class:`~summarize.session.Session` (its models loaded once, in
-``__init__``) and runs :meth:`Session.run_chunk` on each chunk, the same chunk code as the local
-engine. The outcomes stream back to the driver as chunks finish (``iter_rows``), with the
+:func:`summarize.batch.run.chunks` made them), and maps it with ``map_batches`` over a fixed pool
+of actors: each actor opens one :class:`~summarize.pipeline.session.Session` (its models loaded
+once, in ``__init__``) and runs :meth:`Session.run_chunk` on each chunk, the same chunk code as
+the local engine. The outcomes stream back to the driver as chunks finish (``iter_rows``), with the
 chunk's index, so the driver pairs them with the chunk it sent.
 
 Ray comes with the ``ray`` extra (``pip install -e ".[ray]"``); nothing here imports it until
@@ -27,12 +27,12 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from summarize.errors import UserError
-from summarize.pipeline import PreparedInput, RunOptions
+from summarize.pipeline.prepare import PreparedInput, RunOptions
+from summarize.pipeline.session import Session
 from summarize.progress import SilentProgress
-from summarize.session import Session
 
 if TYPE_CHECKING:
-    from summarize.batch import BatchProgress
+    from summarize.batch.run import BatchProgress
 
 RAY_EXTRA = "pip install 'summarize[ray]' (or pip install -e '.[ray]' in a checkout)"
 # What a worker reports instead of outcomes when it cannot run at all (a missing model).

@@ -5,7 +5,7 @@ request is written for it: language-code tokens (NLLB-200, M2M100, mBART-50), a 
 (multi-target OPUS-MT), or a task prefix (T5). Families are registered with a decorator, the way
 CTranslate2 registers its converter loaders, and tried in registration order; everything else about
 a model (tokenizer, limits, generation config) is read from its files
-(:mod:`~summarize.engines.seq2seq_models`).
+(:mod:`~summarize.engines.seq2seq.models`).
 
 "Family" is what a model *is*; the *runtime* that runs it (transformers or CTranslate2) is a
 separate choice (``--backend``).
@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from summarize.errors import UserError
-from summarize.languages import model_code
+from summarize.input.languages import model_code
 
 if TYPE_CHECKING:
-    from summarize.languages import Language
+    from summarize.input.languages import Language
 
 TRANSLATOR = ("translator",)
 

@@ -1,0 +1,2 @@
+"""Batches: the batch run (``run.py``), its output folder (``folder.py``) and the Ray engine
+(``ray_engine.py``)."""

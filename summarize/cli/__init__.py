@@ -1,0 +1,1 @@
+"""The command line: the Typer app (``main.py``) and ``summarize models`` (``models.py``)."""

@@ -1,0 +1,2 @@
+"""Input: articles and batches of documents read and checked, WMT test sets, sentence segments and
+languages."""
