@@ -22,6 +22,7 @@ from summarize.input.languages import Language
 from summarize.pipeline.prepare import (
     Engines,
     PreparedInput,
+    ReferenceInput,
     RunOptions,
     make_result,
     score_summaries,
@@ -171,33 +172,38 @@ def _reference_translations(
             outputs = translate_documents(translator, texts, language, english, progress)
         for reference, translated, own in zip(references, outputs, scorers, strict=True):
             own.append(
-                partial(
-                    score_reference,
-                    reference.sources,
-                    reference.references,
-                    language,
-                    english,
-                    translated,
-                    translator.info,
-                    engines.embedder,
-                    prompt,
-                )
+                _reference_scorer(reference, english, translated, translator.info, engines, prompt)
             )
     for reference, own in zip(references, scorers, strict=True):
         for name, outputs in reference.systems:  # no model runs these: scored as they are
             own.append(
-                partial(
-                    score_reference,
-                    reference.sources,
-                    reference.references,
-                    language,
-                    english,
-                    outputs,
-                    wmt_system_model(name, outputs),
-                    engines.embedder,
+                _reference_scorer(
+                    reference, english, outputs, wmt_system_model(name, outputs), engines
                 )
             )
     return scorers
+
+
+def _reference_scorer(
+    reference: ReferenceInput,
+    english: Language,
+    outputs: list[str],
+    model: ModelInfo,
+    engines: Engines,
+    prompt: Sequence[PromptText] = (),
+) -> Scorer:
+    """Scores one system's English ``outputs`` for a reference-mode document."""
+    return partial(
+        score_reference,
+        reference.sources,
+        reference.references,
+        reference.language,
+        english,
+        outputs,
+        model,
+        engines.embedder,
+        prompt,
+    )
 
 
 def translate_documents(
