@@ -14,6 +14,11 @@ REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seeds" / "000_e93c88f19b9118b4.txt"
 SHARED_DATA = REPO.parent / "shared" / "data"
 
+# The default model depends on what is installed (Qwen 1.5B with its extra, else the bundled
+# Gemma): the suite runs on the bundled one wherever it runs, and in every subprocess it starts.
+# tests/test_default_model.py checks the choice itself.
+os.environ["SUMMARIZE_DEFAULT_MODEL"] = "bundled"
+
 
 @dataclass
 class CliResult:

@@ -112,3 +112,29 @@ def test_a_preset_can_choose_the_ct2_backend(tiny_llama, isolated_cache, monkeyp
     assert registry.translator("tiny-ct2").info.backend == "ctranslate2-causal-prompted"
     assert registry.translator(str(tiny_llama)).info.backend == "transformers-causal-prompted"
     assert registry_module.presets()["bundled-ct2"].runtime == "ct2"
+
+
+def test_a_preset_can_run_on_ct2_under_auto(tiny_llama: Path, isolated_cache, monkeypatch) -> None:
+    """A preset's ``auto_runtime`` (the Qwen presets: "ct2") decides what the default ``auto``
+    means for it, translator and summariser alike; an explicit --backend still wins."""
+    from summarize.engines import registry as registry_module
+    from summarize.engines.registry import Preset
+
+    known = registry_module.presets()
+    preset = Preset(
+        "tiny-q", "a tiny causal LM", str(tiny_llama), "prompted-causal",
+        ("translator", "summarizer"), auto_runtime="ct2",
+    )  # fmt: skip
+    monkeypatch.setattr(registry_module, "presets", lambda: {**known, "tiny-q": preset})
+
+    def engines(backend: str) -> list[dict]:
+        registry = EngineRegistry("cpu", None, lambda _m: None, backend=backend)
+        return [
+            {"backend": e.info.backend, "quantization": e.info.settings.get("quantization")}
+            for e in (registry.translator("tiny-q"), registry.summarizer("tiny-q"))
+        ]
+
+    on_ct2 = {"backend": "ctranslate2-causal-prompted", "quantization": "int8"}
+    assert engines("auto") == [on_ct2, on_ct2]
+    on_hf = {"backend": "transformers-causal-prompted", "quantization": None}
+    assert engines("transformers") == [on_hf, on_hf]

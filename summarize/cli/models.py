@@ -96,7 +96,7 @@ def list_models() -> None:
     from rich.table import Table
 
     from summarize.engines.files.hub import env_summary
-    from summarize.engines.registry import default_model, presets
+    from summarize.engines.registry import default_choices, default_model, presets
     from summarize.render.terminal import make_console
 
     console = make_console()
@@ -117,6 +117,11 @@ def list_models() -> None:
         )
     console.print(table)
     console.print(f"Default translator and summariser: {default}: {why}", markup=False)
+    for name, reason, missing in default_choices():
+        if name == default:
+            break
+        if missing:  # a preferred default that is not installed
+            console.print(f"Would be the default, {reason}: {missing}", markup=False)
     others = sorted(repo for repo in cached if repo not in preset_ids)
     if others:
         extra = Table(title="Other models in the Hugging Face cache", title_justify="left")

