@@ -292,10 +292,7 @@ def write_report(args: argparse.Namespace, results: dict, started: float) -> str
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
         },
-        "note": (
-            "measured on a machine shared with other work, so times are upper bounds and "
-            "speeds (tokens/s) lower bounds"
-        ),
+        "note": args.note,
         "command": " ".join(["python", "bench/models.py", *sys.argv[1:]]),
         "wmt_lines": args.lines,
         "articles": args.articles,
@@ -325,6 +322,11 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA, help="development data (wmt19, cnndm)")
     parser.add_argument("--out", type=Path, help="JSON file (default: bench/results/models-*)")
     parser.add_argument("--skip-seed-run", action="store_true", help="do not time run on the seed")
+    parser.add_argument(
+        "--note",
+        default="measured on a machine that may have run other work: times are upper bounds",
+        help="what else the machine ran (written into the report)",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--prepare", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--result-file", type=Path, help=argparse.SUPPRESS)
