@@ -56,7 +56,11 @@ def main() -> None:
     from summarize.pipeline.prepare import RunOptions, check_options, prepare_text
     from summarize.pipeline.session import run
 
-    options = RunOptions(summarizers=[] if args.summarizer == "none" else [args.summarizer])
+    options = RunOptions(
+        translator="bundled",  # named: the default depends on the extras installed
+        translators=["bundled"],
+        summarizers=[] if args.summarizer == "none" else [args.summarizer],
+    )
     documents = short_documents(args.jsonl, args.documents, args.sentences)
     from summarize.input.segment import segment_document
 

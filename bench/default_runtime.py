@@ -45,6 +45,7 @@ def fresh_cache(root: Path) -> Path:
 def timed(args: list[str], cache: Path, threads: int) -> tuple[float, subprocess.CompletedProcess]:
     env = {**os.environ, "SUMMARIZE_CACHE_DIR": str(cache)}
     command = [sys.executable, "-m", "summarize", *args, "--threads", str(threads)]
+    command += ["--translator", "bundled", "--summarizer", "bundled"]  # not the installed default
     started = time.perf_counter()
     done = subprocess.run(command, capture_output=True, text=True, env=env, cwd=REPO, check=False)
     elapsed = time.perf_counter() - started

@@ -108,6 +108,7 @@ def main() -> None:
     parser.add_argument("--input", type=Path, default=ARTICLES, help="JSONL articles")
     parser.add_argument("--articles", type=int, default=20, help="the first N articles")
     parser.add_argument("--sentences", type=int, help="keep each article's first N sentences")
+    parser.add_argument("--translator", default="bundled", help="a preset (named, not the default)")
     parser.add_argument("--backend", default="ct2")
     parser.add_argument("--threads", type=int, default=1, help="per process / per Ray actor")
     parser.add_argument("--summarizer", default="none", help="'bundled' or 'none'")
@@ -117,7 +118,8 @@ def main() -> None:
     args = parser.parse_args()
 
     documents = articles(args.input, args.articles, args.sentences)
-    settings = ["--backend", args.backend, "--threads", str(args.threads)]
+    settings = ["--translator", args.translator, "--backend", args.backend]
+    settings += ["--threads", str(args.threads)]
     settings += ["--summarizer", args.summarizer, "--chunk-documents", str(args.chunk_documents)]
     modes: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="bench-ray-") as work:

@@ -152,6 +152,7 @@ def end_to_end(cache: Path) -> dict:
     result = {"help_s_median": statistics.median(help_times), "help_s_max": max(help_times)}
     for backend in ("transformers", "ct2"):
         run = [*summarize, "run", str(SEED), "--backend", backend, "--json"]
+        run += ["--translator", "bundled", "--summarizer", "bundled"]  # not the installed default
         cold = time_command(run, env)[0]
         warm = time_command(run, env)[0]
         result[f"run_{backend}_cold_s"] = cold
