@@ -55,12 +55,7 @@ def test_the_environment_names_the_default(installed: set[str], monkeypatch) -> 
     assert registry.default_model() == ("qwen-0.5b", "set by SUMMARIZE_DEFAULT_MODEL")
 
 
-def test_an_unknown_default_in_the_environment_is_a_one_line_error(tmp_path) -> None:
-    import os
-
-    os.environ[registry.DEFAULT_MODEL_ENV] = "gemma-9000"
-    try:
-        result = run_cli("run", str(tmp_path / "article.txt"))
-    finally:
-        os.environ[registry.DEFAULT_MODEL_ENV] = "bundled"
+def test_an_unknown_default_in_the_environment_is_a_one_line_error(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv(registry.DEFAULT_MODEL_ENV, "gemma-9000")  # run_cli passes os.environ
+    result = run_cli("run", str(tmp_path / "article.txt"))
     assert_one_line_error(result, "SUMMARIZE_DEFAULT_MODEL='gemma-9000' is not a preset")

@@ -150,24 +150,30 @@ def resolve_source(
     )
 
 
-# Runtimes that generate text. ``auto`` (the default) is CTranslate2 with float32 weights for
-# translators where it covers the model, whose outputs equal transformers' (tested), and
-# transformers otherwise, and for every summariser (see ``runtime_for``); ``ct2`` asks for
-# CTranslate2 (int8 on CPU unless a quantisation is given), ``transformers`` for it.
+# Runtimes that generate text. ``auto`` (the default) runs translators on CTranslate2 with float32
+# weights where it covers the model, whose outputs equal transformers' (tested), and summarisers
+# and everything else on transformers (see ``runtime_for``); ``ct2`` asks for CTranslate2 (int8
+# on CPU unless a quantisation is given), ``transformers`` for transformers.
 BACKENDS = ("auto", "transformers", "ct2")
 
 
-def runtime_for(requested: str, role: str) -> str:
-    """The runtime that ``requested`` means for a model in ``role``.
+def runtime_for(requested: str, role: str, preset: Preset | None = None) -> str:
+    """The runtime that ``requested`` (the --backend) means for a model in ``role``.
 
-    Under ``auto`` a summariser runs on transformers: over a long input (a one-shot prompt and a
+    A preset's ``runtime`` always wins; under ``auto`` its ``auto_runtime`` comes next. Else,
+    under ``auto``, a summariser runs on transformers: over a long input (a one-shot prompt and a
     whole article) float32 on CTranslate2 and on PyTorch add in different orders, a greedy choice
     between near-equal tokens flips and the two summaries part (measured on the bundled model,
     ``bench/default_runtime.py``), while sentence-long translations came out equal. ``auto``
     promises transformers' outputs, so only translation takes the faster runtime.
     """
-    if requested == "auto" and role == "summarizer":
-        return "transformers"
+    if preset and preset.runtime:
+        return preset.runtime
+    if requested == "auto":
+        if preset and preset.auto_runtime:
+            return preset.auto_runtime
+        if role == "summarizer":
+            return "transformers"
     return requested
 
 
@@ -225,9 +231,7 @@ class EngineRegistry:
         if "{source}" in resolved or "{target}" in resolved:
             raise UserError(f"model preset {name!r} needs a translation direction")
         preset = presets().get(name)
-        runtime = (preset.runtime if preset else None) or runtime_for(self.backend, role)
-        if preset and preset.auto_runtime and self.backend == "auto" and not preset.runtime:
-            runtime = preset.auto_runtime
+        runtime = runtime_for(self.backend, role, preset)
         key = f"{resolved}|{runtime}"
         if key not in self._loaded:
             self._loaded[key] = self._load_text_engine(name, resolved, runtime)
