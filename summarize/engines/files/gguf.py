@@ -17,6 +17,7 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -109,20 +110,20 @@ def is_converted(sha256: str) -> bool:
 
 
 def gguf_checkpoint(
-    gguf_file: Callable[[], Path],
+    gguf_file: Callable[[Path], Path],
     sha256: str,
     label: str,
     notify: Callable[[str], None],
 ) -> Path:
     """The converted checkpoint of a GGUF file, converting it first if needed.
 
-    ``gguf_file()`` gives the file; it is only called when a conversion is needed (assembling a
-    split file is slow too).
+    ``gguf_file(scratch)`` gives the file; it is only called when a conversion is needed, and
+    may assemble a split file into ``scratch`` (deleted after the conversion).
     """
     target = checkpoint_dir(sha256)
 
-    def build(staged: Path, _scratch: Path) -> None:
-        save_as_checkpoint(gguf_file(), staged)
+    def build(staged: Path, scratch: Path) -> None:
+        save_as_checkpoint(gguf_file(scratch), staged)
         (staged / "summarize-source.json").write_text(
             json.dumps({"gguf": label, "sha256": sha256}, indent=1) + "\n", encoding="utf-8"
         )
@@ -201,9 +202,31 @@ _SCALARS = {
 _STRING, _ARRAY = 8, 9
 
 
+@dataclass(frozen=True)
+class TensorInfo:
+    """Where one tensor lies in a GGUF file: its name, numpy shape (the file lists dimensions
+    innermost first), GGML type and absolute byte offset."""
+
+    name: str
+    shape: tuple[int, ...]
+    ggml_type: int
+    offset: int
+
+
 def read_header(path: Path) -> tuple[int, int, dict[str, Any]]:
     """(GGUF version, tensor count, metadata) of a GGUF file; arrays (the vocabulary) are
     given as their length. Reads only the header, in well under a second."""
+    version, count, metadata, _ = _parse(path, with_tensors=False)
+    return version, count, metadata
+
+
+def read_tensor_infos(path: Path) -> list[TensorInfo]:
+    """Every tensor's place in a GGUF file, without reading the vocabulary (which
+    ``gguf.GGUFReader`` parses element by element, for many seconds)."""
+    return _parse(path, with_tensors=True)[3]
+
+
+def _parse(path: Path, with_tensors: bool) -> tuple[int, int, dict[str, Any], list[TensorInfo]]:
     import mmap
     import struct
 
@@ -246,9 +269,18 @@ def read_header(path: Path) -> tuple[int, int, dict[str, Any]]:
             for _ in range(count):
                 key = string()
                 metadata[key] = value(take("I"))
+            infos = []
+            if with_tensors:
+                for _ in range(tensors):
+                    name = string()
+                    dims = [take("Q") for _ in range(take("I"))]
+                    infos.append((name, tuple(reversed(dims)), take("I"), take("Q")))
+                alignment = int(metadata.get("general.alignment", 32))
+                start = -(-offset // alignment) * alignment
         except (struct.error, ValueError, UnicodeDecodeError) as exc:
             raise UserError(f"{path}: its GGUF header is corrupt ({exc})") from exc
-    return version, tensors, metadata
+    placed = [TensorInfo(name, shape, kind, start + at) for name, shape, kind, at in infos]
+    return version, tensors, metadata, placed
 
 
 def describe(path: Path) -> dict[str, Any]:
