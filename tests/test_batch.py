@@ -23,7 +23,7 @@ from summarize.errors import UserError
 from summarize.input.documents import read_batch_input
 from summarize.pipeline import prepare as pipeline
 from summarize.pipeline import session
-from summarize.pipeline.prepare import RunOptions
+from summarize.pipeline.options import RunOptions
 from summarize.render.batch_text import render_batch_csv, write_batch_reports
 from summarize.render.html import render_html
 from summarize.result import RunResult

@@ -22,6 +22,7 @@ from summarize.engines.registry import Preset
 from summarize.input.documents import read_batch_input
 from summarize.pipeline import prepare as pipeline
 from summarize.pipeline import session
+from summarize.pipeline.options import RunOptions
 from summarize.render.batch_text import render_batch_markdown
 from tests.test_batch import comparable_result
 from tests.tiny_models import RUSSIAN, build_model
@@ -80,7 +81,7 @@ def write_input(tmp_path: Path) -> Path:
     return path
 
 
-OPTIONS = pipeline.RunOptions(
+OPTIONS = RunOptions(
     translator=PRESET, translators=[PRESET], summarizers=[], device="cpu", use_cache=False
 )
 

@@ -27,7 +27,7 @@ import pytest
 
 from summarize.batch.run import run_batch
 from summarize.input.documents import read_batch_input
-from summarize.pipeline.prepare import RunOptions
+from summarize.pipeline.options import RunOptions
 from summarize.render.batch_text import write_batch_reports
 from tests.conftest import REPO, assert_one_line_error, run_cli
 from tests.tiny_models import RUSSIAN, build_model

@@ -25,7 +25,7 @@ from summarize.batch.run import aggregate, run_batch
 from summarize.cli.main import app
 from summarize.errors import UserError
 from summarize.input.documents import read_batch_input
-from summarize.pipeline.prepare import RunOptions
+from summarize.pipeline.options import RunOptions
 from summarize.render.batch_text import render_batch_terminal
 from summarize.result import RunResult
 from tests.conftest import assert_one_line_error, run_cli

@@ -13,7 +13,8 @@ import pytest
 from summarize.errors import UserError
 from summarize.input.documents import read_batch_input
 from summarize.input.segment import split_long
-from summarize.pipeline.prepare import RunOptions, prepare
+from summarize.pipeline.options import RunOptions
+from summarize.pipeline.prepare import prepare
 from tests.conftest import assert_one_line_error, run_cli
 from tests.fake_cli import run_fake
 

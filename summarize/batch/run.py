@@ -38,12 +38,8 @@ from summarize.errors import UserError
 from summarize.input.documents import BatchInput, DocumentError
 from summarize.input.segment import DEFAULT_MAX_SEGMENT_CHARS
 from summarize.metrics.significance import DEFAULT_BOOTSTRAP, DEFAULT_SEED, mean_interval
-from summarize.pipeline.prepare import (
-    PreparedInput,
-    RunOptions,
-    check_options,
-    prepare_document,
-)
+from summarize.pipeline.options import RunOptions, check_options
+from summarize.pipeline.prepare import PreparedInput, prepare_document
 from summarize.pipeline.session import Session
 from summarize.progress import Progress, SilentProgress
 from summarize.result import (
