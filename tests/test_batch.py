@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from summarize.batch.run import bootstrap_ci, run_batch
+from summarize.batch.aggregate import bootstrap_ci
+from summarize.batch.run import run_batch
 from summarize.cli.main import app
 from summarize.engines.base import ModelInfo
 from summarize.errors import UserError

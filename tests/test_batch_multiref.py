@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 
-from summarize.batch.run import _prepared_key, aggregate, prepare_document
+from summarize.batch.aggregate import aggregate
+from summarize.batch.run import _prepared_key, prepare_document
 from summarize.engines.base import ModelInfo
 from summarize.input.documents import read_batch_input
 from summarize.input.languages import get_language

@@ -21,7 +21,8 @@ from rich.console import Console
 from sacrebleu.metrics import CHRF, TER
 from typer.testing import CliRunner
 
-from summarize.batch.run import aggregate, run_batch
+from summarize.batch.aggregate import aggregate
+from summarize.batch.run import run_batch
 from summarize.cli.main import app
 from summarize.errors import UserError
 from summarize.input.documents import read_batch_input
