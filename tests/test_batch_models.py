@@ -8,7 +8,6 @@ never at the words.
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -34,15 +33,6 @@ ENGLISH = [
 ]
 ROUND_TRIP_TEXT = "Prices for liquefied gas doubled at the start of the year in the west."
 PRESET = "tiny-opus"  # one model per direction, like the opus-mt preset
-
-
-@pytest.fixture(scope="module")
-def marian(tmp_path_factory) -> dict[str, Path]:
-    """A tiny Marian model saved under each direction's name (same weights, distinct ids)."""
-    root = tmp_path_factory.mktemp("tiny-marian")
-    first = build_model("marian", root / "tiny-en-ru")
-    shutil.copytree(first, root / "tiny-ru-en")
-    return {"en-ru": first, "ru-en": root / "tiny-ru-en"}
 
 
 @pytest.fixture(autouse=True)
