@@ -13,7 +13,7 @@ import random
 import resource
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
@@ -140,9 +140,3 @@ def wmt_xml(documents: Iterable[WmtDoc], dataset: str = "newstest2021") -> str:
 
 def _attributes(values: dict[str, str]) -> str:
     return "".join(f" {name}={quoteattr(value)}" for name, value in values.items())
-
-
-def numbered(lines: Sequence[str], start: int = 0, count: int | None = None) -> dict[int, str]:
-    """``count`` lines from ``start`` as segments numbered from 1."""
-    end = len(lines) if count is None else start + count
-    return {i - start + 1: lines[i] for i in range(start, end)}
