@@ -27,10 +27,10 @@ import pytest
 
 from summarize.batch.run import run_batch
 from summarize.input.documents import read_batch_input
-from summarize.pipeline.prepare import RunOptions
+from summarize.pipeline.options import RunOptions
 from summarize.render.batch_text import write_batch_reports
 from tests.conftest import REPO, assert_one_line_error, run_cli
-from tests.tiny_models import RUSSIAN, build_model
+from tests.tiny_models import RUSSIAN
 
 ENGLISH = [
     "The situation in Kazakhstan escalated on January 2 after protests began.",
@@ -126,15 +126,6 @@ def patched() -> Iterator[None]:
 
 
 # -- fixtures ----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def marian(tmp_path_factory) -> dict[str, Path]:
-    """A tiny Marian model under each direction's name (same weights, distinct ids)."""
-    root = tmp_path_factory.mktemp("tiny-marian")
-    first = build_model("marian", root / "tiny-en-ru")
-    shutil.copytree(first, root / "tiny-ru-en")
-    return {"en-ru": first, "ru-en": root / "tiny-ru-en"}
 
 
 @pytest.fixture(scope="module")

@@ -318,6 +318,37 @@ def test_block_counts_are_as_expected() -> None:
     )
 
 
+def test_every_checked_block_holds_a_command() -> None:
+    """Counting blocks cannot see one that checks nothing: every marked shell block and
+    synopsis must hold at least one command for the checks above to run on."""
+    empty = [
+        block.id
+        for block in checked_blocks()
+        if block.language != "python" and block.marker and not invocations(block)
+    ]
+    assert not empty, f"blocks without a command to check: {empty}"
+
+
+def test_every_subcommand_is_shown_in_the_docs() -> None:
+    """Each ``summarize`` subcommand (and each one of ``summarize models``) appears in at least
+    one checked block, so a command the docs forget, or one renamed in the code, fails."""
+    shown = {
+        tuple(word for word in words[1:3] if not word.startswith("-"))
+        for block in checked_blocks()
+        for words in invocations(block)
+        if words and words[0] == "summarize"
+    }
+    command = typer.main.get_command(app)
+    missing = []
+    for name in command.list_commands(typer.Context(command)):
+        sub = command.get_command(typer.Context(command), name)
+        names = [(name,)]
+        if hasattr(sub, "list_commands"):
+            names = [(name, inner) for inner in sub.list_commands(typer.Context(sub))]
+        missing += [" ".join(n) for n in names if not any(s[: len(n)] == n for s in shown)]
+    assert not missing, f"subcommands no documentation block shows: {missing}"
+
+
 @pytest.mark.parametrize(
     "block",
     [b for b in checked_blocks() if b.marker in ("runnable", "not-run")],

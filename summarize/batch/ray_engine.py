@@ -27,7 +27,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from summarize.errors import UserError
-from summarize.pipeline.prepare import PreparedInput, RunOptions
+from summarize.pipeline.options import RunOptions
+from summarize.pipeline.prepare import PreparedInput
 from summarize.pipeline.session import Session
 from summarize.progress import SilentProgress
 

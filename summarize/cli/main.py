@@ -87,7 +87,7 @@ def _run_options(
     repeated or comma-separated; several translators are systems side by side;
     ``--summarizer none`` means no abstractive summariser)."""
     from summarize.engines.registry import default_model
-    from summarize.pipeline.prepare import RunOptions
+    from summarize.pipeline.options import RunOptions
 
     default = default_model()[0]
     translators = _split_list(translator, "--translator") or [default]

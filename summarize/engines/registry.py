@@ -55,13 +55,30 @@ class Preset:
         return f"{text}@{self.revision}" if self.revision else text
 
 
+# Keys every preset in models/presets.toml must have ("backend": the old name of "family").
+PRESET_KEYS = ("description", "source", "family", "roles")
+
+
+def _checked_preset(name: str, entry: dict) -> dict:
+    """``entry`` with ``family`` filled in from its old name; a missing key is a one-line
+    error naming the preset and the key."""
+    entry = {**entry, "family": entry.get("family") or entry.get("backend")}
+    for key in PRESET_KEYS:
+        if not entry.get(key):
+            raise UserError(f"models/presets.toml: preset {name!r} lacks the key {key!r}")
+    return entry
+
+
 def presets() -> dict[str, Preset]:
+    entries = {
+        name: _checked_preset(name, entry) for name, entry in load_toml("presets.toml").items()
+    }
     return {
         name: Preset(
             name,
             entry["description"],
             entry["source"],
-            entry.get("family") or entry["backend"],  # "backend": the key's old name
+            entry["family"],
             tuple(entry["roles"]),
             entry.get("revision"),
             entry.get("num_beams", 1),
@@ -70,7 +87,7 @@ def presets() -> dict[str, Preset]:
             entry.get("runtime"),
             entry.get("auto_runtime"),
         )
-        for name, entry in load_toml("presets.toml").items()
+        for name, entry in entries.items()
     }
 
 
