@@ -16,6 +16,7 @@ from summarize.engines.base import AbstractiveSummarizer, Embedder, Translator
 from summarize.engines.files.split_gguf import split_ggufs
 from summarize.engines.notes import send_note
 from summarize.engines.store import OutputStore
+from summarize.engines.threads import apply_threads, resolve_threads
 from summarize.errors import UserError
 from summarize.progress import Progress, SilentProgress
 from summarize.resources import load_toml
@@ -215,15 +216,13 @@ class EngineRegistry:
         self.notify = notify
         self.allow_pickle = allow_pickle
         self.backend = backend
-        self.threads = threads
+        # Every model here (torch and CTranslate2 alike) uses the run's one thread count.
+        self.threads = resolve_threads(threads)
         self.quantization = quantization
         self._loaded: dict[str, object] = {}
         # Long one-time steps (assembling a model from PyPI packages) show a bar here.
         self.progress = progress or SilentProgress()
-        if threads:
-            import torch
-
-            torch.set_num_threads(threads)
+        apply_threads(self.threads)
 
     def translator(
         self, name: str, source: Language | None = None, target: Language | None = None
