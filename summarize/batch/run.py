@@ -37,6 +37,7 @@ from summarize.batch.folder import (
 from summarize.errors import UserError
 from summarize.input.documents import BatchInput, DocumentError
 from summarize.input.segment import DEFAULT_MAX_SEGMENT_CHARS
+from summarize.metrics.registry import document_values
 from summarize.metrics.significance import DEFAULT_BOOTSTRAP, DEFAULT_SEED, mean_interval
 from summarize.pipeline.prepare import (
     PreparedInput,
@@ -52,7 +53,6 @@ from summarize.result import (
     MeanCI,
     RunResult,
     SystemStats,
-    document_metrics,
 )
 
 __all__ = ["LOCK_FILE", "MANIFEST_FILE", "RESULTS_FILE"]  # re-exported: the folder's files
@@ -344,7 +344,7 @@ def aggregate(documents: Sequence[RunResult]) -> list[SystemStats]:
             references += [[s.reference, *s.other_references] for s in system.segments]
         for summary in result.summaries:
             kinds.setdefault(summary.name, "summary")
-        for name, numbers in document_metrics(result).items():
+        for name, numbers in document_values(result).items():
             for key, value in numbers.items():
                 if math.isfinite(value):
                     columns.setdefault(name, {}).setdefault(key, []).append(value)
