@@ -16,17 +16,13 @@ MAIN_METRIC = {
     for kind, key in (("translation", "chrf++"), ("summary", "rouge1_precision"))
 }
 REFERENCE_SUMMARY_METRIC = ("ref_rougeL", label("ref_rougeL"))
-# One row per document and system: every per-document number of either kind (the registry's
-# ``batch`` view), each once.
-CSV_COLUMNS = [
-    "document_id",
-    "system",
-    "kind",
-    "sentences",
-    "article_words",
-    *dict.fromkeys(key for kind in KINDS for key in columns("batch", kind)),
-    "flags",
-]
+
+
+def csv_columns() -> list[str]:
+    """One row per document and system: every per-document number of either kind (the
+    registry's ``batch`` view), each once."""
+    metrics = dict.fromkeys(key for kind in KINDS for key in columns("batch", kind))
+    return ["document_id", "system", "kind", "sentences", "article_words", *metrics, "flags"]
 
 
 def metric_labels(kind: str) -> list[tuple[str, str]]:
@@ -217,14 +213,14 @@ def legend_lines(batch: BatchResult) -> list[str]:
     """One line per metric the batch tables and drill-downs show (registry): meaning, range,
     direction."""
     from summarize.metrics.registry import legend
-    from summarize.render.rows import SEGMENT_KEYS, SUMMARY_SCORE_KEYS
+    from summarize.render.rows import SEGMENT_KEYS, summary_score_keys
 
     keys = [key for kind in ("translation", "summary") for key, _ in shown_metrics(batch, kind)]
     keys += [key for key, _ in CORPUS_METRICS]
     if any(result.translations for result in batch.documents):
         keys += SEGMENT_KEYS
     if any(result.summaries for result in batch.documents):
-        keys += SUMMARY_SCORE_KEYS
+        keys += summary_score_keys()
     return legend(keys)
 
 
@@ -240,10 +236,7 @@ def overview(batch: BatchResult) -> str:
     )
 
 
-def _summary_score_columns() -> list[str]:
-    from summarize.render.rows import SUMMARY_SCORE_HEADER
+def summary_score_columns() -> list[str]:
+    from summarize.render.rows import summary_score_header
 
-    return SUMMARY_SCORE_HEADER[1:-1]
-
-
-SUMMARY_SCORE_COLUMNS = _summary_score_columns()
+    return summary_score_header()[1:-1]

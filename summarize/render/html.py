@@ -171,7 +171,7 @@ def render_html(batch: BatchResult) -> str:
         documents=_drilldown(batch),
         errors=[rows.error_row(error) for error in batch.errors],
         error_header=rows.ERROR_HEADER,
-        summary_header=rows.SUMMARY_SCORE_COLUMNS,
+        summary_header=rows.summary_score_columns(),
         flag_line=rows.flag_totals(batch),
         flag_overview=rows.flag_overview(batch),
         legend=rows.legend_lines(batch),

@@ -11,23 +11,31 @@ from summarize.result import RunResult, SegmentResult, SummaryResult, Translatio
 # lead with what says whether the article supports them (ROUGE precision, unsupported numbers and
 # names, embedding cosine): F1 against a whole article punishes a short summary however faithful
 # it is.
-TRANSLATION_SCORE_KEYS = registry.columns("run", "translation")
-SUMMARY_SCORE_KEYS = registry.columns("run", "summary")
 # The sentence tables' columns are fields of each segment's result (chrf, embedding_cosine).
 SEGMENT_KEYS = ["chrf++", "embedding_cosine"]
+
+
+def translation_score_keys() -> list[str]:
+    return registry.columns("run", "translation")
+
+
+def summary_score_keys() -> list[str]:
+    return registry.columns("run", "summary")
 
 
 def _column(key: str) -> str:
     return get(key).header
 
 
-TRANSLATION_SCORE_HEADER = [
-    "system",
-    *(label(key) for key in TRANSLATION_SCORE_KEYS),
-    "flagged segments",
-    "flags by code",
-]
-SUMMARY_SCORE_HEADER = ["summary", *(_column(key) for key in SUMMARY_SCORE_KEYS), "flags"]
+def translation_score_header() -> list[str]:
+    keys = translation_score_keys()
+    return ["system", *map(label, keys), "flagged segments", "flags by code"]
+
+
+def summary_score_header() -> list[str]:
+    return ["summary", *map(_column, summary_score_keys()), "flags"]
+
+
 SEGMENT_HEADER = [
     "#",
     "original",
@@ -44,14 +52,17 @@ REFERENCE_SEGMENT_HEADER = [
     *map(_column, SEGMENT_KEYS),
     "flags",
 ]
-# Right-aligned columns.
-NUMERIC_COLUMNS = {
-    "#",
-    "flagged segments",
-    *(label(key) for key in TRANSLATION_SCORE_KEYS),
-    *map(_column, SUMMARY_SCORE_KEYS),
-    *map(_column, SEGMENT_KEYS),
-}
+
+
+def numeric_columns() -> set[str]:
+    """Headers of the right-aligned columns."""
+    return {
+        "#",
+        "flagged segments",
+        *map(label, translation_score_keys()),
+        *map(_column, summary_score_keys()),
+        *map(_column, SEGMENT_KEYS),
+    }
 
 
 def legend_lines(keys: list[str] | None = None) -> list[str]:
@@ -59,7 +70,8 @@ def legend_lines(keys: list[str] | None = None) -> list[str]:
     measures, its range and direction."""
     from summarize.metrics.registry import legend
 
-    return legend(keys if keys is not None else TRANSLATION_SCORE_KEYS + SUMMARY_SCORE_KEYS)
+    default = translation_score_keys() + summary_score_keys()
+    return legend(keys if keys is not None else default)
 
 
 def flag_legend_lines(codes: list[str] | None = None) -> list[str]:
@@ -145,12 +157,12 @@ def _cells(scores, keys: list[str]) -> list[str]:
 
 def translation_score_row(system: TranslationResult) -> list[str]:
     flags = system.segment_flags()
-    cells = _cells(system.scores, TRANSLATION_SCORE_KEYS)
+    cells = _cells(system.scores, translation_score_keys())
     return [system.name, *cells, f"{flags.flagged}/{flags.outputs}", flags.codes()]
 
 
 def summary_score_row(summary: SummaryResult) -> list[str]:
-    cells = _cells(summary.scores, SUMMARY_SCORE_KEYS)
+    cells = _cells(summary.scores, summary_score_keys())
     return [summary.name, *cells, flag_text(summary.flags)]
 
 
