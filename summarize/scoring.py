@@ -37,7 +37,7 @@ from summarize.metrics.significance import (
     DEFAULT_SEED,
     TESTS,
     Interval,
-    bootstrap_interval,
+    corpus_estimate,
     paired_test,
 )
 from summarize.metrics.translation import SACREBLEU_METRICS, sacrebleu_metric
@@ -450,11 +450,7 @@ def _single_values(systems, streams, metrics, options: ScoreOptions):
     signatures: dict[str, str] = {}
     for key, metric in metrics.items():
         for index, (_, _, hyps) in enumerate(systems):
-            stats = metric._extract_corpus_statistics(hyps, streams)
-            score = metric._aggregate_and_compute(stats).score
-            interval = None
-            if options.confidence:
-                interval = bootstrap_interval(metric, hyps, streams, n_samples, options.seed)
+            score, interval = corpus_estimate(metric, hyps, streams, n_samples, options.seed)
             values[index][key] = _value(score, interval)
         signature = metric.get_signature()
         if options.confidence:

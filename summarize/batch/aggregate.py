@@ -6,8 +6,9 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from summarize.metrics.registry import document_values
 from summarize.metrics.significance import DEFAULT_BOOTSTRAP, DEFAULT_SEED, mean_interval
-from summarize.result import MeanCI, RunResult, SystemStats, document_metrics
+from summarize.result import MeanCI, RunResult, SystemStats
 
 
 def bootstrap_ci(values: Sequence[float], seed: int | None = DEFAULT_SEED) -> MeanCI:
@@ -39,7 +40,7 @@ def aggregate(documents: Sequence[RunResult]) -> list[SystemStats]:
             references += [[s.reference, *s.other_references] for s in system.segments]
         for summary in result.summaries:
             kinds.setdefault(summary.name, "summary")
-        for name, numbers in document_metrics(result).items():
+        for name, numbers in document_values(result).items():
             for key, value in numbers.items():
                 if math.isfinite(value):
                     columns.setdefault(name, {}).setdefault(key, []).append(value)
