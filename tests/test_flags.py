@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from summarize.input.languages import get_language, script_fraction
-from summarize.tasks.flags import has_repetition_loop, output_flags, summary_flags
+from summarize.result import Flag
+from summarize.tasks.flags import Output, OutputKind, flags_of
+from summarize.tasks.text_checks import has_repetition_loop
 
 EN, RU, DE = get_language("en"), get_language("ru"), get_language("de")
 SOURCE = "The government declared a state of emergency in three regions on Friday."
@@ -9,6 +11,15 @@ SOURCE = "The government declared a state of emergency in three regions on Frida
 
 def codes(flags) -> set[str]:
     return {flag.code for flag in flags}
+
+
+def pivot_flags(pivot: str, language=RU) -> list[Flag]:
+    """The flags of ``pivot`` as a round trip's pivot of :data:`SOURCE`."""
+    return flags_of(Output(OutputKind.PIVOT, pivot, SOURCE, language=language, source_language=EN))
+
+
+def summary_flags(summary: str, article: str) -> list[Flag]:
+    return flags_of(Output(OutputKind.SUMMARY, summary, article, step="s"))
 
 
 def test_script_fraction() -> None:
@@ -19,26 +30,26 @@ def test_script_fraction() -> None:
 
 def test_good_russian_pivot_has_no_flags() -> None:
     pivot = "В пятницу правительство ввело чрезвычайное положение в трёх регионах."
-    assert output_flags(pivot, SOURCE, "pivot", RU, EN) == []
+    assert pivot_flags(pivot) == []
 
 
 def test_english_copied_into_cyrillic_pivot_is_copy_through() -> None:
-    assert "copy_through" in codes(output_flags(SOURCE, SOURCE, "pivot", RU, EN))
+    assert "copy_through" in codes(pivot_flags(SOURCE))
 
 
 def test_english_left_in_latin_script_pivot_is_detected_by_language_id() -> None:
     pivot_de = "Die Regierung hat am Freitag in drei Regionen den Ausnahmezustand ausgerufen."
-    assert output_flags(pivot_de, SOURCE, "pivot", DE, EN) == []
-    assert "copy_through" in codes(output_flags(SOURCE, SOURCE, "pivot", DE, EN))
+    assert pivot_flags(pivot_de, DE) == []
+    assert "copy_through" in codes(pivot_flags(SOURCE, DE))
 
 
 def test_empty_output() -> None:
-    assert codes(output_flags("  ", SOURCE, "pivot", RU, EN)) == {"empty"}
+    assert codes(pivot_flags("  ")) == {"empty"}
 
 
 def test_length_ratio_outliers() -> None:
-    assert "length_ratio" in codes(output_flags("Пятница.", SOURCE, "pivot", RU, EN))
-    assert "length_ratio" in codes(output_flags("Да " * 60, SOURCE, "pivot", RU, EN))
+    assert "length_ratio" in codes(pivot_flags("Пятница."))
+    assert "length_ratio" in codes(pivot_flags("Да " * 60))
 
 
 def test_repetition_loop_is_flagged_but_repetition_copied_from_source_is_not() -> None:
@@ -53,6 +64,6 @@ def test_repetition_loop_is_flagged_but_repetition_copied_from_source_is_not() -
 
 def test_summary_flags() -> None:
     article = "One sentence here. Another one there."
-    assert codes(summary_flags("", article, "s")) == {"empty"}
-    assert "not_shorter" in codes(summary_flags(article + " More.", article, "s"))
-    assert summary_flags("One sentence.", article, "s") == []
+    assert codes(summary_flags("", article)) == {"empty"}
+    assert "not_shorter" in codes(summary_flags(article + " More.", article))
+    assert summary_flags("One sentence.", article) == []

@@ -28,8 +28,7 @@ from summarize.metrics.extractiveness import (
 from summarize.metrics.rouge import rouge_scores, rouge_signature
 from summarize.metrics.similarity import document_vector, embedding_signature
 from summarize.result import SummaryResult
-from summarize.tasks.flags import Flag, summary_flags
-from summarize.tasks.prompt_leak import prompt_leak_flags
+from summarize.tasks.flags import Output, OutputKind, flags_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -116,13 +115,9 @@ def score_summary(
         ("novel_bigrams", fragments.novel_bigrams),
     ):
         scores[key] = Score(key, value, extractiveness_signature(key))
-    flags = summary_flags(text, article, name)
-    consistency = check_consistency(text, article)
-    unsupported = consistency.unsupported_numbers + consistency.unsupported_names
+    unsupported = check_consistency(text, article).unsupported
     scores["unsupported"] = Score("unsupported", float(len(unsupported)), UNSUPPORTED_SIGNATURE)
-    if not consistency.ok:
-        flags.append(Flag("consistency", name, "not in the article: " + ", ".join(unsupported)))
-    flags += prompt_leak_flags(text, prompt, name, [article])
+    flags = flags_of(Output(OutputKind.SUMMARY, text, source=article, step=name, prompt=prompt))
     return SummaryResult(name, method, model, text, scores, flags)
 
 
