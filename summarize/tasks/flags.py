@@ -224,7 +224,6 @@ register(
         "the model produced no text",
         EVERY_OUTPUT,
         _empty,
-        details="the model produced nothing",
         alone=True,
     )
 )
@@ -245,7 +244,6 @@ register(
         "output length / input length (characters) outside 0.5-2.0",
         TRANSLATIONS,
         _length_ratio,
-        details="output length / input length (characters) is outside 0.5–2.0",
     )
 )
 register(
@@ -254,7 +252,6 @@ register(
         "a summary as long as its article",
         (OutputKind.SUMMARY,),
         _not_shorter,
-        details="a summary is as long as the article",
     )
 )
 register(
