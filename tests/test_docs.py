@@ -514,3 +514,15 @@ def test_layout_table_matches_the_tree() -> None:
         if (relative.parent.as_posix(), module.name) not in described_in_folder:
             unnamed.append(relative.as_posix())
     assert not unnamed, f"modules missing from CONTRIBUTING.md's layout table: {unnamed}"
+
+
+def test_flags_page_has_the_flag_registrys_table() -> None:
+    """docs/flags.md's table is the flag registry's (:func:`summarize.tasks.flags.docs_table`):
+    every code the tool raises, what it applies to and when. Paste the expected table when a
+    flag changes."""
+    from summarize.tasks.flags import docs_table
+
+    text = (REPO / "docs" / "flags.md").read_text(encoding="utf-8")
+    section = text.split("\n## What the flags mean\n", 1)[1].split("\n## ", 1)[0]
+    table = "\n".join(line for line in section.splitlines() if line.startswith("|"))
+    assert table == docs_table(), f"docs/flags.md's table should read:\n{docs_table()}"

@@ -75,11 +75,11 @@ def legend_lines(keys: list[str] | None = None) -> list[str]:
 
 
 def flag_legend_lines(codes: list[str] | None = None) -> list[str]:
-    """One line per flag code (``codes``; default: all): what raises it."""
-    from summarize.tasks.flags import FLAG_CODES
+    """One line per flag code (``codes``; default: every code the tool raises): what raises it.
+    The flag registry writes them."""
+    from summarize.tasks.flags import legend
 
-    wanted = FLAG_CODES if codes is None else [code for code in FLAG_CODES if code in codes]
-    return [f"{code}: {FLAG_CODES[code]}" for code in wanted]
+    return legend(codes)
 
 
 def faithfulness_key(summary: SummaryResult) -> tuple:

@@ -22,8 +22,7 @@ from summarize.metrics import registry
 from summarize.metrics.outputs import SummaryOutput
 from summarize.metrics.similarity import document_vector
 from summarize.result import SummaryResult
-from summarize.tasks.flags import Flag, summary_flags
-from summarize.tasks.prompt_leak import prompt_leak_flags
+from summarize.tasks.flags import Output, OutputKind, flags_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -76,16 +75,12 @@ def score_summary(
     """Every registered metric of a summary (ROUGE against the article, F1 and precision: how
     much of the summary the article supports; embedding similarity, compression ratio,
     extractiveness, the count of numbers and names the article does not contain; with a
-    ``reference`` summary, ROUGE against it too), a ``consistency`` flag for those numbers and
-    names, and a ``prompt_leak`` flag when the summary reproduces its prompt (``prompt``: the
-    example article and summary, or the instruction)."""
+    ``reference`` summary, ROUGE against it too) and every registered flag of a summary (among
+    them ``consistency`` for those numbers and names, and ``prompt_leak`` when the summary
+    reproduces its prompt; ``prompt``: the example article and summary, or the instruction)."""
     output = SummaryOutput(text, article, article_vector, embedder, reference)
     scores = registry.score_summary(output)
-    flags = summary_flags(text, article, name)
-    if not output.consistency.ok:
-        unsupported = output.consistency.unsupported_numbers + output.consistency.unsupported_names
-        flags.append(Flag("consistency", name, "not in the article: " + ", ".join(unsupported)))
-    flags += prompt_leak_flags(text, prompt, name, [article])
+    flags = flags_of(Output(OutputKind.SUMMARY, text, source=article, step=name, prompt=prompt))
     return SummaryResult(name, method, model, text, scores, flags)
 
 
