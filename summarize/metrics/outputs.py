@@ -189,8 +189,7 @@ def summary_fragments(key: str) -> SummaryScorer:
 def summary_unsupported(output: SummaryOutput) -> Score:
     from summarize.metrics.consistency import UNSUPPORTED_SIGNATURE
 
-    found = output.consistency
-    count = len(found.unsupported_numbers) + len(found.unsupported_names)
+    count = len(output.consistency.unsupported)
     return Score("unsupported", float(count), UNSUPPORTED_SIGNATURE)
 
 
