@@ -53,7 +53,8 @@ def main() -> None:
 
     from summarize.batch.run import run_batch
     from summarize.input.documents import read_batch_input
-    from summarize.pipeline.prepare import RunOptions, check_options, prepare_text
+    from summarize.pipeline.options import RunOptions, check_options
+    from summarize.pipeline.prepare import prepare_text
     from summarize.pipeline.session import run
 
     options = RunOptions(

@@ -72,14 +72,19 @@ def translation_task(engine, sources: list[str], refs: list[str], source: str, t
     import sacrebleu
 
     from summarize.input.languages import get_language
-    from summarize.tasks.flags import output_flags
+    from summarize.tasks.flags import Output, OutputKind, flags_of
 
     src, tgt = get_language(source), get_language(target)
     started = time.perf_counter()
     outputs = engine.translate(sources, src, tgt)
     wall = time.perf_counter() - started
     flags = [
-        {flag.code for flag in output_flags(out, text, "translation", tgt, src)}
+        {
+            flag.code
+            for flag in flags_of(
+                Output(OutputKind.TRANSLATION, out, text, language=tgt, source_language=src)
+            )
+        }
         for out, text in zip(outputs, sources, strict=True)
     ]
     tokens = sum(engine.count_tokens(text) for text in outputs)
@@ -101,7 +106,7 @@ def translation_task(engine, sources: list[str], refs: list[str], source: str, t
 def summary_task(engine, articles: list[dict]):
     from summarize.metrics.consistency import check_consistency
     from summarize.metrics.extractiveness import extractiveness
-    from summarize.tasks.flags import summary_flags
+    from summarize.tasks.flags import Output, OutputKind, flags_of
 
     texts = [article["text"] for article in articles]
     started = time.perf_counter()
@@ -109,9 +114,8 @@ def summary_task(engine, articles: list[dict]):
     wall = time.perf_counter() - started
     rows = []
     for article, summary in zip(articles, summaries, strict=True):
-        consistency = check_consistency(summary, article["text"])
-        unsupported = consistency.unsupported_numbers + consistency.unsupported_names
-        flags = {flag.code for flag in summary_flags(summary, article["text"], "summary")}
+        unsupported = check_consistency(summary, article["text"]).unsupported
+        flags = flags_of(Output(OutputKind.SUMMARY, summary, article["text"]))
         rows.append(
             {
                 "id": article["id"],
@@ -119,7 +123,7 @@ def summary_task(engine, articles: list[dict]):
                 "words": len(summary.split()),
                 "novel_bigrams": extractiveness(article["text"], summary).novel_bigrams,
                 "unsupported": unsupported,
-                "flags": sorted(flags | ({"consistency"} if unsupported else set())),
+                "flags": sorted({flag.code for flag in flags}),
             }
         )
     tokens = sum(engine.count_tokens(summary) for summary in summaries)

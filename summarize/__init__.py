@@ -25,7 +25,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "score": "summarize.api",
     "Runner": "summarize.api",
-    "RunOptions": "summarize.pipeline.prepare",
+    "RunOptions": "summarize.pipeline.options",
     "RunResult": "summarize.result",
     "ScoreReport": "summarize.scoring",
     "Document": "summarize.input.documents",
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
     from summarize.api import Runner, score
     from summarize.errors import ModelUnavailableError, UserError
     from summarize.input.documents import Document, DocumentError
-    from summarize.pipeline.prepare import RunOptions
+    from summarize.pipeline.options import RunOptions
     from summarize.result import RunResult
     from summarize.scoring import ScoreReport
 

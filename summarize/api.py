@@ -15,13 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from summarize.errors import UserError
 from summarize.input.documents import Document, DocumentError
-from summarize.pipeline.prepare import (
-    PreparedInput,
-    RunOptions,
-    check_options,
-    prepare,
-    prepare_document,
-)
+from summarize.pipeline.options import RunOptions, check_options
+from summarize.pipeline.prepare import PreparedInput, prepare, prepare_document
 from summarize.pipeline.session import Session
 
 if TYPE_CHECKING:
@@ -101,7 +96,7 @@ class Runner:
             result = runner.run_text("The council approved the budget on Monday.")
             print(result.translations[0].scores["bleu"])
 
-    Settings are :class:`~summarize.pipeline.prepare.RunOptions` fields (``pivots``,
+    Settings are :class:`~summarize.pipeline.options.RunOptions` fields (``pivots``,
     ``translators``, ``summarizers``, ``backend``, ``use_cache``, ...), as an object, keywords, or
     both.
     """

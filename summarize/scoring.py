@@ -37,7 +37,7 @@ from summarize.metrics.significance import (
     DEFAULT_SEED,
     TESTS,
     Interval,
-    bootstrap_interval,
+    corpus_estimate,
     paired_test,
 )
 from summarize.metrics.translation import SACREBLEU_METRICS, sacrebleu_metric
@@ -233,11 +233,14 @@ def _segment_scores(name: str, metric: Any, hypotheses: list[str], streams: list
     return [None if math.isnan(s) else float(s) for s in scores], metric.full_signature()
 
 
-def _check_options(options: ScoreOptions) -> None:
+def _checked(options: ScoreOptions | None) -> ScoreOptions:
+    """``options`` (default: :class:`ScoreOptions`), checked before any file is read."""
+    options = options or ScoreOptions()
     if options.test not in TESTS:
         raise UserError(f"unknown significance test {options.test!r}; use bs or ar")
     if options.n_samples < 0:
         raise UserError("⟨n_samples⟩ must be 0 (the default) or more")
+    return options
 
 
 def _check_sizes(metrics: dict[str, Any], hypotheses: list[str], streams, label: str) -> None:
@@ -251,6 +254,46 @@ def _check_sizes(metrics: dict[str, Any], hypotheses: list[str], streams, label:
                     raise UserError(f"{label}: {exc}") from None
 
 
+@dataclass
+class _Scorable:
+    """What each entry point hands to :func:`_score` once its input is read and aligned:
+    ``(name, path, hypotheses)`` systems, the reference streams, the sources (for source
+    metrics), and how the report names the references and the source."""
+
+    systems: list[tuple[str, str, list[str]]]
+    streams: list[list]
+    sources: list[str] | None = None
+    reference: str = ""
+    source: str | None = None
+    reference_names: list[str] | None = None
+
+
+def _score(
+    scorable: _Scorable,
+    options: ScoreOptions,
+    load_embedder: Callable[[], Any] | None,
+    baseline: str | None,
+) -> ScoreReport:
+    """The one path of every entry point: build the metrics, refuse an over-long segment
+    (named by the system's path, else its name) before any work, and score the systems."""
+    metrics = build_metrics(
+        parse_metrics(options.metrics),
+        scorable.sources,
+        load_embedder or _default_embedder(options),
+    )
+    for name, path, hypotheses in scorable.systems:
+        _check_sizes(metrics, hypotheses, scorable.streams, path or name)
+    return score_systems(
+        baseline_first(scorable.systems, baseline),
+        scorable.streams,
+        metrics,
+        options,
+        reference=scorable.reference,
+        source=scorable.source,
+        reference_names=scorable.reference_names,
+    )
+
+
 def score_files(
     hypothesis_paths: Sequence[Path],
     reference_paths: Path | Sequence[Path],
@@ -261,8 +304,7 @@ def score_files(
 ) -> ScoreReport:
     """Read and check every file, then score each system against every reference; the first
     system (or the one named ``baseline``) is the baseline."""
-    options = options or ScoreOptions()
-    _check_options(options)
+    options = _checked(options)
     if isinstance(reference_paths, Path | str):
         reference_paths = [Path(reference_paths)]
     if not hypothesis_paths:
@@ -293,22 +335,15 @@ def score_files(
         _check_lengths(path, len(hypotheses), first, len(streams[0]))
         systems.append(hypotheses)
     names = _system_names(hypothesis_paths)
-    metrics = build_metrics(
-        parse_metrics(options.metrics), sources, load_embedder or _default_embedder(options)
-    )
-    for path, hypotheses in zip(hypothesis_paths, systems, strict=True):
-        _check_sizes(metrics, hypotheses, streams, str(path))
-    return score_systems(
-        baseline_first(
-            list(zip(names, map(str, hypothesis_paths), systems, strict=True)), baseline
-        ),
+    scorable = _Scorable(
+        list(zip(names, map(str, hypothesis_paths), systems, strict=True)),
         streams,
-        metrics,
-        options,
+        sources,
         reference=", ".join(map(str, reference_paths)),
         source=None if source_path is None else str(source_path),
         reference_names=[str(path) for path in reference_paths],
     )
+    return _score(scorable, options, load_embedder, baseline)
 
 
 def score_segments(
@@ -322,8 +357,7 @@ def score_segments(
     """Score named systems' line-aligned segments (the first, or ``baseline``, is the baseline)
     against ``references``: one list of segments, or sacrebleu's ``list[list[str]]`` (one list
     per reference stream) for several references."""
-    options = options or ScoreOptions()
-    _check_options(options)
+    options = _checked(options)
     if not systems:
         raise UserError("give at least one system to score (⟨hypotheses⟩)")
     streams = reference_streams(references) or [[]]
@@ -337,13 +371,8 @@ def score_segments(
         raise UserError(
             f"the source has {len(sources)} segments but the reference has {len(streams[0])}"
         )
-    metrics = build_metrics(
-        parse_metrics(options.metrics), sources, load_embedder or _default_embedder(options)
-    )
-    for name, hypotheses in systems.items():
-        _check_sizes(metrics, hypotheses, streams, name)
     named = [(name, "", list(hypotheses)) for name, hypotheses in systems.items()]
-    return score_systems(baseline_first(named, baseline), streams, metrics, options)
+    return _score(_Scorable(named, streams, sources), options, load_embedder, baseline)
 
 
 def score_test_set(
@@ -359,35 +388,29 @@ def score_test_set(
     (or the one named ``baseline``) is the baseline; source metrics use the set's sources."""
     from summarize.input.wmt_xml import read_test_set
 
-    options = options or ScoreOptions()
-    _check_options(options)
-    test_set = read_test_set(path)
+    options = _checked(options)
+    test_set = read_test_set(path, options.max_input_mb)
     systems = [
         (name, f"{path}#{name}", hypotheses) for name, hypotheses in test_set.systems.items()
     ]
     names = _system_names(hypothesis_paths, taken=list(test_set.systems))
     for name, hyp_path in zip(names, hypothesis_paths, strict=True):
-        lines = read_segments(hyp_path, options.jsonl_field)
+        lines = read_segments(hyp_path, options.jsonl_field, options.max_input_mb)
         systems.append((name, str(hyp_path), test_set.align_output(lines, hyp_path)))
     if not systems:
         raise UserError(
             f"{path}: has no <hyp> systems to score; add your own output (⟨hypotheses⟩)"
         )
-    metrics = build_metrics(
-        parse_metrics(options.metrics),
-        test_set.sources,
-        load_embedder or _default_embedder(options),
-    )
     translators = list(test_set.references)
-    report = score_systems(
-        baseline_first(systems, baseline),
+    scorable = _Scorable(
+        systems,
         list(test_set.references.values()),
-        metrics,
-        options,
+        test_set.sources,
         reference=f"{path} (translators {', '.join(translators)})",
         source=f"{path} (src)",
         reference_names=translators,
     )
+    report = _score(scorable, options, load_embedder, baseline)
     report.test_set = str(path)
     report.notes = test_set.notes + report.notes
     return report
@@ -427,11 +450,7 @@ def _single_values(systems, streams, metrics, options: ScoreOptions):
     signatures: dict[str, str] = {}
     for key, metric in metrics.items():
         for index, (_, _, hyps) in enumerate(systems):
-            stats = metric._extract_corpus_statistics(hyps, streams)
-            score = metric._aggregate_and_compute(stats).score
-            interval = None
-            if options.confidence:
-                interval = bootstrap_interval(metric, hyps, streams, n_samples, options.seed)
+            score, interval = corpus_estimate(metric, hyps, streams, n_samples, options.seed)
             values[index][key] = _value(score, interval)
         signature = metric.get_signature()
         if options.confidence:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from dataclasses import dataclass
+import shutil
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import REPO, CliResult, run_module
+
+__all__ = ["REPO", "CliResult", "assert_one_line_error", "run_cli"]
 SEED = REPO / "seeds" / "000_e93c88f19b9118b4.txt"
 SHARED_DATA = REPO.parent / "shared" / "data"
 
@@ -18,13 +18,6 @@ SHARED_DATA = REPO.parent / "shared" / "data"
 # Gemma): the suite runs on the bundled one wherever it runs, and in every subprocess it starts.
 # tests/test_default_model.py checks the choice itself.
 os.environ["SUMMARIZE_DEFAULT_MODEL"] = "bundled"
-
-
-@dataclass
-class CliResult:
-    returncode: int
-    stdout: str
-    stderr: str
 
 
 @pytest.fixture
@@ -54,20 +47,25 @@ def cache_dir(tmp_path_factory) -> Path:
     return root
 
 
-def run_cli(*args: str, cache: Path | None = None, timeout: float = 1800) -> CliResult:
-    """Run ``python -m summarize`` as a user would, capturing both streams."""
-    env = dict(os.environ)
-    if cache is not None:
-        env["SUMMARIZE_CACHE_DIR"] = str(cache)
-    completed = subprocess.run(
-        [sys.executable, "-m", "summarize", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=timeout,
-        cwd=REPO,
-    )
-    return CliResult(completed.returncode, completed.stdout, completed.stderr)
+@pytest.fixture(scope="module")
+def marian(tmp_path_factory) -> dict[str, Path]:
+    """A tiny random-weight Marian model saved under each direction's name (same weights,
+    distinct ids), built offline."""
+    from tests.tiny_models import build_model  # it imports this module
+
+    root = tmp_path_factory.mktemp("tiny-marian")
+    first = build_model("marian", root / "tiny-en-ru")
+    shutil.copytree(first, root / "tiny-ru-en")
+    return {"en-ru": first, "ru-en": root / "tiny-ru-en"}
+
+
+def run_cli(
+    *args: str, cache: Path | None = None, timeout: float = 1800, memory_gb: float | None = None
+) -> CliResult:
+    """Run ``python -m summarize`` as a user would, capturing both streams (``memory_gb``:
+    :func:`tests.helpers.run_module`)."""
+    env = {} if cache is None else {"SUMMARIZE_CACHE_DIR": str(cache)}
+    return run_module("summarize", *args, env=env, timeout=timeout, memory_gb=memory_gb)
 
 
 def assert_one_line_error(result: CliResult, *fragments: str) -> None:

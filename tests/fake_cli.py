@@ -16,15 +16,13 @@ Environment variables steer a run:
 from __future__ import annotations
 
 import os
-import resource
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 from summarize.engines.base import ModelInfo
 from summarize.engines.batching import generate_cached
-from tests.conftest import REPO, CliResult
+from tests.helpers import CliResult, run_module
 from tests.test_batch import FakeEmbedder, FakeSummarizer, FakeTranslator
 
 _calls = 0
@@ -107,27 +105,9 @@ def run_fake(
     """Run ``python -m tests.fake_cli ARGS`` (cache: ``SUMMARIZE_CACHE_DIR``; ``env``: the
     ``FAKE_*`` variables above), capturing both streams. ``memory_gb`` caps its address
     space (one BLAS thread), so reading endless input fails fast instead of filling memory."""
-    environment = {**os.environ, **env}
     if cache is not None:
-        environment["SUMMARIZE_CACHE_DIR"] = str(cache)
-    cap = None
-    if memory_gb is not None:
-        environment.update(OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-        size = int(memory_gb * 1024**3)
-
-        def cap() -> None:
-            resource.setrlimit(resource.RLIMIT_AS, (size, size))
-
-    completed = subprocess.run(
-        [sys.executable, "-m", "tests.fake_cli", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        timeout=timeout,
-        cwd=REPO,
-        preexec_fn=cap,
-    )
-    return CliResult(completed.returncode, completed.stdout, completed.stderr)
+        env["SUMMARIZE_CACHE_DIR"] = str(cache)
+    return run_module("tests.fake_cli", *args, env=env, timeout=timeout, memory_gb=memory_gb)
 
 
 def error_line(result: CliResult) -> str:

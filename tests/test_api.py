@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.metadata
 import json
 import subprocess
 import sys
@@ -73,5 +75,14 @@ def test_public_names() -> None:
     assert set(summarize.__all__) <= set(dir(summarize))
     for name in summarize.__all__:
         assert getattr(summarize, name) is not None
+    # Each name is the object its documented module defines (not a stale re-export), and the
+    # exports are exactly these: adding or dropping one is a decision this test records.
+    assert set(summarize.__all__) == {*summarize._EXPORTS, "__version__"}
+    for name, module in summarize._EXPORTS.items():
+        value = getattr(summarize, name)
+        assert value is getattr(importlib.import_module(module), name), name
+        assert value.__module__ == module, name
+        assert callable(value), name
+    assert summarize.__version__ == importlib.metadata.version("summarize")
     with pytest.raises(AttributeError):
         summarize.no_such_name  # noqa: B018

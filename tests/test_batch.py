@@ -16,14 +16,15 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from summarize.batch.run import bootstrap_ci, run_batch
+from summarize.batch.aggregate import bootstrap_ci
+from summarize.batch.run import run_batch
 from summarize.cli.main import app
 from summarize.engines.base import ModelInfo
 from summarize.errors import UserError
 from summarize.input.documents import read_batch_input
 from summarize.pipeline import prepare as pipeline
 from summarize.pipeline import session
-from summarize.pipeline.prepare import RunOptions
+from summarize.pipeline.options import RunOptions
 from summarize.render.batch_text import render_batch_csv, write_batch_reports
 from summarize.render.html import render_html
 from summarize.result import RunResult

@@ -13,7 +13,7 @@ from summarize.batch.run import run_batch
 from summarize.errors import UserError
 from summarize.input.documents import read_batch_input
 from summarize.pipeline import session
-from summarize.pipeline.prepare import RunOptions
+from summarize.pipeline.options import RunOptions
 from tests.fake_cli import error_line, run_fake
 from tests.test_batch import ARTICLES, OPTIONS, FakeRegistry
 

@@ -12,7 +12,7 @@ import pytest
 from summarize.batch.run import prepare_document
 from summarize.errors import UserError
 from summarize.input.documents import read_batch_input, safe_name
-from summarize.pipeline.prepare import RunOptions, check_options
+from summarize.pipeline.options import RunOptions, check_options
 
 GOOD = "The council approved the budget on Monday. Spending on schools rises by ten percent."
 

@@ -8,7 +8,6 @@ never at the words.
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from summarize.engines.registry import Preset
 from summarize.input.documents import read_batch_input
 from summarize.pipeline import prepare as pipeline
 from summarize.pipeline import session
+from summarize.pipeline.options import RunOptions
 from summarize.render.batch_text import render_batch_markdown
 from tests.test_batch import comparable_result
 from tests.tiny_models import RUSSIAN, build_model
@@ -33,15 +33,6 @@ ENGLISH = [
 ]
 ROUND_TRIP_TEXT = "Prices for liquefied gas doubled at the start of the year in the west."
 PRESET = "tiny-opus"  # one model per direction, like the opus-mt preset
-
-
-@pytest.fixture(scope="module")
-def marian(tmp_path_factory) -> dict[str, Path]:
-    """A tiny Marian model saved under each direction's name (same weights, distinct ids)."""
-    root = tmp_path_factory.mktemp("tiny-marian")
-    first = build_model("marian", root / "tiny-en-ru")
-    shutil.copytree(first, root / "tiny-ru-en")
-    return {"en-ru": first, "ru-en": root / "tiny-ru-en"}
 
 
 @pytest.fixture(autouse=True)
@@ -80,7 +71,7 @@ def write_input(tmp_path: Path) -> Path:
     return path
 
 
-OPTIONS = pipeline.RunOptions(
+OPTIONS = RunOptions(
     translator=PRESET, translators=[PRESET], summarizers=[], device="cpu", use_cache=False
 )
 

@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 from sacrebleu.metrics import BLEU, CHRF, TER
 
-from summarize.batch.run import _prepared_key, aggregate, prepare_document
+from summarize.batch.aggregate import aggregate
+from summarize.batch.run import _prepared_key, prepare_document
 from summarize.engines.base import ModelInfo
 from summarize.input.documents import read_batch_input
 from summarize.input.languages import get_language
-from summarize.pipeline.prepare import RunOptions, check_options, make_result
+from summarize.pipeline.assemble import make_result
+from summarize.pipeline.options import RunOptions, check_options
 from summarize.result import RunResult
 from summarize.tasks.reference import score_reference
 from tests.test_scoring import FakeEmbedder

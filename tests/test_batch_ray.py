@@ -3,6 +3,9 @@ Marian models built offline: the Ray engine gives the local engine's results and
 document fails alone, an interrupted run resumes without recomputing what was written, and a
 missing Ray is a one-line error.
 
+Every test on the module's Ray runs twice, with ``OMP_NUM_THREADS`` unset and set to 1 (see
+:func:`thread_env`): the results must not depend on it.
+
 Actors run in other processes, so monkeypatching this process does not reach them: the module's
 Ray starts every worker with :func:`in_every_worker` (a ``worker_process_setup_hook``), which
 makes the same changes there as the local runs here get from :func:`patched`. Random weights give
@@ -27,10 +30,10 @@ import pytest
 
 from summarize.batch.run import run_batch
 from summarize.input.documents import read_batch_input
-from summarize.pipeline.prepare import RunOptions
+from summarize.pipeline.options import RunOptions
 from summarize.render.batch_text import write_batch_reports
 from tests.conftest import REPO, assert_one_line_error, run_cli
-from tests.tiny_models import RUSSIAN, build_model
+from tests.tiny_models import RUSSIAN
 
 ENGLISH = [
     "The situation in Kazakhstan escalated on January 2 after protests began.",
@@ -128,13 +131,26 @@ def patched() -> Iterator[None]:
 # -- fixtures ----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def marian(tmp_path_factory) -> dict[str, Path]:
-    """A tiny Marian model under each direction's name (same weights, distinct ids)."""
-    root = tmp_path_factory.mktemp("tiny-marian")
-    first = build_model("marian", root / "tiny-en-ru")
-    shutil.copytree(first, root / "tiny-ru-en")
-    return {"en-ru": first, "ru-en": root / "tiny-ru-en"}
+@pytest.fixture(scope="module", params=["OMP_NUM_THREADS unset", "OMP_NUM_THREADS=1"])
+def thread_env(request) -> Iterator[str]:
+    """The thread environment of this process, set before the module's Ray starts (its workers
+    inherit it) and before the local run. Unset, Ray starts a 1-CPU worker with one thread while
+    torch here would use every core; the run's thread count must decide both. The default count
+    (this machine's CPUs) is 1 here, whatever the machine, so that two workers fit the 2-CPU Ray.
+    """
+    import torch
+
+    from summarize.engines import threads
+
+    saved = torch.get_num_threads()  # a session sets it for the process: restored afterwards
+    with pytest.MonkeyPatch.context() as patch:
+        for name in threads.THREAD_VARIABLES:
+            patch.delenv(name, raising=False)
+        if request.param == "OMP_NUM_THREADS=1":
+            patch.setenv("OMP_NUM_THREADS", "1")
+        patch.setattr(threads, "available_cpus", lambda: 1)
+        yield request.param
+    torch.set_num_threads(saved)
 
 
 @pytest.fixture(scope="module")
@@ -151,7 +167,7 @@ def options(marian) -> RunOptions:
 
 
 @pytest.fixture(scope="module")
-def ray_cluster(tmp_path_factory) -> Iterator[object]:
+def ray_cluster(tmp_path_factory, thread_env) -> Iterator[object]:
     """This process connected to a local Ray of 2 CPUs and one logical GPU (a resource Ray
     schedules by, so GPU workers can be tested without one); the engines use it and leave it up."""
     ray = pytest.importorskip("ray")
@@ -212,7 +228,7 @@ def without_timings(lines: list[str]) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def local_run(tmp_path_factory, options) -> Run:
+def local_run(tmp_path_factory, options, thread_env) -> Run:
     """The local engine on :data:`DOCUMENTS`: what the Ray engine must give."""
     root = tmp_path_factory.mktemp("local")
     with patched():
@@ -268,6 +284,12 @@ def test_gpu_workers_share_a_gpu_and_give_the_local_results(
     assert RayEngine(workers=1).worker_options(replace(options, device="auto")).device == "cpu"
     ray_run = batch(local_run.input, tmp_path / "out", options, engine, **CHUNKING)
     assert [(kw["num_gpus"], kw["compute"].min_size) for kw in asked] == [(0.5, 2)]
+    # The run's thread count (the default: this machine's CPUs, 1 here), decided on the driver:
+    # each actor reserves it, starts with it and its session applies it.
+    (kwargs,) = asked
+    assert kwargs["num_cpus"] == 1
+    assert kwargs["runtime_env"]["env_vars"]["OMP_NUM_THREADS"] == "1"
+    assert kwargs["fn_constructor_kwargs"]["options"].threads == 1
     assert without_timings(ray_run.lines) == without_timings(local_run.lines)
     assert ray_run.errors == local_run.errors
 

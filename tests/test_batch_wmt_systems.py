@@ -21,16 +21,16 @@ from rich.console import Console
 from sacrebleu.metrics import CHRF, TER
 from typer.testing import CliRunner
 
-from summarize.batch.run import aggregate, run_batch
+from summarize.batch.aggregate import aggregate
+from summarize.batch.run import run_batch
 from summarize.cli.main import app
 from summarize.errors import UserError
 from summarize.input.documents import read_batch_input
-from summarize.pipeline.prepare import RunOptions
+from summarize.pipeline.options import RunOptions
 from summarize.render.batch_text import render_batch_terminal
 from summarize.result import RunResult
 from tests.conftest import assert_one_line_error, run_cli
-from tests.test_score_multiref import drop_words, swap_neighbours
-from tests.tiny_models import build_model
+from tests.helpers import Side, WmtDoc, drop_words, swap_neighbours, wmt_xml
 
 REF_A = [
     "The situation in Kazakhstan escalated on January 2 after protests began in Zhanaozen.",
@@ -52,10 +52,6 @@ DOCUMENTS = [("interfax.1", 0, 4), ("interfax.2", 4, len(REF_A))]
 WMT_NAMES = [f"wmt:{name}:ru→en" for name in SYSTEMS]
 
 
-def _segs(lines: dict[int, str]) -> str:
-    return "<p>" + "".join(f'<seg id="{i}">{escape(t)}</seg>' for i, t in lines.items()) + "</p>"
-
-
 def build_test_set(
     systems: dict[str, list[str]] | None = None,
     drop_doc: tuple[str, str] | None = None,
@@ -65,25 +61,22 @@ def build_test_set(
     """The test set; every ``<hyp>`` lists its segments in reverse order (they are matched by
     id, not position)."""
     systems = SYSTEMS if systems is None else systems
-    out = ['<?xml version="1.0" encoding="utf-8"?>', '<dataset id="newstest2021">']
-    out.append('<collection id="general">')
+    documents = []
     for doc_id, start, end in DOCUMENTS:
         ids = range(1, end - start + 1)
-        out.append(f'<doc id="{doc_id}" origlang="ru">')
-        out.append(f'<src lang="ru">{_segs({i: SOURCE[start + i - 1] for i in ids})}</src>')
+        sides = [Side("src", {"lang": "ru"}, {i: SOURCE[start + i - 1] for i in ids})]
         for translator, lines in (("A", REF_A), ("B", REF_B)):
             refs = {i: lines[start + i - 1] for i in ids}
-            out.append(f'<ref lang="en" translator="{translator}">{_segs(refs)}</ref>')
+            sides.append(Side("ref", {"lang": "en", "translator": translator}, refs))
         for name, lines in systems.items():
             if drop_doc == (name, doc_id):
                 continue
             hyp = {i: lines[start + i - 1] for i in reversed(ids)}
             if drop_seg and drop_seg[:2] == (name, doc_id):
                 del hyp[drop_seg[2]]
-            out.append(f'<hyp lang="{hyp_lang}" system="{name}">{_segs(hyp)}</hyp>')
-        out.append("</doc>")
-    out += ["</collection>", "</dataset>"]
-    return "\n".join(out) + "\n"
+            sides.append(Side("hyp", {"lang": hyp_lang, "system": name}, hyp))
+        documents.append(WmtDoc(doc_id, sides))
+    return wmt_xml(documents)
 
 
 def write(path: Path, text: str) -> Path:
@@ -92,8 +85,8 @@ def write(path: Path, text: str) -> Path:
 
 
 @pytest.fixture(scope="module")
-def translator(tmp_path_factory) -> Path:
-    return build_model("marian", tmp_path_factory.mktemp("tiny") / "tiny-ru-en")
+def translator(marian: dict[str, Path]) -> Path:
+    return marian["ru-en"]
 
 
 @pytest.fixture(autouse=True)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import pytest
 
 from summarize.engines import registry
-from summarize.errors import ModelUnavailableError
+from summarize.errors import ModelUnavailableError, UserError
 from summarize.resources import load_toml
 from tests.conftest import assert_one_line_error, run_cli
+from tests.helpers import run_module
 
 
 @pytest.fixture
@@ -59,3 +60,39 @@ def test_an_unknown_default_in_the_environment_is_a_one_line_error(tmp_path, mon
     monkeypatch.setenv(registry.DEFAULT_MODEL_ENV, "gemma-9000")  # run_cli passes os.environ
     result = run_cli("run", str(tmp_path / "article.txt"))
     assert_one_line_error(result, "SUMMARIZE_DEFAULT_MODEL='gemma-9000' is not a preset")
+
+
+@pytest.mark.parametrize("key", ["description", "source", "family", "roles"])
+def test_a_preset_without_a_required_key_is_one_line_naming_it(monkeypatch, key: str) -> None:
+    """Not a KeyError: the message names the preset and the key (``backend``, the old name of
+    ``family``, still counts as it)."""
+    entries = {name: dict(entry) for name, entry in load_toml("presets.toml").items()}
+    del entries["bundled"][key]
+    monkeypatch.setattr(registry, "load_toml", lambda path: entries)
+    with pytest.raises(UserError) as raised:
+        registry.presets()
+    assert str(raised.value) == f"models/presets.toml: preset 'bundled' lacks the key {key!r}"
+    if key == "family":
+        entries["bundled"]["backend"] = "prompted-causal"
+        assert registry.presets()["bundled"].family == "prompted-causal"
+
+
+def test_a_preset_without_a_required_key_is_one_line_in_the_cli(tmp_path) -> None:
+    """The real command line in a copy of the checkout's data without ``roles`` on a preset."""
+    from tests.conftest import REPO
+
+    sitecustomize = tmp_path / "sitecustomize.py"
+    sitecustomize.write_text(
+        "import summarize.resources as r\n"
+        "real = r.load_toml\n"
+        "def load_toml(path):\n"
+        "    data = real(path)\n"
+        "    if path == 'presets.toml':\n"
+        "        data['bundled'].pop('roles', None)\n"
+        "    return data\n"
+        "r.load_toml = load_toml\n",
+        encoding="utf-8",
+    )
+    env = {"PYTHONPATH": f"{tmp_path}:{REPO}"}
+    result = run_module("summarize", "models", "list", env=env, timeout=120)
+    assert_one_line_error(result, "preset 'bundled' lacks the key 'roles'")

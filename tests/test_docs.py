@@ -318,6 +318,37 @@ def test_block_counts_are_as_expected() -> None:
     )
 
 
+def test_every_checked_block_holds_a_command() -> None:
+    """Counting blocks cannot see one that checks nothing: every marked shell block and
+    synopsis must hold at least one command for the checks above to run on."""
+    empty = [
+        block.id
+        for block in checked_blocks()
+        if block.language != "python" and block.marker and not invocations(block)
+    ]
+    assert not empty, f"blocks without a command to check: {empty}"
+
+
+def test_every_subcommand_is_shown_in_the_docs() -> None:
+    """Each ``summarize`` subcommand (and each one of ``summarize models``) appears in at least
+    one checked block, so a command the docs forget, or one renamed in the code, fails."""
+    shown = {
+        tuple(word for word in words[1:3] if not word.startswith("-"))
+        for block in checked_blocks()
+        for words in invocations(block)
+        if words and words[0] == "summarize"
+    }
+    command = typer.main.get_command(app)
+    missing = []
+    for name in command.list_commands(typer.Context(command)):
+        sub = command.get_command(typer.Context(command), name)
+        names = [(name,)]
+        if hasattr(sub, "list_commands"):
+            names = [(name, inner) for inner in sub.list_commands(typer.Context(sub))]
+        missing += [" ".join(n) for n in names if not any(s[: len(n)] == n for s in shown)]
+    assert not missing, f"subcommands no documentation block shows: {missing}"
+
+
 @pytest.mark.parametrize(
     "block",
     [b for b in checked_blocks() if b.marker in ("runnable", "not-run")],
@@ -483,3 +514,15 @@ def test_layout_table_matches_the_tree() -> None:
         if (relative.parent.as_posix(), module.name) not in described_in_folder:
             unnamed.append(relative.as_posix())
     assert not unnamed, f"modules missing from CONTRIBUTING.md's layout table: {unnamed}"
+
+
+def test_flags_page_has_the_flag_registrys_table() -> None:
+    """docs/flags.md's table is the flag registry's (:func:`summarize.tasks.flags.docs_table`):
+    every code the tool raises, what it applies to and when. Paste the expected table when a
+    flag changes."""
+    from summarize.tasks.flags import docs_table
+
+    text = (REPO / "docs" / "flags.md").read_text(encoding="utf-8")
+    section = text.split("\n## What the flags mean\n", 1)[1].split("\n## ", 1)[0]
+    table = "\n".join(line for line in section.splitlines() if line.startswith("|"))
+    assert table == docs_table(), f"docs/flags.md's table should read:\n{docs_table()}"

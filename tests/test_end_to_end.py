@@ -14,7 +14,7 @@ import pytest
 import sacrebleu
 
 from summarize.input.languages import get_language
-from summarize.tasks.flags import not_in_language
+from summarize.tasks.text_checks import not_in_language
 from tests.conftest import CliResult, run_cli
 
 pytestmark = pytest.mark.slow

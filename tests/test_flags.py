@@ -1,7 +1,18 @@
 from __future__ import annotations
 
+import html
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from summarize.cli.main import app
 from summarize.input.languages import get_language, script_fraction
-from summarize.tasks.flags import has_repetition_loop, output_flags, summary_flags
+from summarize.result import Flag
+from summarize.tasks import flags
+from summarize.tasks.flags import Output, OutputKind, flags_of
+from summarize.tasks.text_checks import has_repetition_loop
+from tests.test_batch import ARTICLES, engines  # noqa: F401  (engines is a fixture)
 
 EN, RU, DE = get_language("en"), get_language("ru"), get_language("de")
 SOURCE = "The government declared a state of emergency in three regions on Friday."
@@ -9,6 +20,15 @@ SOURCE = "The government declared a state of emergency in three regions on Frida
 
 def codes(flags) -> set[str]:
     return {flag.code for flag in flags}
+
+
+def pivot_flags(pivot: str, language=RU) -> list[Flag]:
+    """The flags of ``pivot`` as a round trip's pivot of :data:`SOURCE`."""
+    return flags_of(Output(OutputKind.PIVOT, pivot, SOURCE, language=language, source_language=EN))
+
+
+def summary_flags(summary: str, article: str) -> list[Flag]:
+    return flags_of(Output(OutputKind.SUMMARY, summary, article, step="s"))
 
 
 def test_script_fraction() -> None:
@@ -19,26 +39,26 @@ def test_script_fraction() -> None:
 
 def test_good_russian_pivot_has_no_flags() -> None:
     pivot = "В пятницу правительство ввело чрезвычайное положение в трёх регионах."
-    assert output_flags(pivot, SOURCE, "pivot", RU, EN) == []
+    assert pivot_flags(pivot) == []
 
 
 def test_english_copied_into_cyrillic_pivot_is_copy_through() -> None:
-    assert "copy_through" in codes(output_flags(SOURCE, SOURCE, "pivot", RU, EN))
+    assert "copy_through" in codes(pivot_flags(SOURCE))
 
 
 def test_english_left_in_latin_script_pivot_is_detected_by_language_id() -> None:
     pivot_de = "Die Regierung hat am Freitag in drei Regionen den Ausnahmezustand ausgerufen."
-    assert output_flags(pivot_de, SOURCE, "pivot", DE, EN) == []
-    assert "copy_through" in codes(output_flags(SOURCE, SOURCE, "pivot", DE, EN))
+    assert pivot_flags(pivot_de, DE) == []
+    assert "copy_through" in codes(pivot_flags(SOURCE, DE))
 
 
 def test_empty_output() -> None:
-    assert codes(output_flags("  ", SOURCE, "pivot", RU, EN)) == {"empty"}
+    assert codes(pivot_flags("  ")) == {"empty"}
 
 
 def test_length_ratio_outliers() -> None:
-    assert "length_ratio" in codes(output_flags("Пятница.", SOURCE, "pivot", RU, EN))
-    assert "length_ratio" in codes(output_flags("Да " * 60, SOURCE, "pivot", RU, EN))
+    assert "length_ratio" in codes(pivot_flags("Пятница."))
+    assert "length_ratio" in codes(pivot_flags("Да " * 60))
 
 
 def test_repetition_loop_is_flagged_but_repetition_copied_from_source_is_not() -> None:
@@ -53,6 +73,75 @@ def test_repetition_loop_is_flagged_but_repetition_copied_from_source_is_not() -
 
 def test_summary_flags() -> None:
     article = "One sentence here. Another one there."
-    assert codes(summary_flags("", article, "s")) == {"empty"}
-    assert "not_shorter" in codes(summary_flags(article + " More.", article, "s"))
-    assert summary_flags("One sentence.", article, "s") == []
+    assert codes(summary_flags("", article)) == {"empty"}
+    assert "not_shorter" in codes(summary_flags(article + " More.", article))
+    assert summary_flags("One sentence.", article) == []
+
+
+def test_flags_are_raised_only_by_the_flag_registry() -> None:
+    """Every code the tool can raise is registered (so every legend and docs/flags.md explain
+    it): no module but the registry makes a Flag (result.py reads saved ones back)."""
+    import ast
+
+    import summarize
+
+    package = Path(summarize.__file__).parent
+    makers = set()
+    for module in package.rglob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Flag":
+                makers.add(module.relative_to(package).as_posix())
+    assert makers == {"tasks/flags.py", "result.py"}
+
+
+def test_a_registered_flag_is_raised_and_explained_in_every_view(
+    tmp_path: Path,
+    engines,  # noqa: F811  (the fixture)
+    monkeypatch,
+) -> None:
+    """Adding a flag is one register() call: the fake translator's pivots are in capitals, and
+    a throwaway flag for that shows in the result, its JSON and every view's legend."""
+    monkeypatch.setattr(flags, "FLAGS", dict(flags.FLAGS))
+    spec = flags.register(
+        flags.FlagSpec(
+            "shouting",
+            "the output is written in capitals",
+            (OutputKind.PIVOT,),
+            lambda output: "all in capitals" if output.text.isupper() else None,
+        )
+    )
+    article = tmp_path / "article.txt"
+    article.write_text(ARTICLES["first"] + "\n", encoding="utf-8")
+    reports = [tmp_path / name for name in ("r.json", "r.md", "r.html")]
+    args = ["run", str(article), "--no-cache", "--no-language-check"]
+    result = CliRunner().invoke(app, [*args, *(f"--out={path}" for path in reports)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(reports[0].read_text(encoding="utf-8"))
+    segment = data["translations"][0]["segments"][0]
+    assert {"code": "shouting", "step": "pivot", "message": "all in capitals"} in segment["flags"]
+    markdown, page = (path.read_text(encoding="utf-8") for path in reports[1:])
+    for text in (result.output, markdown, html.unescape(page)):
+        assert spec.legend() in text
+        for line in flags.legend():
+            assert line in text, line
+    assert "pivot:shouting" in result.output + markdown
+
+
+def test_an_outputs_flags_keep_the_order_results_always_had() -> None:
+    """A summary lists consistency before prompt_leak, a translation after: as before the
+    registry, so saved results and new ones agree."""
+
+    def order(kind: OutputKind) -> list[str]:
+        return [spec.code for spec in flags.checks_for(kind)]
+
+    assert order(OutputKind.SUMMARY) == [
+        "empty",
+        "not_shorter",
+        "repetition",
+        "commentary",
+        "truncated",
+        "consistency",
+        "prompt_leak",
+    ]
+    assert order(OutputKind.BACK)[-2:] == ["prompt_leak", "consistency"]
+    assert order(OutputKind.PIVOT)[-1] == "prompt_leak"

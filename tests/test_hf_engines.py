@@ -12,8 +12,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,7 +21,8 @@ from summarize.engines.files.hub import check_model_dir
 from summarize.engines.registry import EngineRegistry
 from summarize.errors import UserError
 from summarize.input.languages import get_language
-from tests.conftest import REPO, SEED, SHARED_DATA, CliResult
+from tests.conftest import SEED, SHARED_DATA, CliResult
+from tests.helpers import run_module
 from tests.tiny_models import MAX_INPUT_TOKENS, RUSSIAN, build_all
 
 EN, RU, DE, BG = (get_language(code) for code in ("en", "ru", "de", "bg"))
@@ -61,15 +60,7 @@ def registry() -> EngineRegistry:
 
 def run_cli_env(*args: str, env: dict[str, str], timeout: float = 300) -> CliResult:
     """``python -m summarize`` with extra environment (offline Hub, private caches)."""
-    completed = subprocess.run(
-        [sys.executable, "-m", "summarize", *args],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "HF_HUB_OFFLINE": "1", **env},
-        timeout=timeout,
-        cwd=REPO,
-    )
-    return CliResult(completed.returncode, completed.stdout, completed.stderr)
+    return run_module("summarize", *args, env={"HF_HUB_OFFLINE": "1", **env}, timeout=timeout)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -13,9 +14,12 @@ import pytest
 from summarize.errors import UserError
 from summarize.input.documents import read_batch_input
 from summarize.input.segment import split_long
-from summarize.pipeline.prepare import RunOptions, prepare
+from summarize.input.wmt_xml import read_test_set
+from summarize.pipeline.options import RunOptions
+from summarize.pipeline.prepare import prepare
 from tests.conftest import assert_one_line_error, run_cli
 from tests.fake_cli import run_fake
+from tests.test_score_wmt_xml import build_test_set
 
 SENTENCE = "The council approved the budget on Monday after a long debate. "
 
@@ -123,3 +127,58 @@ def test_score_files_are_bounded_too(tmp_path: Path) -> None:
     ref.write_text("The cat sat.\n" * 100, encoding="utf-8")
     result = run_cli("score", "--hyp", str(ref), "--ref", str(ref), "--max-input-mb", "0.001")
     assert_one_line_error(result, "ref.txt", "over the 0.001 MB input limit")
+
+
+def sparse_file(path: Path, size: int) -> Path:
+    """A file of ``size`` bytes made of holes: no disk used and no time spent writing it."""
+    with open(path, "wb") as handle:
+        handle.truncate(size)
+    return path
+
+
+BIG = 4 * 1024**3  # 4 GB: parsed, it would need many times the memory these commands get
+
+
+@pytest.mark.parametrize("command", ["score", "batch"])
+def test_a_wmt_xml_over_the_limit_is_one_line_before_parsing(command: str, tmp_path: Path) -> None:
+    """A WMT XML test set is bounded like any input (score: as ``--hyp`` files, 100 MB; batch:
+    a file of many documents, 100 times ``--max-input-mb``): refused from its size alone, in
+    a process whose memory could not hold it, within seconds."""
+    big = sparse_file(tmp_path / "BIG.xml", BIG)
+    started = time.perf_counter()
+    if command == "score":
+        result = run_cli("score", str(big), timeout=120, memory_gb=1)
+    else:
+        out = tmp_path / "out"
+        result = run_fake("batch", str(big), "--out", str(out), "--no-cache", memory_gb=2)
+        assert not out.exists() or not (out / "results.jsonl").exists()
+    elapsed = time.perf_counter() - started
+    assert_one_line_error(
+        result, "BIG.xml", "is 4096.0 MB", "over the 100 MB input limit", "--max-input-mb"
+    )
+    assert elapsed < 60, f"took {elapsed:.1f} s"
+
+
+def test_the_limit_flag_bounds_a_wmt_test_set_and_its_hyp_files(tmp_path: Path) -> None:
+    test_set = tmp_path / "set.xml"
+    test_set.write_text(build_test_set(), encoding="utf-8")
+    size_mb = test_set.stat().st_size / 2**20
+    result = run_cli("score", str(test_set), "--max-input-mb", f"{size_mb / 2:.4f}")
+    assert_one_line_error(result, "set.xml", "input limit", "--max-input-mb")
+    # Within the limit the set is read; a --hyp file beside it is bounded by the same flag.
+    hyp = tmp_path / "mine.txt"
+    hyp.write_text("A line of my own output.\n" * 4000, encoding="utf-8")
+    result = run_cli(
+        "score", str(test_set), "--hyp", str(hyp), "--max-input-mb", f"{size_mb * 2:.4f}"
+    )
+    assert_one_line_error(result, "mine.txt", "input limit", "--max-input-mb")
+
+
+def test_read_test_set_checks_the_size_before_parsing(tmp_path: Path) -> None:
+    """Not well-formed, but over the limit: the size is what is reported."""
+    path = tmp_path / "set.xml"
+    path.write_bytes(b"<dataset>" + b"x" * 4096)
+    with pytest.raises(UserError, match=r"over the 0\.001 MB input limit"):
+        read_test_set(path, 0.001)
+    with pytest.raises(UserError, match="not a well-formed"):
+        read_test_set(path, 1)

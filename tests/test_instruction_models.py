@@ -22,7 +22,8 @@ from summarize.engines.causal.prompted import (
 from summarize.engines.store import OutputStore
 from summarize.input.languages import get_language
 from summarize.resources import load_toml
-from summarize.tasks.flags import commentary, output_flags, summary_flags
+from summarize.tasks.flags import Output, OutputKind, flags_of
+from summarize.tasks.text_checks import commentary
 from tests.conftest import SEED, run_cli
 from tests.tiny_models import build_scripted_chat_model
 
@@ -88,7 +89,7 @@ def test_reply_runs_to_the_end_of_the_turn_not_the_first_newline(chatty) -> None
 def test_chat_translation_is_one_line_and_flagged_as_commentary(chatty) -> None:
     (output,) = hf_engine(chatty).translate([SOURCE], EN, RU)
     assert output == f"{PREAMBLE} {TRANSLATION}"
-    flags = output_flags(output, SOURCE, "pivot", RU, EN)
+    flags = flags_of(Output(OutputKind.PIVOT, output, SOURCE, language=RU, source_language=EN))
     assert "commentary" in codes(flags)
     assert "'Sure! Here'" in next(f.message for f in flags if f.code == "commentary")
     assert "truncated" not in codes(flags)
@@ -121,7 +122,8 @@ def test_an_output_that_hits_its_limit_is_truncated(endless, tmp_path, monkeypat
     summary = engine.summarize("The council met on Tuesday.")
     assert isinstance(summary, TruncatedText) and summary.max_new_tokens == 9
     assert summary == "The summary" + " goes on and on" * 4  # 9 tokens
-    flags = summary_flags(summary, "The council met on Tuesday. " * 20, "abstractive:tiny")
+    article = "The council met on Tuesday. " * 20
+    flags = flags_of(Output(OutputKind.SUMMARY, summary, article, step="abstractive:tiny"))
     truncated = next(flag for flag in flags if flag.code == "truncated")
     assert "length limit (9 new tokens)" in truncated.message
 

@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, SEED, CliResult
-from tests.tiny_models import build_model
 
 EVIL_CODE = """
 from pathlib import Path
@@ -41,8 +40,8 @@ AUTO_MAP = {
 
 
 @pytest.fixture(scope="module")
-def tiny_marian(tmp_path_factory) -> Path:
-    return build_model("marian", tmp_path_factory.mktemp("model-code") / "tiny-marian")
+def tiny_marian(marian: dict[str, Path]) -> Path:
+    return marian["en-ru"]
 
 
 def evil_folder(tiny_marian: Path, root: Path, model_type: str) -> tuple[Path, Path]:

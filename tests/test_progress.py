@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from summarize.batch.run import document_work
 from summarize.input.languages import get_language
-from summarize.pipeline.prepare import RunOptions, prepare_text
+from summarize.pipeline.options import RunOptions
+from summarize.pipeline.prepare import prepare_text
 from summarize.progress import RichBatchProgress, WorkRate
 
 

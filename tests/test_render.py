@@ -11,7 +11,7 @@ from summarize.errors import UserError
 from summarize.metrics.base import Score
 from summarize.render import format_for_path, render_to_string, write_atomically
 from summarize.result import InputInfo, RunResult, SegmentResult, SummaryResult, TranslationResult
-from summarize.tasks.flags import Flag
+from summarize.tasks.flags import FLAGS, Flag
 
 
 def make_result() -> RunResult:
@@ -134,6 +134,8 @@ def test_run_views_explain_every_number_and_flag() -> None:
             assert get(key).legend() in text, key
         assert "0-100+, can exceed 100" in text and "(0-1; no direction)" in text
         assert "prompt_leak: the output reproduces text of its prompt" in text
+        for spec in FLAGS.values():
+            assert spec.legend() in text, spec.code  # every code, commentary and truncated too
         assert "pivot:prompt_leak" in text and "back:consistency" in text
         assert "reproduces the prompt's few-shot example (chrF 100)" in text
         assert "made up (not in the original): Kosovo" in text

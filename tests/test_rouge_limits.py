@@ -4,11 +4,7 @@ refusal naming the segment beyond the documented limit (never a MemoryError)."""
 from __future__ import annotations
 
 import json
-import os
 import random
-import resource
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +12,7 @@ from rouge_score import rouge_scorer
 
 from summarize.errors import UserError
 from summarize.metrics.rouge import LCS_LIMITS, RougeMetric, lcs_length, rouge_scores
-from tests.conftest import REPO, CliResult, assert_one_line_error
+from tests.conftest import CliResult, assert_one_line_error, run_cli
 
 
 def test_lcs_length_equals_rouge_scores_table() -> None:
@@ -83,21 +79,7 @@ def test_over_the_limit_is_refused_naming_the_segment() -> None:
 def score_under_memory_limit(tmp_path: Path, *args: str, limit_gb: float = 1) -> CliResult:
     """``summarize score`` with its address space capped at ``limit_gb``, as a small machine
     would (one BLAS thread, so thread buffers do not eat the address space)."""
-
-    def cap() -> None:
-        size = int(limit_gb * 1024**3)
-        resource.setrlimit(resource.RLIMIT_AS, (size, size))
-
-    completed = subprocess.run(
-        [sys.executable, "-m", "summarize", "score", *args],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=300,
-        preexec_fn=cap,
-        env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
-    )
-    return CliResult(completed.returncode, completed.stdout, completed.stderr)
+    return run_cli("score", *args, timeout=300, memory_gb=limit_gb)
 
 
 def test_long_segments_score_in_bounded_memory(tmp_path: Path) -> None:

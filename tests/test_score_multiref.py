@@ -7,11 +7,7 @@ neighbours swapped (a second "translator"); the two systems drop words from A (s
 
 from __future__ import annotations
 
-import json
-import random
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -22,29 +18,13 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 from summarize.metrics.rouge import RougeMetric
 from summarize.scoring import ScoreOptions, build_metrics, parse_metrics, score_systems
 from tests.conftest import SEED, assert_one_line_error, run_cli
+from tests.helpers import drop_words, sacrebleu_cli, score_json, swap_neighbours
 from tests.test_scoring import FakeEmbedder
 
 
 def sentences() -> list[str]:
     text = SEED.read_text(encoding="utf-8")
     return [s.strip() for line in text.splitlines() for s in re.split(r"(?<=\.) ", line) if s]
-
-
-def drop_words(lines: list[str], probability: float, seed: int) -> list[str]:
-    rng = random.Random(seed)
-    return [" ".join(w for w in line.split() if rng.random() >= probability) for line in lines]
-
-
-def swap_neighbours(lines: list[str], seed: int) -> list[str]:
-    rng = random.Random(seed)
-    out = []
-    for line in lines:
-        words = line.split()
-        if len(words) > 3:
-            i = rng.randrange(len(words) - 1)
-            words[i], words[i + 1] = words[i + 1], words[i]
-        out.append(" ".join(words))
-    return out
 
 
 REF_A = sentences()
@@ -68,12 +48,6 @@ def files(tmp_path: Path) -> dict[str, str]:
     }
 
 
-def summarize_json(*args: str) -> dict:
-    result = run_cli("score", "--json", *args)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
 SACREBLEU_OBJECTS = {
     "bleu": lambda: BLEU(),
     "chrf": lambda: CHRF(),
@@ -91,7 +65,7 @@ def test_data_is_real_multi_reference() -> None:
 
 def test_every_metric_equals_sacrebleu_python_api(files: dict[str, str]) -> None:
     refs = ["--ref", files["refA"], "--ref", files["refB"]]
-    report = summarize_json(
+    report = score_json(
         "--hyp", files["sys1"], *refs, "-m", "bleu,chrf,chrf++,ter", "--no-confidence"
     )
     assert report["references"] == [files["refA"], files["refB"]]
@@ -113,17 +87,6 @@ def test_every_metric_equals_sacrebleu_python_api(files: dict[str, str]) -> None
         assert metrics[key]["segment_signature"] == str(sentence.get_signature())
 
 
-def sacrebleu_cli(*args: str) -> str:
-    completed = subprocess.run(
-        [sys.executable, "-m", "sacrebleu", *args],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PATH": ""},
-    )
-    return completed.stdout
-
-
 def test_intervals_and_paired_test_equal_sacrebleu_cli(files: dict[str, str]) -> None:
     text = sacrebleu_cli(
         files["refA"],
@@ -133,7 +96,7 @@ def test_intervals_and_paired_test_equal_sacrebleu_cli(files: dict[str, str]) ->
         files["sys2"],
         *("-m", "bleu", "chrf", "ter", "-w", "4", "-f", "text", "--paired-bs"),
     )
-    report = summarize_json(
+    report = score_json(
         *("--hyp", files["sys1"], "--hyp", files["sys2"]),
         *("--ref", files["refA"], "--ref", files["refB"], "-m", "bleu,chrf,ter"),
     )
@@ -155,7 +118,7 @@ def test_intervals_and_paired_test_equal_sacrebleu_cli(files: dict[str, str]) ->
 
 
 def test_rouge_is_rouge_score_multi(files: dict[str, str]) -> None:
-    report = summarize_json(
+    report = score_json(
         *("--hyp", files["sys2"], "--ref", files["refA"], "--ref", files["refB"]),
         *("-m", "rouge1,rouge2,rougeL", "--no-confidence"),
     )
@@ -233,7 +196,7 @@ def test_library_takes_a_list_of_reference_lists() -> None:
 
 def test_baseline_by_name(files: dict[str, str]) -> None:
     args = ["--hyp", files["sys1"], "--hyp", files["sys2"], "--ref", files["refA"], "-m", "chrf"]
-    report = summarize_json(*args, "--baseline", "sys2.txt", "--samples", "100")
+    report = score_json(*args, "--baseline", "sys2.txt", "--samples", "100")
     systems = {s["name"]: s for s in report["systems"]}
     assert (
         systems["sys2.txt"]["baseline"] and systems["sys2.txt"]["scores"]["chrf"]["p_value"] is None

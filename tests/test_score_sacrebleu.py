@@ -11,22 +11,12 @@ the paired test has a real difference to detect.
 from __future__ import annotations
 
 import json
-import random
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
-
-SACREBLEU = [sys.executable, "-m", "sacrebleu"]
-
-
-def drop_words(lines: list[str], probability: float, seed: int) -> list[str]:
-    rng = random.Random(seed)
-    return [" ".join(w for w in line.split() if rng.random() >= probability) for line in lines]
+from tests.helpers import drop_words, sacrebleu_cli, score_json
 
 
 @pytest.fixture(params=["ru-en.ref.en", "en-ru.ref.ru"])
@@ -42,30 +32,19 @@ def wmt(shared_data: Path, tmp_path: Path, request) -> dict[str, Path]:
     return paths
 
 
-def sacrebleu(*args: str) -> str:
-    completed = subprocess.run(
-        [*SACREBLEU, *args], capture_output=True, text=True, check=True, env={"PATH": ""}
-    )
-    return completed.stdout
-
-
-def summarize_json(*args: str) -> dict:
-    result = run_cli("score", "--json", *args)
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
-
-
 def test_corpus_scores_and_signatures_equal_sacrebleu_cli(wmt: dict[str, Path]) -> None:
     ref, hyp = str(wmt["ref"]), str(wmt["drop10"])
     expected = {
         item["name"]: item
-        for item in json.loads(sacrebleu(ref, "-i", hyp, "-m", "bleu", "chrf", "ter", "-w", "4"))
+        for item in json.loads(
+            sacrebleu_cli(ref, "-i", hyp, "-m", "bleu", "chrf", "ter", "-w", "4")
+        )
     }
     expected["chrF2++"] = json.loads(
-        sacrebleu(ref, "-i", hyp, "-m", "chrf", "--chrf-word-order", "2", "-w", "4")
+        sacrebleu_cli(ref, "-i", hyp, "-m", "chrf", "--chrf-word-order", "2", "-w", "4")
     )
-    report = summarize_json("--hyp", hyp, "--ref", ref, "-m", "bleu,chrf,chrf++,ter")
-    report_plain = summarize_json(
+    report = score_json("--hyp", hyp, "--ref", ref, "-m", "bleu,chrf,chrf++,ter")
+    report_plain = score_json(
         "--hyp", hyp, "--ref", ref, "-m", "bleu,chrf,chrf++,ter", "--no-confidence"
     )
     names = {"bleu": "BLEU", "chrf": "chrF2", "chrf++": "chrF2++", "ter": "TER"}
@@ -79,8 +58,8 @@ def test_corpus_scores_and_signatures_equal_sacrebleu_cli(wmt: dict[str, Path]) 
 
 def test_bootstrap_interval_equals_sacrebleu_confidence(wmt: dict[str, Path]) -> None:
     ref, hyp = str(wmt["ref"]), str(wmt["drop20"])
-    expected = json.loads(sacrebleu(ref, "-i", hyp, "-m", "bleu", "--confidence", "-w", "4"))
-    report = summarize_json("--hyp", hyp, "--ref", ref, "-m", "bleu")
+    expected = json.loads(sacrebleu_cli(ref, "-i", hyp, "-m", "bleu", "--confidence", "-w", "4"))
+    report = score_json("--hyp", hyp, "--ref", ref, "-m", "bleu")
     value = report["systems"][0]["scores"]["bleu"]
     assert round(value["mean"], 4) == pytest.approx(expected["confidence_mean"])
     half_width = (value["ci_high"] - value["ci_low"]) / 2
@@ -94,9 +73,9 @@ def test_paired_test_equals_sacrebleu_cli(wmt: dict[str, Path], test: str) -> No
     args = ["-m", "bleu", "chrf", "ter", "-w", "4", "-f", "text", f"--paired-{test}"]
     if test == "ar":
         args += ["--paired-ar-n", "2000"]
-    text = sacrebleu(ref, "-i", base, system, *args)
+    text = sacrebleu_cli(ref, "-i", base, system, *args)
     p_values = [float(p) for p in re.findall(r"p = ([\d.]+)", text)]
-    report = summarize_json(
+    report = score_json(
         "--hyp",
         base,
         "--hyp",
@@ -146,11 +125,11 @@ SENTENCE_ARGS = {
 @pytest.mark.parametrize("metric", list(SENTENCE_ARGS))
 def test_sentence_scores_equal_sacrebleu_sentence_level(wmt: dict[str, Path], metric: str) -> None:
     ref, hyp = str(wmt["ref"]), str(wmt["drop20"])
-    lines = sacrebleu(ref, "-i", hyp, *SENTENCE_ARGS[metric], "-sl", "-w", "4").splitlines()
+    lines = sacrebleu_cli(ref, "-i", hyp, *SENTENCE_ARGS[metric], "-sl", "-w", "4").splitlines()
     assert len(lines) == 500
     expected = [float(re.search(r" = ([\d.]+)", line).group(1)) for line in lines]
     signature = lines[0].split("|", 1)[1].split(" = ")[0]
-    report = summarize_json("--hyp", hyp, "--ref", ref, "-m", metric, "--no-confidence")
+    report = score_json("--hyp", hyp, "--ref", ref, "-m", metric, "--no-confidence")
     ours = report["systems"][0]["segments"][metric]
     assert [round(score, 4) for score in ours] == expected
     assert report["metrics"][0]["segment_signature"] == signature

@@ -9,17 +9,22 @@ and its command line scores them.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pytest
 
 from tests.conftest import assert_one_line_error, run_cli
-from tests.test_score_multiref import REF_A, REF_B, drop_words, swap_neighbours
+from tests.helpers import (
+    Side,
+    WmtDoc,
+    drop_words,
+    sacrebleu_cli,
+    score_json,
+    swap_neighbours,
+    wmt_xml,
+)
+from tests.test_score_multiref import REF_A, REF_B
 
 SYSTEMS = {
     "Online-B": drop_words(REF_A, 0.1, 11),
@@ -27,13 +32,6 @@ SYSTEMS = {
     "Facebook-AI": drop_words(REF_A, 0.4, 13),
 }
 DOCUMENTS = [("interfax.1", 0, 8), ("interfax.2", 8, 15), ("interfax.3", 15, len(REF_A))]
-
-
-def _segs(lines: dict[int, str], indent: str = "        ") -> str:
-    body = "".join(
-        f'{indent}  <seg id="{seg_id}">{escape(text)}</seg>\n' for seg_id, text in lines.items()
-    )
-    return f"{indent}<p>\n{body}{indent}</p>\n"
 
 
 def build_test_set(
@@ -44,20 +42,20 @@ def build_test_set(
     """A WMT21-style ru-en test set. The last segment of document 2 has no reference (left
     out), translator B lacks segment 3 of document 1 (an empty reference, as in sacrebleu)."""
     systems = SYSTEMS if systems is None else systems
-    out = ["<?xml version='1.0' encoding='utf-8'?>", '<dataset id="newstest2021">']
-    out.append('  <collection id="general">')
+    documents = []
     for doc_id, start, end in DOCUMENTS:
         ids = range(1, end - start + 1)
-        out.append(f'    <doc id="{doc_id}" origlang="ru">')
         source = {i: f"Исходное предложение {start + i}." for i in ids}
         extra = max(ids) + 1 if doc_id == "interfax.2" else None
         if extra:
             source[extra] = "Предложение без перевода."
-        out.append('      <src lang="ru">\n' + _segs(source) + "      </src>")
         ref_a = {i: REF_A[start + i - 1] for i in ids}
         ref_b = {i: REF_B[start + i - 1] for i in ids if (doc_id, i) != ("interfax.1", 3)}
-        out.append('      <ref lang="en" translator="A">\n' + _segs(ref_a) + "      </ref>")
-        out.append('      <ref lang="en" translator="B">\n' + _segs(ref_b) + "      </ref>")
+        sides = [
+            Side("src", {"lang": "ru"}, source),
+            Side("ref", {"lang": "en", "translator": "A"}, ref_a),
+            Side("ref", {"lang": "en", "translator": "B"}, ref_b),
+        ]
         for name, lines in systems.items():
             if drop_system_doc == (name, doc_id):
                 continue
@@ -66,14 +64,11 @@ def build_test_set(
                 hyp[extra] = "A sentence without a reference."
             if drop_system_seg and drop_system_seg[:2] == (name, doc_id):
                 del hyp[drop_system_seg[2]]
-            out.append(f'      <hyp lang="en" system="{name}">\n' + _segs(hyp) + "      </hyp>")
-        out.append("    </doc>")
-    out.append('    <doc id="suite.1" origlang="ru" testsuite="grammar">')
-    out.append('      <src lang="ru">\n' + _segs({1: "Тест."}) + "      </src>")
-    out.append("    </doc>")
-    out.append("  </collection>")
-    out.append("</dataset>")
-    return "\n".join(out) + "\n"
+            sides.append(Side("hyp", {"lang": "en", "system": name}, hyp))
+        documents.append(WmtDoc(doc_id, sides))
+    suite = WmtDoc("suite.1", [Side("src", {"lang": "ru"}, {1: "Тест."})])
+    suite.attributes["testsuite"] = "grammar"
+    return wmt_xml([*documents, suite])
 
 
 def write(path: Path, text: str) -> Path:
@@ -84,12 +79,6 @@ def write(path: Path, text: str) -> Path:
 @pytest.fixture
 def test_set(tmp_path: Path) -> Path:
     return write(tmp_path / "newstest2021.ru-en.all.xml", build_test_set())
-
-
-def summarize_json(*args: str) -> dict:
-    result = run_cli("score", *args, "--json")
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
 
 
 def sacrebleu_extract(path: Path, out: Path) -> dict[str, Path]:
@@ -105,24 +94,13 @@ def sacrebleu_extract(path: Path, out: Path) -> dict[str, Path]:
     return files
 
 
-def sacrebleu_cli(*args: str) -> str:
-    completed = subprocess.run(
-        [sys.executable, "-m", "sacrebleu", *args],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PATH": ""},
-    )
-    return completed.stdout
-
-
 def test_scores_equal_sacrebleu_on_the_extracted_files(test_set: Path, tmp_path: Path) -> None:
     plain = sacrebleu_extract(test_set, tmp_path)
     names = list(SYSTEMS)
     refs = [str(plain["ref:A"]), str(plain["ref:B"])]
     hyps = [str(plain[name]) for name in names]
     assert len(plain["ref:B"].read_text().splitlines()) == len(REF_A)  # the extra one left out
-    report = summarize_json(str(test_set), "-m", "bleu,chrf,chrf++,ter")
+    report = score_json(str(test_set), "-m", "bleu,chrf,chrf++,ter")
     assert report["test_set"] == str(test_set)
     assert report["references"] == ["A", "B"]
     assert report["segments"] == len(REF_A)
@@ -160,8 +138,8 @@ def test_same_report_as_the_plain_files(test_set: Path, tmp_path: Path) -> None:
     """Every metric (ROUGE included) and segment score equals scoring the extracted files."""
     plain = sacrebleu_extract(test_set, tmp_path)
     metrics = ["-m", "bleu,chrf,ter,rouge1,rougeL", "--samples", "200"]
-    from_xml = summarize_json(str(test_set), *metrics)
-    from_files = summarize_json(
+    from_xml = score_json(str(test_set), *metrics)
+    from_files = score_json(
         *[arg for name in SYSTEMS for arg in ("--hyp", str(plain[name]))],
         *("--ref", str(plain["ref:A"]), "--ref", str(plain["ref:B"]), *metrics),
     )
@@ -182,8 +160,8 @@ def test_own_output_and_baseline(test_set: Path, tmp_path: Path) -> None:
     every.insert(DOCUMENTS[1][2], "A line for the untranslated segment.")
     full = write(tmp_path / "mine-all.txt", "\n".join(every) + "\n")
     args = [str(test_set), "-m", "bleu", "--samples", "100", "--baseline", "UEdin"]
-    first = summarize_json(*args, "--hyp", str(kept))
-    second = summarize_json(*args, "--hyp", str(full))
+    first = score_json(*args, "--hyp", str(kept))
+    second = score_json(*args, "--hyp", str(full))
     systems = {s["name"]: s for s in first["systems"]}
     assert set(systems) == {*SYSTEMS, "mine.txt"} and systems["UEdin"]["baseline"]
     assert first["systems"][0]["name"] == "mine.txt"  # the least damaged output ranks first
@@ -218,7 +196,7 @@ def test_test_set_without_systems(tmp_path: Path) -> None:
     assert_one_line_error(result, "refs-only.xml", "no <hyp> systems", "--hyp")
     # With your own output it scores.
     mine = write(tmp_path / "mine.txt", "\n".join(REF_B) + "\n")
-    report = summarize_json(str(path), "--hyp", str(mine), "-m", "chrf", "--no-confidence")
+    report = score_json(str(path), "--hyp", str(mine), "-m", "chrf", "--no-confidence")
     assert [s["name"] for s in report["systems"]] == ["mine.txt"]
 
 

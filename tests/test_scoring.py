@@ -19,7 +19,7 @@ from summarize.metrics.similarity import (
     greedy_match,
 )
 from summarize.metrics.translation import sacrebleu_metric
-from summarize.render.rows import SUMMARY_SCORE_HEADER, summary_score_row
+from summarize.render.rows import summary_score_header, summary_score_row
 from summarize.render.scores import render_score_report
 from summarize.scoring import ScoreOptions, build_metrics, parse_metrics, score_systems
 from summarize.tasks.summaries import score_summary
@@ -177,7 +177,7 @@ def test_run_summary_gets_extractiveness_and_consistency_flag() -> None:
     assert result.scores["coverage"].value == pytest.approx(7 / 9)
     assert result.scores["density"].value == pytest.approx((1 + 25 + 1) / 9)
     assert {"novel_unigrams", "novel_bigrams", "rouge1", "compression_ratio"} <= set(result.scores)
-    row = dict(zip(SUMMARY_SCORE_HEADER, summary_score_row(result), strict=True))
+    row = dict(zip(summary_score_header(), summary_score_row(result), strict=True))
     assert (row["coverage"], row["density"]) == ("0.78", "3.0")
     assert "s:consistency" in row["flags"]
     flags = [f for f in result.flags if f.code == "consistency"]

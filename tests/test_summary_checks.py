@@ -1,10 +1,9 @@
-"""Extractiveness (Grusky et al., 2018), consistency of numbers and names, sentence alignment."""
+"""Extractiveness (Grusky et al., 2018), consistency of numbers and names."""
 
 from __future__ import annotations
 
 import pytest
 
-from summarize.metrics.alignment import Bead, align, aligned_pairs
 from summarize.metrics.consistency import check_consistency, normalise_number
 from summarize.metrics.extractiveness import extractiveness, fragments, words
 
@@ -63,47 +62,6 @@ def test_number_normalisation() -> None:
     assert normalise_number("3,000") == normalise_number("3000") == "3000"
     assert normalise_number("2,5") == normalise_number("2.5") == "2.5"
     assert normalise_number("1,234,567") == "1234567"
-
-
-def test_alignment_merge_and_split() -> None:
-    originals = ["The cat sat on the mat.", "It was a sunny day.", "Prices rose sharply."]
-    merged = ["The cat sat on the mat and it was a sunny day.", "Prices rose sharply."]
-    assert align(originals, merged) == [Bead((0, 1), (0,)), Bead((2,), (1,))]
-    split = ["The cat sat", "on the mat.", "It was a sunny day.", "Prices rose sharply."]
-    assert align(originals, split) == [
-        Bead((0,), (0, 1)),
-        Bead((1,), (2,)),
-        Bead((2,), (3,)),
-    ]
-    pairs = aligned_pairs(originals, merged)
-    assert pairs[0] == ("The cat sat on the mat. It was a sunny day.", merged[0])
-
-
-def test_alignment_one_to_one_and_deletion() -> None:
-    originals = ["The cat sat on the mat.", "It was a sunny day.", "Prices rose sharply."]
-    assert align(originals, originals) == [Bead((i,), (i,)) for i in range(3)]
-    # The middle sentence was lost: it aligns to nothing instead of shifting the rest.
-    assert align(originals, [originals[0], originals[2]]) == [
-        Bead((0,), (0,)),
-        Bead((1,), ()),
-        Bead((2,), (1,)),
-    ]
-
-
-def test_alignment_of_long_documents_stays_in_band_and_is_exact() -> None:
-    calls = []
-
-    def same(left: str, right: str) -> float:
-        calls.append(1)
-        return 1.0 if left == right else 0.0
-
-    originals = [f"sentence number {i}" for i in range(200)]
-    outputs = originals[:50] + originals[51:]  # sentence 50 was lost
-    beads = align(originals, outputs, similarity=same)
-    assert Bead((50,), ()) in beads
-    assert sum(1 for bead in beads if len(bead.sources) == len(bead.outputs) == 1) == 199
-    assert len(calls) < 200 * 25 * 3  # banded: not 200 x 199 cells
-    assert align([], ["a", "b"]) == [Bead((), (0,)), Bead((), (1,))]
 
 
 def test_translation_facts_lost_and_made_up() -> None:

@@ -26,8 +26,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from summarize.engines.threads import available_cpus, resolve_threads, thread_environment
 from summarize.errors import UserError
-from summarize.pipeline.prepare import PreparedInput, RunOptions
+from summarize.pipeline.options import RunOptions
+from summarize.pipeline.prepare import PreparedInput
 from summarize.pipeline.session import Session
 from summarize.progress import SilentProgress
 
@@ -57,8 +59,11 @@ class RayEngine:
     started with ``ray start`` on this machine); without either, a local Ray starts on this
     machine with every CPU it may use and no dashboard, and stops at the end. When this process
     is already connected to Ray (``ray.init()`` was called), that connection is used and kept.
-    Each actor reserves ``threads`` CPUs (default 1) and ``gpus_per_worker`` GPUs (a fraction
-    shares one GPU); an actor without a GPU runs on the CPU unless ``device`` says otherwise.
+    Each actor runs its models with the run's thread count, decided here as for the local
+    engine (:func:`~summarize.engines.threads.resolve_threads`: ``threads``, else the CPUs this
+    process may use), so that both give the same results; it reserves that many CPUs and
+    ``gpus_per_worker`` GPUs (a fraction shares one GPU). An actor without a GPU runs on the CPU
+    unless ``device`` says otherwise.
     """
 
     workers: int = 1
@@ -79,7 +84,7 @@ class RayEngine:
             return
         ray = import_ray()
         workers = min(self.workers, len(chunks))  # no actor without a chunk to run
-        cpus = options.threads or 1
+        cpus = resolve_threads(options.threads)
         with _connected(ray, self.address, progress) as started_here:
             _check_resources(ray, workers, cpus, self.gpus_per_worker, started_here, progress)
             rows = ray.data.from_items(
@@ -96,6 +101,9 @@ class RayEngine:
                 ),
                 num_cpus=cpus,
                 num_gpus=self.gpus_per_worker or None,
+                # Ray would start an actor with OMP_NUM_THREADS set to its CPU share (or the
+                # driver's): the run's count instead, the one its session applies.
+                runtime_env={"env_vars": thread_environment(cpus)},
                 fn_constructor_kwargs={
                     "options": self.worker_options(options),
                     "needs": _one_per_model_set(chunks),
@@ -116,7 +124,10 @@ class RayEngine:
                 yield chunks[row["index"]], payload["outcomes"]
 
     def worker_options(self, options: RunOptions) -> RunOptions:
-        """An actor runs where Ray gave it resources: without a GPU, ``auto`` means the CPU."""
+        """What an actor's session runs with: the thread count decided here, on the driver
+        (the actor's own CPUs must not decide it); and, where Ray gave it resources, without
+        a GPU ``auto`` means the CPU."""
+        options = replace(options, threads=resolve_threads(options.threads))
         if options.device == "auto" and not self.gpus_per_worker:
             return replace(options, device="cpu")
         return options
@@ -232,14 +243,6 @@ def _check_reachable(address: str, timeout_s: float = 10.0) -> None:
         socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s).close()
     except OSError as exc:
         raise UserError(f"cannot reach the Ray cluster at {address}: {exc}") from exc
-
-
-def available_cpus() -> int:
-    """The CPUs this process may run on (a container or ``taskset`` may allow fewer)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _quiet_ray_data(ray: Any) -> None:

@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Protocol
 
+from summarize.batch.aggregate import aggregate
 from summarize.batch.folder import (
     LOCK_FILE,
     MANIFEST_FILE,
@@ -37,23 +37,11 @@ from summarize.batch.folder import (
 from summarize.errors import UserError
 from summarize.input.documents import BatchInput, DocumentError
 from summarize.input.segment import DEFAULT_MAX_SEGMENT_CHARS
-from summarize.metrics.significance import DEFAULT_BOOTSTRAP, DEFAULT_SEED, mean_interval
-from summarize.pipeline.prepare import (
-    PreparedInput,
-    RunOptions,
-    check_options,
-    prepare_document,
-)
+from summarize.pipeline.options import RunOptions, check_options
+from summarize.pipeline.prepare import PreparedInput, prepare_document
 from summarize.pipeline.session import Session
 from summarize.progress import Progress, SilentProgress
-from summarize.result import (
-    BATCH_SCHEMA,
-    BatchResult,
-    MeanCI,
-    RunResult,
-    SystemStats,
-    document_metrics,
-)
+from summarize.result import BATCH_SCHEMA, BatchResult, RunResult
 
 __all__ = ["LOCK_FILE", "MANIFEST_FILE", "RESULTS_FILE"]  # re-exported: the folder's files
 DEFAULT_CHUNK_DOCUMENTS = 8
@@ -310,51 +298,3 @@ def _prepared_key(prepared: PreparedInput) -> DocumentKey:
 def _line_key(data: dict) -> DocumentKey:
     """A ``results.jsonl`` line's key: a changed text or source is redone."""
     return _document_key(data["input"], data.get("source_input"))
-
-
-# -- aggregation -----------------------------------------------------------------------------
-
-
-def bootstrap_ci(values: Sequence[float], seed: int | None = DEFAULT_SEED) -> MeanCI:
-    """Mean over documents with its 95% bootstrap interval: the interval function of
-    ``summarize score`` (sacrebleu's resampling and estimate, same seed), on the mean."""
-    import numpy as np
-
-    data = np.asarray(values, dtype=float)
-    mean = float(data.mean())
-    if len(data) < 2:
-        return MeanCI(mean, mean, mean, len(data))
-    interval = mean_interval(data, DEFAULT_BOOTSTRAP, seed)
-    return MeanCI(mean, interval.low, interval.high, len(data))
-
-
-def aggregate(documents: Sequence[RunResult]) -> list[SystemStats]:
-    """Per-system means with bootstrap CIs, and pooled corpus scores for translations."""
-    from summarize.metrics.base import streams_from_segments
-    from summarize.metrics.translation import corpus_scores
-
-    kinds: dict[str, str] = {}
-    columns: dict[str, dict[str, list[float]]] = {}
-    pooled: dict[str, tuple[list[str], list[list[str]]]] = {}
-    for result in documents:
-        for system in result.translations:
-            kinds.setdefault(system.name, "translation")
-            outputs, references = pooled.setdefault(system.name, ([], []))
-            outputs += [segment.output for segment in system.segments]
-            references += [[s.reference, *s.other_references] for s in system.segments]
-        for summary in result.summaries:
-            kinds.setdefault(summary.name, "summary")
-        for name, numbers in document_metrics(result).items():
-            for key, value in numbers.items():
-                if math.isfinite(value):
-                    columns.setdefault(name, {}).setdefault(key, []).append(value)
-    stats = []
-    for name, kind in kinds.items():
-        metrics = {key: bootstrap_ci(values) for key, values in columns.get(name, {}).items()}
-        documents_count = max((m.n for m in metrics.values()), default=0)
-        corpus = {}
-        if name in pooled:
-            outputs, references = pooled[name]
-            corpus = corpus_scores(outputs, streams_from_segments(references))
-        stats.append(SystemStats(name, kind, documents_count, metrics, corpus))
-    return stats

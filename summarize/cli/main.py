@@ -87,7 +87,7 @@ def _run_options(
     repeated or comma-separated; several translators are systems side by side;
     ``--summarizer none`` means no abstractive summariser)."""
     from summarize.engines.registry import default_model
-    from summarize.pipeline.prepare import RunOptions
+    from summarize.pipeline.options import RunOptions
 
     default = default_model()[0]
     translators = _split_list(translator, "--translator") or [default]
@@ -196,7 +196,11 @@ def run(
         ),
     ] = "auto",
     threads: Annotated[
-        int | None, typer.Option(help="CPU threads for generation (default: the backend's own).")
+        int | None,
+        typer.Option(
+            help="CPU threads for every model (default: the CPUs this process may use; "
+            "OMP_NUM_THREADS does not change it)."
+        ),
     ] = None,
     quantization: Annotated[
         str | None,
@@ -459,7 +463,13 @@ def batch(
     backend: Annotated[
         str, typer.Option(help="Generation runtime: auto (default, as for run), transformers, ct2.")
     ] = "auto",
-    threads: Annotated[int | None, typer.Option(help="CPU threads for generation.")] = None,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            help="CPU threads for every model, and for each Ray worker (default: the CPUs this "
+            "process may use; OMP_NUM_THREADS does not change it)."
+        ),
+    ] = None,
     quantization: Annotated[
         str | None, typer.Option(help="ct2 weights (default int8 on CPU).")
     ] = None,

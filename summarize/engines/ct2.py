@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from summarize.engines.files.conversion import convert_once
+from summarize.engines.threads import ct2_threads, resolve_threads
 from summarize.errors import UserError
 from summarize.resources import cache_dir
 
@@ -178,7 +179,8 @@ def load_ct2_model(
     kind: str, ct2_path: Path, device: str, quantization: str, threads: int | None
 ) -> Any:
     """A ``ctranslate2.Generator`` or ``ctranslate2.Translator`` (``kind``) on ``device``
-    (``cpu``, ``cuda`` or ``cuda:N``)."""
+    (``cpu``, ``cuda`` or ``cuda:N``), with the run's thread count (``threads`` resolved by
+    :func:`~summarize.engines.threads.resolve_threads`, not CTranslate2's own default)."""
     ctranslate2 = import_ct2()
     device_type, _, index = device.partition(":")
     return getattr(ctranslate2, kind)(
@@ -186,5 +188,5 @@ def load_ct2_model(
         device=device_type,
         device_index=int(index or 0),
         compute_type=quantization,
-        intra_threads=threads or 0,
+        **ct2_threads(resolve_threads(threads)),
     )

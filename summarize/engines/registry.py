@@ -16,6 +16,7 @@ from summarize.engines.base import AbstractiveSummarizer, Embedder, Translator
 from summarize.engines.files.split_gguf import split_ggufs
 from summarize.engines.notes import send_note
 from summarize.engines.store import OutputStore
+from summarize.engines.threads import apply_threads, resolve_threads
 from summarize.errors import UserError
 from summarize.progress import Progress, SilentProgress
 from summarize.resources import load_toml
@@ -55,13 +56,30 @@ class Preset:
         return f"{text}@{self.revision}" if self.revision else text
 
 
+# Keys every preset in models/presets.toml must have ("backend": the old name of "family").
+PRESET_KEYS = ("description", "source", "family", "roles")
+
+
+def _checked_preset(name: str, entry: dict) -> dict:
+    """``entry`` with ``family`` filled in from its old name; a missing key is a one-line
+    error naming the preset and the key."""
+    entry = {**entry, "family": entry.get("family") or entry.get("backend")}
+    for key in PRESET_KEYS:
+        if not entry.get(key):
+            raise UserError(f"models/presets.toml: preset {name!r} lacks the key {key!r}")
+    return entry
+
+
 def presets() -> dict[str, Preset]:
+    entries = {
+        name: _checked_preset(name, entry) for name, entry in load_toml("presets.toml").items()
+    }
     return {
         name: Preset(
             name,
             entry["description"],
             entry["source"],
-            entry.get("family") or entry["backend"],  # "backend": the key's old name
+            entry["family"],
             tuple(entry["roles"]),
             entry.get("revision"),
             entry.get("num_beams", 1),
@@ -70,7 +88,7 @@ def presets() -> dict[str, Preset]:
             entry.get("runtime"),
             entry.get("auto_runtime"),
         )
-        for name, entry in load_toml("presets.toml").items()
+        for name, entry in entries.items()
     }
 
 
@@ -198,15 +216,13 @@ class EngineRegistry:
         self.notify = notify
         self.allow_pickle = allow_pickle
         self.backend = backend
-        self.threads = threads
+        # Every model here (torch and CTranslate2 alike) uses the run's one thread count.
+        self.threads = resolve_threads(threads)
         self.quantization = quantization
         self._loaded: dict[str, object] = {}
         # Long one-time steps (assembling a model from PyPI packages) show a bar here.
         self.progress = progress or SilentProgress()
-        if threads:
-            import torch
-
-            torch.set_num_threads(threads)
+        apply_threads(self.threads)
 
     def translator(
         self, name: str, source: Language | None = None, target: Language | None = None

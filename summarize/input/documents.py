@@ -5,13 +5,13 @@ duplicate id, empty text, invalid UTF-8...) becomes a :class:`DocumentError` nam
 line, and the rest of the batch goes on; only a problem with the input as a whole (missing path,
 unknown format, unparseable XML) is a :class:`~summarize.errors.UserError`.
 
-WMT sets are parsed with the standard library's expat parser, which never fetches external
-entities and (expat >= 2.4.1, bundled with Python >= 3.11) refuses entity-expansion bombs. A
-document whose English side has references by several translators is scored against all of
-them (the first is its ``text``, the others its ``other_references``). Read with
-``wmt_systems``, each such document also brings the outputs of the file's systems
-(``<hyp system="...">``) on its segments, to be scored beside the local translators; a file
-without them, or with a system that lacks a document or a segment, is then an error.
+WMT sets are read by :func:`summarize.input.wmt_xml.read_documents` (the one WMT reader, also
+behind ``summarize score TESTSET.xml``). A document whose English side has references by several
+translators is scored against all of them (the first is its ``text``, the others its
+``other_references``). Read with ``wmt_systems``, each such document also brings the outputs of
+the file's systems (``<hyp system="...">``) on its segments, to be scored beside the local
+translators; a file without them, or with a system that lacks a document or a segment, is then
+an error.
 
 Sizes are bounded: each document's text (and source) by ``max_input_mb``, like a ``run``
 article, and a JSONL or WMT file, which holds many documents, by :data:`FILE_LIMIT_FACTOR`
@@ -27,8 +27,6 @@ import hashlib
 import json
 import os
 import re
-import xml.etree.ElementTree as ElementTree
-from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import partial
 from pathlib import Path
@@ -43,9 +41,8 @@ from summarize.input.text import (
     read_input_bytes,
     too_large,
 )
-from summarize.input.wmt_xml import Missing, check_systems, parse_xml, segment_text, system_names
+from summarize.input.wmt_xml import read_documents
 
-ENGLISH = "en"
 # Optional string fields of a JSONL record, besides the required "id" and "text".
 OPTIONAL_FIELDS = ("source", "source_lang", "reference_summary")
 MAX_ID_CHARS = 200
@@ -282,203 +279,34 @@ def _record_document(record: dict, doc_id: str, origin: str, limit: int) -> Docu
 def _read_wmt(
     path: Path, data: bytes, limit: int, systems: bool = False
 ) -> tuple[list[Document], list[DocumentError]]:
-    """WMT21+ XML (``dataset/collection/doc/src|ref/p/seg``) or WMT <= 20 SGML (``srcset``);
-    with ``systems``, the outputs of the ``<hyp>`` systems into English too."""
-    root = parse_xml(path, data)
+    """The documents of a WMT XML/SGML file, read by :func:`~summarize.input.wmt_xml.read_documents`
+    (with ``systems``, the outputs of its ``<hyp>`` systems into English too), each side bounded
+    by ``limit`` bytes."""
     documents: list[Document] = []
     errors: list[DocumentError] = []
-    set_lang = _sgml_language(root, path)
-    missing = {name: Missing() for name in _english_systems(root, path)} if systems else {}
-    for position, doc in enumerate(root.iter("doc"), start=1):
-        doc_id = (doc.get("id") or doc.get("docid") or "").strip()[:MAX_ID_CHARS] or None
-        origin = f"{path}:doc {position}"
-        if doc_id is None:
-            errors.append(DocumentError(origin, None, f"document {position} has no id/docid"))
+    for doc in read_documents(path, data, systems, MAX_ID_CHARS):
+        origin = f"{path}:doc {doc.position}"
+        if doc.error is not None:
+            errors.append(DocumentError(origin, doc.id, doc.error))
             continue
-        sides = _wmt_sides(doc, set_lang)
-        english = sides.get(ENGLISH)
-        if english is None:
-            found = ", ".join(sorted(sides)) or "none"
-            errors.append(
-                DocumentError(
-                    origin, doc_id, f"no English text in this document (languages: {found})"
-                )
-            )
-            continue
-        source_lang, source = _original(english, sides)
-        others = _other_references(doc, english) if source else []
-        lines, source_lines, other_lines = _paired(
-            english.lines, source.lines if source else None, others
-        )
-        kept = _kept(english.lines, source.lines if source else None)
-        outputs = _system_outputs(doc, doc_id, english, kept, missing) if kept else ()
-        text = _joined(lines)
-        source_text = _joined(source_lines) if source_lines is not None else None
         try:
-            for what, value in (("English text", text), ("source", source_text or "")):
+            for what, value in (("English text", doc.text), ("source", doc.source or "")):
                 _check_size(value, f"its {what}", limit)
         except UserError as exc:
-            errors.append(DocumentError(origin, doc_id, str(exc)))
+            errors.append(DocumentError(origin, doc.id, str(exc)))
             continue
         documents.append(
             Document(
-                doc_id,
-                text,
+                doc.id,
+                doc.text,
                 origin,
-                source_text,
-                source_lang,
-                other_references=other_lines,
-                systems=outputs,
+                doc.source,
+                doc.source_lang,
+                other_references=doc.other_references,
+                systems=doc.systems,
             )
         )
-    if not documents and not errors:
-        raise UserError(f"{path}: no <doc> elements found")
-    check_systems(path, missing)
     return documents, errors
-
-
-def _english_systems(root: ElementTree.Element, path: Path) -> list[str]:
-    """The systems of a WMT XML file that translate into English (the language of a
-    ``<hyp>``: its ``lang``, else that of the references); a file without any is an error."""
-    names = system_names(root, path)
-    if not names:
-        raise UserError(
-            f"{path}: has no <hyp> systems to score beside the local translators "
-            "(drop ⟨wmt_systems=True⟩)"
-        )
-    ref_lang = next((ref.get("lang") for ref in root.iter("ref") if ref.get("lang")), ENGLISH)
-    langs: dict[str, set[str]] = {name: set() for name in names}
-    for hyp in root.iter("hyp"):
-        langs[(hyp.get("system") or "").strip()].add((hyp.get("lang") or ref_lang).lower())
-    english = [name for name in names if langs[name] == {ENGLISH}]
-    if not english:
-        found = sorted(set().union(*langs.values()))
-        raise UserError(
-            f"{path}: its <hyp> systems translate into {', '.join(found)}, not English; "
-            "⟨wmt_systems=True⟩ needs a test set into English"
-        )
-    return english
-
-
-def _system_outputs(
-    doc: ElementTree.Element,
-    doc_id: str,
-    english: _Side,
-    kept: list[int],
-    missing: dict[str, Missing],
-) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """Each system's outputs for the ``kept`` segments of the English reference, matched by
-    segment id; what a system lacks is recorded in ``missing``."""
-    if not missing or english.element is None:
-        return ()
-    ids = [seg.get("id") for seg in english.element.iter("seg")]
-    wanted = [ids[i] for i in kept]
-    hyps: dict[str, dict[str | None, str]] = {}
-    for hyp in doc.iter("hyp"):
-        name = (hyp.get("system") or "").strip()
-        if name in missing:
-            hyps.setdefault(name, {}).update(
-                (seg.get("id"), segment_text(seg)) for seg in hyp.iter("seg")
-            )
-    outputs = []
-    for name, gaps in missing.items():
-        if name not in hyps:
-            gaps.documents.append(doc_id)
-            continue
-        absent = [seg_id for seg_id in wanted if seg_id not in hyps[name]]
-        gaps.segments += [f"{doc_id}:{seg_id}" for seg_id in absent]
-        outputs.append((name, tuple(hyps[name].get(seg_id, "") for seg_id in wanted)))
-    return tuple(outputs)
-
-
-@dataclass(frozen=True)
-class _Side:
-    """One language of a WMT document: ``src`` or ``ref``, one line per ``<seg>``."""
-
-    tag: str
-    lines: list[str]  # whitespace-normalised; "" for an empty segment (kept for alignment)
-    element: ElementTree.Element | None = None
-
-
-def _sgml_language(root: ElementTree.Element, path: Path) -> str | None:
-    """The language of an old-style ``srcset``/``refset`` file: its attribute, else its name."""
-    lang = root.get("trglang") if root.tag == "refset" else root.get("srclang")
-    if lang and lang != "any":
-        return lang
-    suffix = Path(path.stem).suffix.lstrip(".")  # newstest2019-enru-src.en.sgm -> en
-    return suffix if suffix.isalpha() and len(suffix) in (2, 3) else None
-
-
-def _wmt_sides(doc: ElementTree.Element, set_lang: str | None) -> dict[str, _Side]:
-    """The sides with text, per language: ``src`` first, then references."""
-    sides: dict[str, _Side] = {}
-    children = [c for c in doc if c.tag in {"src", "ref"}]
-    if children:
-        for child in sorted(children, key=lambda c: c.tag != "src"):
-            lang = (child.get("lang") or "").lower()
-            if lang and lang not in sides:
-                sides[lang] = _Side(child.tag, _segment_lines(child), child)
-    elif set_lang:
-        sides[set_lang.lower()] = _Side("src", _segment_lines(doc))
-    return {lang: side for lang, side in sides.items() if any(side.lines)}
-
-
-def _original(english: _Side, sides: dict[str, _Side]) -> tuple[str | None, _Side | None]:
-    """The source that the English text translates, when the English side is a reference.
-
-    A document whose English side is the ``src`` is an English original: it round-trips (its
-    reference is a translation *from* it, not a source to translate into English).
-    """
-    if english.tag != "ref":
-        return None, None
-    for lang, side in sides.items():
-        if side.tag == "src" and lang != ENGLISH:
-            return lang, side
-    return None, None
-
-
-def _other_references(doc: ElementTree.Element, english: _Side) -> list[list[str]]:
-    """The document's other English references (other translators), lined up with the
-    ``english`` reference by segment id: ``""`` where a translator lacks a segment."""
-    if english.element is None:
-        return []
-    ids = [seg.get("id") for seg in english.element.iter("seg")]
-    others = []
-    for ref in doc.iter("ref"):
-        if ref is english.element or (ref.get("lang") or "").lower() != ENGLISH:
-            continue
-        by_id = {seg.get("id"): segment_text(seg) for seg in ref.iter("seg")}
-        lines = [by_id.get(seg_id, "") if seg_id is not None else "" for seg_id in ids]
-        if any(lines):
-            others.append(lines)
-    return others
-
-
-def _paired(
-    lines: list[str], source: list[str] | None, others: Sequence[list[str]] = ()
-) -> tuple[list[str], list[str] | None, tuple[tuple[str, ...], ...]]:
-    """Drop segments that are empty on either side, so the two sides (and the other
-    references) stay line-aligned."""
-    keep = _kept(lines, source)
-    if keep is None:
-        return lines, source, ()  # a different count is reported when the document is prepared
-    kept_others = tuple(tuple(other[i] for i in keep) for other in others)
-    return [lines[i] for i in keep], [source[i] for i in keep], kept_others
-
-
-def _kept(lines: list[str], source: list[str] | None) -> list[int] | None:
-    """The segments non-empty on both sides; None without a source of the same length."""
-    if source is None or len(source) != len(lines):
-        return None
-    return [i for i, (line, other) in enumerate(zip(lines, source, strict=True)) if line and other]
-
-
-def _segment_lines(element: ElementTree.Element) -> list[str]:
-    return [segment_text(seg) for seg in element.iter("seg")]
-
-
-def _joined(lines: list[str]) -> str:
-    return "\n".join(line for line in lines if line)
 
 
 def _strip_label(message: str, path: Path) -> str:

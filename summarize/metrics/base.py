@@ -1,9 +1,12 @@
-"""The score record shared by all metric families."""
+"""The score record shared by all metric families, reference streams, and
+:class:`StatsMetric`: our metrics as sacrebleu metrics."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from sacrebleu.metrics.base import Metric, Signature
+from sacrebleu.metrics.base import Score as SacrebleuScore
 
 from summarize.result import Score  # noqa: F401  (the score record, re-exported)
 
@@ -36,39 +39,28 @@ def count_references(streams: Sequence[ReferenceStream]) -> int:
     return counts.pop() if len(counts) == 1 else -1
 
 
-@dataclass
-class StatsScore:
-    """What :class:`StatsMetric` returns: sacrebleu's significance code reads ``name``/``score``."""
-
-    name: str
-    score: float
-
-
-class StatsSignature:
-    """A signature that sacrebleu's paired tests can extend (``update``) and print (``format``)."""
+class StatsSignature(Signature):
+    """sacrebleu's :class:`~sacrebleu.metrics.base.Signature` for a metric whose settings are
+    already one string (``base``): what sacrebleu's paired tests add (``update``: ``bs``,
+    ``ar``, ``seed``) follows it, in the order added."""
 
     def __init__(self, base: str) -> None:
         self.base = base
-        self.extra: dict[str, object] = {}
-
-    def update(self, key: str, value: object) -> None:
-        self.extra[key] = value
+        self._abbr = {}
+        self.info: dict[str, object] = {}
 
     def format(self, short: bool = False) -> str:
-        extra = [f"{key}:{value}" for key, value in self.extra.items() if value is not None]
+        extra = [f"{key}:{value}" for key, value in self.info.items() if value is not None]
         return "|".join([self.base, *extra])
 
-    def __str__(self) -> str:
-        return self.format()
 
-
-class StatsMetric:
+class StatsMetric(Metric):
     """A metric whose corpus score is a function of summed per-segment statistics.
 
-    It speaks the small protocol sacrebleu's significance code uses on its own metrics
-    (``_extract_corpus_statistics``, ``_compute_score_from_stats``, ``_aggregate_and_compute``,
-    ``get_signature``), so ROUGE and embedding scores get confidence intervals and paired tests
-    from exactly the same code, with the same seeds, as BLEU, chrF and TER.
+    A :class:`sacrebleu.metrics.base.Metric` (sacrebleu's public base for new metrics): it
+    implements the methods that base declares, so ROUGE and embedding scores get confidence
+    intervals and paired tests from sacrebleu's :class:`~sacrebleu.significance.PairedTest`,
+    with the same seeds, exactly as BLEU, chrF and TER do.
 
     Subclasses define ``name``, ``signature()`` and ``segment_scores`` (one reference per
     segment); the default corpus score is the mean of the per-segment scores (stats
@@ -123,19 +115,29 @@ class StatsMetric:
         count = "var" if self.num_refs < 0 else self.num_refs
         return f"{self.signature()}|nrefs:{count}|refs:best-per-segment"
 
-    # sacrebleu's protocol
+    # sacrebleu's Metric: the methods it declares for a metric to implement. Statistics come
+    # from whole segments (segment_stats), so its per-reference caching steps are not used.
     def _extract_corpus_statistics(self, hypotheses, references):
         streams = reference_streams(references)
         self.num_refs = count_references(streams)
         return self.segment_stats(list(hypotheses), streams)
 
-    def _compute_score_from_stats(self, totals) -> StatsScore:
-        return StatsScore(self.name, self.score_from_stats(totals))
+    def _compute_score_from_stats(self, stats) -> SacrebleuScore:
+        return SacrebleuScore(self.name, self.score_from_stats(stats))
 
-    def _aggregate_and_compute(self, stats) -> StatsScore:
+    def _aggregate_and_compute(self, stats) -> SacrebleuScore:
         import numpy as np
 
         return self._compute_score_from_stats(np.asarray(stats, dtype="float64").sum(axis=0))
+
+    def _preprocess_segment(self, sent: str) -> str:
+        return sent
+
+    def _extract_reference_info(self, refs: Sequence[str]) -> dict:
+        return {"refs": list(refs)}
+
+    def _compute_segment_statistics(self, hypothesis: str, ref_kwargs: dict) -> list[float]:
+        return list(self.segment_stats([hypothesis], [[ref] for ref in ref_kwargs["refs"]])[0])
 
     def get_signature(self) -> StatsSignature:
         return StatsSignature(self.full_signature())

@@ -85,6 +85,11 @@ class Consistency:
     def ok(self) -> bool:
         return not self.unsupported_numbers and not self.unsupported_names
 
+    @property
+    def unsupported(self) -> list[str]:
+        """The numbers, then the names."""
+        return self.unsupported_numbers + self.unsupported_names
+
 
 def check_consistency(summary: str, article: str) -> Consistency:
     """Numbers and names in ``summary`` that ``article`` does not support, each listed once."""

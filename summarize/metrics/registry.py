@@ -1,11 +1,13 @@
 """The metric registry: every metric the tool reports, defined once.
 
-A :class:`MetricSpec` says what a metric is called in every output (one ``key``: JSON, CSV and
-``--metrics``), how it is shown (``display``, direction, scale, a one-line ``description`` for
-legends) and, for metrics that ``summarize score`` computes over a corpus, how to build its
-metric object (sacrebleu's protocol: corpus score, segment scores, signature). ``run``, ``batch``,
-``score`` and every renderer look metrics up here, so adding a metric is one :func:`register`
-call (and its implementation in :mod:`summarize.metrics`).
+A :class:`MetricSpec` is the only home of a metric. It says what the metric is called in every
+output (one ``key``: JSON, CSV and ``--metrics``), how it is shown (``display``, direction, scale,
+a one-line ``description`` for legends, its number formats, the tables it has a column in) and
+how it is computed: per output in ``run`` and ``batch`` (``translation``: one system's outputs
+over a document; ``summary``: one summary; see :mod:`summarize.metrics.outputs`), and over a
+corpus in ``summarize score`` (``build``: a sacrebleu ``Metric`` giving corpus score, segment
+scores and signature). ``run``, ``batch``, ``score`` and every renderer iterate over the
+registry, so adding a metric is one :func:`register` call.
 
 Signatures are made by the metric implementations (sacrebleu's own for BLEU/chrF/TER, and
 :func:`summarize.metrics.rouge.rouge_signature`, :func:`summarize.metrics.similarity.
@@ -20,6 +22,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from summarize.errors import UserError
+from summarize.metrics import outputs
+from summarize.metrics.outputs import SummaryOutput, TranslationOutputs
+from summarize.result import RunResult, Score
+
+# Kinds of output a metric may score in `run` and `batch`, and the tables that show them.
+KINDS = ("translation", "summary")
+VIEWS = ("run", "batch")  # run: the run report's score tables; batch: the batch reports
 
 
 @dataclass(frozen=True)
@@ -45,6 +54,25 @@ class MetricSpec:
     # Shorter header for narrow tables (segment columns); the display name otherwise.
     short: str | None = None
     groups: tuple[str, ...] = field(default_factory=tuple)
+    # `run` and `batch`: the metric's score of one translation system's outputs over a document,
+    # and of one summary (None: not computed for that kind; the function may return None where
+    # it does not apply, e.g. no reference summary).
+    translation: Callable[[TranslationOutputs], Score | None] | None = None
+    summary: Callable[[SummaryOutput], Score | None] | None = None
+    # Numbers a batch reads off a finished result instead of its scores, by kind (the share of
+    # flagged outputs, a summary's length).
+    document: dict[str, Callable[[Any], float]] = field(default_factory=dict)
+    # Where it is shown (VIEWS); a view shows it for each kind it scores.
+    shown: tuple[str, ...] = ()
+    # Number formats: a cell of `run`'s tables; digits of batch means, intervals and score
+    # lines; digits of `summarize score` (sacrebleu prints 0-100 metrics with one).
+    cell: str = "{:.1f}"
+    digits: int = 1
+    score_digits: int = 3
+    # Orders: columns in the tables of a view, and keys in a result's ``scores`` (the JSON);
+    # lower first, ties in registration order, so a new metric goes last in both.
+    table_rank: int = 1000
+    result_rank: int = 1000
 
     @property
     def arrow(self) -> str:
@@ -58,6 +86,19 @@ class MetricSpec:
     @property
     def column(self) -> str:
         return self.short or self.display
+
+    @property
+    def header(self) -> str:
+        """The column header with direction: ``chrF++ ↑``, ``compr.``."""
+        return f"{self.column} {self.arrow}".rstrip()
+
+    def scores(self, kind: str) -> bool:
+        """Whether ``run``/``batch`` give this metric for ``kind`` of output."""
+        return getattr(self, kind) is not None or kind in self.document
+
+    def format(self, value: float) -> str:
+        """A value as a cell of ``run``'s tables."""
+        return self.cell.format(value)
 
     def legend(self) -> str:
         """``BLEU ↑: what it measures (range; direction)``; a metric shown under a shorter
@@ -102,6 +143,54 @@ def label(key: str) -> str:
 def legend(keys: Sequence[str]) -> list[str]:
     """One line per known metric of ``keys``, each once, in order."""
     return [METRICS[key].legend() for key in dict.fromkeys(keys) if key in METRICS]
+
+
+def unregister(key: str) -> MetricSpec:
+    """Remove a metric (tests register throwaway ones)."""
+    return METRICS.pop(key)
+
+
+# -- `run` and `batch`: computing and showing per output -----------------------------------
+
+
+def columns(view: str, kind: str) -> list[str]:
+    """Keys of the metrics ``view`` shows for ``kind`` of output, in column order."""
+    shown = [s for s in METRICS.values() if view in s.shown and s.scores(kind)]
+    return [spec.key for spec in sorted(shown, key=lambda spec: spec.table_rank)]
+
+
+def _computed(kind: str) -> list[MetricSpec]:
+    found = [spec for spec in METRICS.values() if getattr(spec, kind) is not None]
+    return sorted(found, key=lambda spec: spec.result_rank)
+
+
+def score_translation(output: TranslationOutputs) -> dict[str, Score]:
+    """Every registered metric of one translation system's outputs, keyed by metric."""
+    found = ((spec.key, spec.translation(output)) for spec in _computed("translation"))
+    return {key: score for key, score in found if score is not None}
+
+
+def score_summary(output: SummaryOutput) -> dict[str, Score]:
+    """Every registered metric of one summary, keyed by metric."""
+    found = ((spec.key, spec.summary(output)) for spec in _computed("summary"))
+    return {key: score for key, score in found if score is not None}
+
+
+def document_values(result: RunResult) -> dict[str, dict[str, float]]:
+    """Per system, the numbers of one document that the batch reports average, plot and
+    list (the metrics of the ``batch`` view)."""
+    values: dict[str, dict[str, float]] = {}
+    for kind, items in (("translation", result.translations), ("summary", result.summaries)):
+        for item in items:
+            numbers = {}
+            for key in columns("batch", kind):
+                read = METRICS[key].document.get(kind)
+                if read is not None:
+                    numbers[key] = read(item)
+                elif key in item.scores:
+                    numbers[key] = item.scores[key].value
+            values[item.name] = numbers
+    return values
 
 
 # -- `summarize score`: names, groups, defaults --------------------------------------------
@@ -207,6 +296,7 @@ def _unsupported(inputs: MetricInputs) -> Any:
 # score` ranks descriptive metrics highest first). Novel n-grams are marked ↓: words that are not
 # in the source are where a summary can invent.
 SOURCE = "against the source (the article)"
+RUN_AND_BATCH = ("run", "batch")
 for _spec in (
     MetricSpec(
         "bleu",
@@ -215,6 +305,11 @@ for _spec in (
         "0-100",
         "word n-gram (1-4) precision with a brevity penalty (sacrebleu)",
         build=_sacrebleu("bleu"),
+        translation=outputs.sacrebleu_corpus("bleu"),
+        shown=RUN_AND_BATCH,
+        score_digits=1,
+        table_rank=10,
+        result_rank=10,
     ),
     MetricSpec(
         "chrf",
@@ -223,6 +318,7 @@ for _spec in (
         "0-100",
         "character n-gram F-score (sacrebleu)",
         build=_sacrebleu("chrf"),
+        score_digits=1,
     ),
     MetricSpec(
         "chrf++",
@@ -232,6 +328,11 @@ for _spec in (
         "character n-gram and word bigram F-score (sacrebleu); per sentence in tables",
         build=_sacrebleu("chrf++"),
         short="chrF++",
+        translation=outputs.sacrebleu_corpus("chrf++"),
+        shown=RUN_AND_BATCH,
+        score_digits=1,
+        table_rank=20,
+        result_rank=20,
     ),
     MetricSpec(
         "ter",
@@ -240,6 +341,11 @@ for _spec in (
         "0-100+, can exceed 100",
         "edits needed to turn the output into the reference, per reference word (sacrebleu)",
         build=_sacrebleu("ter"),
+        translation=outputs.sacrebleu_corpus("ter"),
+        shown=RUN_AND_BATCH,
+        score_digits=1,
+        table_rank=30,
+        result_rank=30,
     ),
     *(
         MetricSpec(
@@ -252,12 +358,25 @@ for _spec in (
             build=_rouge(key),
             groups=("rouge",),
             short=display.replace("ROUGE", "R"),
+            summary=outputs.rouge_f1(key) if per_output else None,
+            shown=shown,
+            score_digits=1,
+            table_rank=rank,
+            result_rank=result_rank,
         )
-        for key, display, what in (
-            ("rouge1", "ROUGE-1", "word"),
-            ("rouge2", "ROUGE-2", "word-bigram"),
-            ("rougeL", "ROUGE-L", "longest-common-subsequence"),
-            ("rougeLsum", "ROUGE-Lsum", "summary-level longest-common-subsequence"),
+        for key, display, what, per_output, shown, rank, result_rank in (
+            ("rouge1", "ROUGE-1", "word", True, RUN_AND_BATCH, 90, 50),
+            ("rouge2", "ROUGE-2", "word-bigram", True, ("batch",), 100, 51),
+            ("rougeL", "ROUGE-L", "longest-common-subsequence", True, RUN_AND_BATCH, 110, 52),
+            (
+                "rougeLsum",
+                "ROUGE-Lsum",
+                "summary-level longest-common-subsequence",
+                False,
+                (),
+                1000,
+                1000,
+            ),
         )
     ),
     *(
@@ -269,11 +388,15 @@ for _spec in (
             f"{display} precision against the article: the share of the summary ({what}s) that "
             "the article supports; compression does not lower it",
             short=f"{display.replace('ROUGE', 'R')} P",
+            summary=outputs.rouge_precision(key),
+            shown=shown,
+            table_rank=rank,
+            result_rank=result_rank,
         )
-        for key, display, what in (
-            ("rouge1", "ROUGE-1", "word"),
-            ("rouge2", "ROUGE-2", "word bigram"),
-            ("rougeL", "ROUGE-L", "in-order word"),
+        for key, display, what, shown, rank, result_rank in (
+            ("rouge1", "ROUGE-1", "word", RUN_AND_BATCH, 40, 60),
+            ("rouge2", "ROUGE-2", "word bigram", (), 1000, 61),
+            ("rougeL", "ROUGE-L", "in-order word", RUN_AND_BATCH, 50, 62),
         )
     ),
     *(
@@ -283,8 +406,16 @@ for _spec in (
             True,
             "0-100",
             f"{display} F1 of a summary against the supplied reference summary",
+            summary=outputs.reference_rouge(key),
+            shown=("batch",),
+            table_rank=rank,
+            result_rank=result_rank,
         )
-        for key, display in (("rouge1", "ROUGE-1"), ("rouge2", "ROUGE-2"), ("rougeL", "ROUGE-L"))
+        for key, display, rank, result_rank in (
+            ("rouge1", "ROUGE-1", 170, 70),
+            ("rouge2", "ROUGE-2", 180, 71),
+            ("rougeL", "ROUGE-L", 190, 72),
+        )
     ),
     MetricSpec(
         "embedding_cosine",
@@ -297,6 +428,13 @@ for _spec in (
         build=_embedding("SegmentCosineMetric"),
         short="cos",
         groups=("embedding",),
+        translation=outputs.translation_cosine,
+        summary=outputs.summary_cosine,
+        shown=RUN_AND_BATCH,
+        cell="{:.3f}",
+        digits=3,
+        table_rank=70,
+        result_rank=80,
     ),
     MetricSpec(
         "embedding_cosine_doc",
@@ -316,6 +454,7 @@ for _spec in (
         "greedy token matching F1 of MiniLM token vectors (no idf, no rescaling)",
         aliases=("bertscore_f",),
         build=_embedding("GreedyTokenMetric"),
+        score_digits=1,
     ),
     MetricSpec(
         "coverage",
@@ -326,6 +465,11 @@ for _spec in (
         build=_extractiveness("coverage"),
         needs_source=True,
         groups=("extractiveness",),
+        summary=outputs.summary_fragments("coverage"),
+        shown=("run",),
+        cell="{:.2f}",
+        table_rank=130,
+        result_rank=91,
     ),
     MetricSpec(
         "density",
@@ -336,6 +480,10 @@ for _spec in (
         build=_extractiveness("density"),
         needs_source=True,
         groups=("extractiveness",),
+        summary=outputs.summary_fragments("density"),
+        shown=("run",),
+        table_rank=140,
+        result_rank=92,
     ),
     MetricSpec(
         "compression_ratio",
@@ -348,6 +496,11 @@ for _spec in (
         build=_extractiveness("compression_ratio"),
         needs_source=True,
         groups=("extractiveness",),
+        summary=outputs.summary_compression,
+        shown=RUN_AND_BATCH,
+        cell="{:.1f}x",
+        table_rank=120,
+        result_rank=90,
     ),
     MetricSpec(
         "novel_unigrams",
@@ -359,6 +512,8 @@ for _spec in (
         build=_extractiveness("novel_unigrams"),
         needs_source=True,
         groups=("extractiveness",),
+        summary=outputs.summary_fragments("novel_unigrams"),
+        result_rank=93,
     ),
     MetricSpec(
         "novel_bigrams",
@@ -371,6 +526,11 @@ for _spec in (
         build=_extractiveness("novel_bigrams"),
         needs_source=True,
         groups=("extractiveness",),
+        summary=outputs.summary_fragments("novel_bigrams"),
+        shown=("run",),
+        cell="{:.0%}",
+        table_rank=150,
+        result_rank=94,
     ),
     MetricSpec(
         "unsupported",
@@ -381,6 +541,11 @@ for _spec in (
         build=_unsupported,
         needs_source=True,
         short="unsupp.",
+        summary=outputs.summary_unsupported,
+        shown=RUN_AND_BATCH,
+        cell="{:.0f}",
+        table_rank=60,
+        result_rank=95,
     ),
     MetricSpec(
         "flagged_share",
@@ -389,7 +554,22 @@ for _spec in (
         "0-100",
         "share of outputs with at least one quality flag: of a document's segments (translation), "
         "of the documents (summary)",
+        document={
+            "translation": outputs.flagged_segment_share,
+            "summary": outputs.flagged_summary,
+        },
+        shown=("batch",),
+        table_rank=80,
     ),
-    MetricSpec("words", "words", None, ">= 0", "length of the summary in words"),
+    MetricSpec(
+        "words",
+        "words",
+        None,
+        ">= 0",
+        "length of the summary in words",
+        document={"summary": outputs.summary_words},
+        shown=("batch",),
+        table_rank=160,
+    ),
 ):
     register(_spec)

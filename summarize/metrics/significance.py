@@ -1,11 +1,12 @@
 """Confidence intervals and paired significance tests, through sacrebleu's own code.
 
-sacrebleu's bootstrap resampling (``_bootstrap_resample`` + ``estimate_ci``) and its
-:class:`~sacrebleu.significance.PairedTest` (paired bootstrap resampling, Koehn 2004; approximate
-randomisation, Riezler & Maxwell 2005) run unchanged on sacrebleu's metrics and on our
-:class:`~summarize.metrics.base.StatsMetric` ones, so every metric's interval and p-value comes
-from the same algorithm and seed. The numbers equal ``sacrebleu --confidence`` and
-``sacrebleu --paired-bs`` / ``--paired-ar`` run with ``SACREBLEU_SEED`` set to the same seed.
+Everything goes through sacrebleu's public :class:`~sacrebleu.significance.PairedTest` (paired
+bootstrap resampling, Koehn 2004; approximate randomisation, Riezler & Maxwell 2005; a bootstrap
+interval is its estimate for a single, baseline system). It runs unchanged on sacrebleu's metrics
+and on our :class:`~summarize.metrics.base.StatsMetric` ones (subclasses of sacrebleu's public
+``Metric``), so every metric's interval and p-value comes from the same algorithm and seed.
+The numbers equal ``sacrebleu --confidence`` and ``sacrebleu --paired-bs`` / ``--paired-ar``
+run with ``SACREBLEU_SEED`` set to the same seed.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from summarize.metrics.base import reference_streams
+from summarize.metrics.base import StatsMetric, reference_streams
 
 DEFAULT_SEED = 12345  # sacrebleu's default, so default runs match its command line
 DEFAULT_BOOTSTRAP = 1000
@@ -73,6 +74,36 @@ def sacrebleu_seed(seed: int | None) -> Iterator[None]:
             os.environ["SACREBLEU_SEED"] = old
 
 
+def corpus_estimate(
+    metric, hypotheses: Sequence[str], references: Sequence, n_samples: int, seed: int | None
+) -> tuple[float, Interval | None]:
+    """One system's corpus score and, when ``n_samples`` > 0, its 95% bootstrap interval
+    (``sacrebleu --confidence``): sacrebleu's :class:`~sacrebleu.significance.PairedTest` with
+    the system as its only (baseline) system, which resamples the per-segment statistics and
+    estimates mean ± half the 2.5-97.5 percentile range, seeded. With ``n_samples`` 0 it runs
+    no resampling at all (approximate randomisation with no other system to compare and no
+    interval asked for): the score only, from the same statistics.
+
+    ``references``: one list per reference stream (sacrebleu's convention), or a single list.
+    """
+    from sacrebleu.significance import PairedTest
+
+    with sacrebleu_seed(seed):
+        paired = PairedTest(
+            [("system", list(hypotheses))],
+            {"metric": metric},
+            references=reference_streams(references),
+            test_type="bs" if n_samples > 0 else "ar",
+            n_samples=n_samples,
+            n_ar_confidence=-1,
+        )
+        _, table = paired()
+    (result,) = next(column for name, column in table.items() if name != "System")
+    if result.mean is None:
+        return float(result.score), None
+    return float(result.score), Interval(float(result.mean), float(result.ci))
+
+
 def bootstrap_interval(
     metric, hypotheses: Sequence[str], references: Sequence, n_samples: int, seed: int | None
 ) -> Interval:
@@ -80,30 +111,31 @@ def bootstrap_interval(
 
     ``references``: one list per reference stream (sacrebleu's convention), or a single list.
     """
-    stats = metric._extract_corpus_statistics(list(hypotheses), reference_streams(references))
-    return stats_interval(metric, stats, n_samples, seed)
+    interval = corpus_estimate(metric, hypotheses, references, n_samples, seed)[1]
+    assert interval is not None, "n_samples must be positive"
+    return interval
 
 
-def stats_interval(metric, stats, n_samples: int, seed: int | None) -> Interval:
-    """The one interval function: sacrebleu's bootstrap resampling of per-segment statistics
-    and its estimate (mean ± half the 2.5-97.5 percentile range), seeded."""
-    import numpy as np
-    from sacrebleu.significance import _bootstrap_resample, estimate_ci
+class _Mean(StatsMetric):
+    """Plain numbers as a corpus: each hypothesis is one number (``repr``, which reads back
+    exactly), the corpus score their mean; so a mean's interval comes from the same sacrebleu
+    resampling as every metric's."""
 
-    with sacrebleu_seed(seed):
-        _, scores = _bootstrap_resample(stats, metric, n_samples)
-    mean, half_width = estimate_ci(np.array([score.score for score in scores]))
-    return Interval(float(mean), float(half_width))
+    name = "mean"
+    uses_references = False
+
+    def signature(self) -> str:
+        return "mean"
+
+    def segment_scores(self, hypotheses: list[str], references: list[str]) -> list[float]:
+        return [float(hypothesis) for hypothesis in hypotheses]
 
 
 def mean_interval(values: Sequence[float], n_samples: int, seed: int | None) -> Interval:
-    """:func:`stats_interval` of a plain mean (e.g. a score over documents)."""
-    import numpy as np
-
-    from summarize.metrics.base import StatsMetric
-
-    stats = np.array([[value, 1.0] for value in values], dtype="float64").reshape(-1, 2)
-    return stats_interval(StatsMetric(), stats, n_samples, seed)
+    """The bootstrap interval of a plain mean (e.g. a score over documents), computed as
+    :func:`bootstrap_interval` computes a metric's."""
+    numbers = [repr(float(value)) for value in values]
+    return bootstrap_interval(_Mean(), numbers, numbers, n_samples, seed)
 
 
 def paired_test(

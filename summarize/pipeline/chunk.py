@@ -19,14 +19,10 @@ from summarize.engines.base import SUMMARIZE, TRANSLATE, ModelInfo, PromptText, 
 from summarize.engines.base import prompt_texts as engine_prompt_texts
 from summarize.engines.notes import NoteRouter
 from summarize.input.languages import Language
-from summarize.pipeline.prepare import (
-    Engines,
-    PreparedInput,
-    ReferenceInput,
-    RunOptions,
-    make_result,
-    score_summaries,
-)
+from summarize.pipeline.assemble import make_result, score_summaries
+from summarize.pipeline.loading import Engines
+from summarize.pipeline.options import RunOptions
+from summarize.pipeline.prepare import PreparedInput, ReferenceInput
 from summarize.progress import Progress
 from summarize.result import RunResult, TranslationResult
 from summarize.tasks.reference import score_reference, wmt_system_model

@@ -13,13 +13,9 @@ from collections.abc import Sequence
 from summarize.engines.notes import NoteRouter
 from summarize.errors import UserError
 from summarize.pipeline.chunk import process_chunk
-from summarize.pipeline.prepare import (
-    Engines,
-    PreparedInput,
-    RunOptions,
-    load_engines,
-    open_registry,
-)
+from summarize.pipeline.loading import Engines, load_engines, open_registry
+from summarize.pipeline.options import RunOptions
+from summarize.pipeline.prepare import PreparedInput
 from summarize.progress import Progress, SilentProgress
 from summarize.result import RunResult
 

@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from summarize.metrics.registry import label
+from summarize.metrics.registry import KINDS, METRICS, columns, document_values, label
 from summarize.render.rows import flag_text
-from summarize.result import (
-    SUMMARY_METRICS,
-    TRANSLATION_METRICS,
-    BatchResult,
-    MeanCI,
-    RunResult,
-    SystemStats,
-    document_metrics,
-)
+from summarize.result import BatchResult, MeanCI, RunResult, SystemStats
 
 CORPUS_METRICS = [(key, f"corpus {label(key)}") for key in ("bleu", "chrf++")]
 # Per-document columns of the documents table: the main score of each kind of system. A
@@ -24,22 +16,18 @@ MAIN_METRIC = {
     for kind, key in (("translation", "chrf++"), ("summary", "rouge1_precision"))
 }
 REFERENCE_SUMMARY_METRIC = ("ref_rougeL", label("ref_rougeL"))
-# One row per document and system: every per-document number of either kind, each once.
-CSV_COLUMNS = [
-    "document_id",
-    "system",
-    "kind",
-    "sentences",
-    "article_words",
-    *dict.fromkeys(TRANSLATION_METRICS + SUMMARY_METRICS),
-    "flags",
-]
+
+
+def csv_columns() -> list[str]:
+    """One row per document and system: every per-document number of either kind (the
+    registry's ``batch`` view), each once."""
+    metrics = dict.fromkeys(key for kind in KINDS for key in columns("batch", kind))
+    return ["document_id", "system", "kind", "sentences", "article_words", *metrics, "flags"]
 
 
 def metric_labels(kind: str) -> list[tuple[str, str]]:
     """(key, label with direction) of the metrics a report shows for ``kind`` of system."""
-    keys = TRANSLATION_METRICS if kind == "translation" else SUMMARY_METRICS
-    return [(key, label(key)) for key in keys]
+    return [(key, label(key)) for key in columns("batch", kind)]
 
 
 def main_metric(batch: BatchResult, kind: str) -> tuple[str, str]:
@@ -57,8 +45,11 @@ def mean_ci(value: MeanCI | None, digits: int = 1) -> str:
     return f"{value.mean:.{digits}f} [{value.low:.{digits}f}, {value.high:.{digits}f}]"
 
 
-def _digits(key: str) -> int:
-    return 3 if key == "embedding_cosine" else 1
+def digits(key: str) -> int:
+    """Digits of ``key``'s means and scores in batch reports (1 for a metric no longer
+    registered)."""
+    spec = METRICS.get(key)
+    return spec.digits if spec else 1
 
 
 def systems_of(batch: BatchResult, kind: str) -> list[SystemStats]:
@@ -101,7 +92,7 @@ def system_header(batch: BatchResult, kind: str) -> list[str]:
 def system_row(batch: BatchResult, system: SystemStats) -> list[str]:
     row = [system.name, str(system.documents)]
     metrics = shown_metrics(batch, system.kind)
-    row += [mean_ci(system.metrics.get(key), _digits(key)) for key, _ in metrics]
+    row += [mean_ci(system.metrics.get(key), digits(key)) for key, _ in metrics]
     if system.kind == "translation":
         row += [
             f"{system.corpus[key].value:.1f}" if key in system.corpus else "–"
@@ -118,7 +109,7 @@ def document_header(batch: BatchResult) -> list[str]:
 
 
 def document_row(batch: BatchResult, result: RunResult) -> list[str]:
-    numbers = document_metrics(result)
+    numbers = document_values(result)
     row = [result.input.document_id or result.input.path, str(result.input.sentences)]
     row.append(str(result.input.words))
     for system in batch.systems:
@@ -143,7 +134,7 @@ def csv_rows(batch: BatchResult) -> list[dict[str, str]]:
     """One row per (document, system): the numbers behind the plots, for spreadsheets."""
     rows = []
     for result in batch.documents:
-        numbers = document_metrics(result)
+        numbers = document_values(result)
         flags = {
             system.name: [f for s in system.segments for f in s.flags]
             for system in result.translations
@@ -222,14 +213,14 @@ def legend_lines(batch: BatchResult) -> list[str]:
     """One line per metric the batch tables and drill-downs show (registry): meaning, range,
     direction."""
     from summarize.metrics.registry import legend
-    from summarize.render.rows import SEGMENT_KEYS, SUMMARY_SCORE_KEYS
+    from summarize.render.rows import SEGMENT_KEYS, summary_score_keys
 
     keys = [key for kind in ("translation", "summary") for key, _ in shown_metrics(batch, kind)]
     keys += [key for key, _ in CORPUS_METRICS]
     if any(result.translations for result in batch.documents):
         keys += SEGMENT_KEYS
     if any(result.summaries for result in batch.documents):
-        keys += SUMMARY_SCORE_KEYS
+        keys += summary_score_keys()
     return legend(keys)
 
 
@@ -245,10 +236,7 @@ def overview(batch: BatchResult) -> str:
     )
 
 
-def _summary_score_columns() -> list[str]:
-    from summarize.render.rows import SUMMARY_SCORE_HEADER
+def summary_score_columns() -> list[str]:
+    from summarize.render.rows import summary_score_header
 
-    return SUMMARY_SCORE_HEADER[1:-1]
-
-
-SUMMARY_SCORE_COLUMNS = _summary_score_columns()
+    return summary_score_header()[1:-1]

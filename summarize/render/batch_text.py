@@ -74,7 +74,7 @@ def _safe_cell(value: str) -> str:
 
 def render_batch_csv(batch: BatchResult) -> str:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=rows.CSV_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=rows.csv_columns(), lineterminator="\n")
     writer.writeheader()
     for row in rows.csv_rows(batch):
         writer.writerow({key: _safe_cell(value) for key, value in row.items()})

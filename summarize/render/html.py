@@ -14,6 +14,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from summarize.input.documents import safe_name
+from summarize.metrics.registry import document_values
 from summarize.metrics.registry import label as metric_label
 from summarize.render import batch_rows as rows
 from summarize.render.plots import Point, distribution_plot, xy_plot
@@ -25,7 +26,7 @@ from summarize.render.rows import (
     summary_score_row,
     system_title,
 )
-from summarize.result import BatchResult, TranslationResult, document_metrics
+from summarize.result import BatchResult, TranslationResult
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 # The page's only script (ours, allowed by hash in its Content-Security-Policy, so no injected
@@ -74,7 +75,7 @@ def _series(per_doc, systems, fields: tuple[str, ...], describe) -> list[tuple[s
 
 
 def _plots(batch: BatchResult) -> list:
-    per_doc = [(result, document_metrics(result)) for result in batch.documents]
+    per_doc = [(result, document_values(result)) for result in batch.documents]
     translations = rows.systems_of(batch, "translation")
     summaries = rows.systems_of(batch, "summary")
     plots = []
@@ -111,7 +112,7 @@ def _system(system: TranslationResult) -> dict:
     return {
         "title": system_title(system),
         "scores": " · ".join(
-            f"{metric_label(name)} {score.value:.{3 if name == 'embedding_cosine' else 1}f}"
+            f"{metric_label(name)} {score.value:.{rows.digits(name)}f}"
             for name, score in system.scores.items()
         ),
         "flags": system.segment_flags(),
@@ -170,7 +171,7 @@ def render_html(batch: BatchResult) -> str:
         documents=_drilldown(batch),
         errors=[rows.error_row(error) for error in batch.errors],
         error_header=rows.ERROR_HEADER,
-        summary_header=rows.SUMMARY_SCORE_COLUMNS,
+        summary_header=rows.summary_score_columns(),
         flag_line=rows.flag_totals(batch),
         flag_overview=rows.flag_overview(batch),
         legend=rows.legend_lines(batch),

@@ -42,7 +42,7 @@ def render_markdown(result: RunResult) -> str:
         f"({info.language}); sha256 `{info.sha256[:16]}`; summarize {result.tool_version}.",
         f"## {rows.translation_scores_title(result)}",
         markdown_table(
-            rows.TRANSLATION_SCORE_HEADER,
+            rows.translation_score_header(),
             [rows.translation_score_row(system) for system in result.translations],
         ),
     ]
@@ -57,7 +57,7 @@ def render_markdown(result: RunResult) -> str:
     parts += [
         "## Summary scores (vs the article; most faithful first)",
         markdown_table(
-            rows.SUMMARY_SCORE_HEADER,
+            rows.summary_score_header(),
             [rows.summary_score_row(s) for s in rows.ranked_summaries(result)],
         ),
     ]

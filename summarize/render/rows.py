@@ -2,50 +2,40 @@
 
 from __future__ import annotations
 
+from summarize.metrics import registry
 from summarize.metrics.registry import get, label
 from summarize.result import RunResult, SegmentResult, SummaryResult, TranslationResult
 
-# Metric columns of each table (registry keys): headers, directions and the legend come from the
-# metric registry. Summaries lead with what says whether the article supports them (ROUGE
-# precision, unsupported numbers and names, embedding cosine): F1 against a whole article
-# punishes a short summary however faithful it is.
-TRANSLATION_SCORE_KEYS = ["bleu", "chrf++", "ter", "embedding_cosine"]
-SUMMARY_SCORE_KEYS = [
-    "rouge1_precision",
-    "rougeL_precision",
-    "unsupported",
-    "embedding_cosine",
-    "rouge1",
-    "rougeL",
-    "compression_ratio",
-    "coverage",
-    "density",
-    "novel_bigrams",
-]
+# Metric columns of each table (registry keys): which metrics, in what order, with what headers,
+# number formats and legend, all come from the metric registry (the ``run`` view). Summaries
+# lead with what says whether the article supports them (ROUGE precision, unsupported numbers and
+# names, embedding cosine): F1 against a whole article punishes a short summary however faithful
+# it is.
+# The sentence tables' columns are fields of each segment's result (chrf, embedding_cosine).
 SEGMENT_KEYS = ["chrf++", "embedding_cosine"]
-# Number formats of the metric columns.
-_FORMATS = {
-    "embedding_cosine": "{:.3f}",
-    "compression_ratio": "{:.1f}x",
-    "coverage": "{:.2f}",
-    "density": "{:.1f}",
-    "novel_bigrams": "{:.0%}",
-    "unsupported": "{:.0f}",
-}
+
+
+def translation_score_keys() -> list[str]:
+    return registry.columns("run", "translation")
+
+
+def summary_score_keys() -> list[str]:
+    return registry.columns("run", "summary")
 
 
 def _column(key: str) -> str:
-    spec = get(key)
-    return f"{spec.column} {spec.arrow}".rstrip()
+    return get(key).header
 
 
-TRANSLATION_SCORE_HEADER = [
-    "system",
-    *(label(key) for key in TRANSLATION_SCORE_KEYS),
-    "flagged segments",
-    "flags by code",
-]
-SUMMARY_SCORE_HEADER = ["summary", *(_column(key) for key in SUMMARY_SCORE_KEYS), "flags"]
+def translation_score_header() -> list[str]:
+    keys = translation_score_keys()
+    return ["system", *map(label, keys), "flagged segments", "flags by code"]
+
+
+def summary_score_header() -> list[str]:
+    return ["summary", *map(_column, summary_score_keys()), "flags"]
+
+
 SEGMENT_HEADER = [
     "#",
     "original",
@@ -62,14 +52,17 @@ REFERENCE_SEGMENT_HEADER = [
     *map(_column, SEGMENT_KEYS),
     "flags",
 ]
-# Right-aligned columns.
-NUMERIC_COLUMNS = {
-    "#",
-    "flagged segments",
-    *(label(key) for key in TRANSLATION_SCORE_KEYS),
-    *map(_column, SUMMARY_SCORE_KEYS),
-    *map(_column, SEGMENT_KEYS),
-}
+
+
+def numeric_columns() -> set[str]:
+    """Headers of the right-aligned columns."""
+    return {
+        "#",
+        "flagged segments",
+        *map(label, translation_score_keys()),
+        *map(_column, summary_score_keys()),
+        *map(_column, SEGMENT_KEYS),
+    }
 
 
 def legend_lines(keys: list[str] | None = None) -> list[str]:
@@ -77,15 +70,16 @@ def legend_lines(keys: list[str] | None = None) -> list[str]:
     measures, its range and direction."""
     from summarize.metrics.registry import legend
 
-    return legend(keys if keys is not None else TRANSLATION_SCORE_KEYS + SUMMARY_SCORE_KEYS)
+    default = translation_score_keys() + summary_score_keys()
+    return legend(keys if keys is not None else default)
 
 
 def flag_legend_lines(codes: list[str] | None = None) -> list[str]:
-    """One line per flag code (``codes``; default: all): what raises it."""
-    from summarize.tasks.flags import FLAG_CODES
+    """One line per flag code (``codes``; default: every code the tool raises): what raises it.
+    The flag registry writes them."""
+    from summarize.tasks.flags import legend
 
-    wanted = FLAG_CODES if codes is None else [code for code in FLAG_CODES if code in codes]
-    return [f"{code}: {FLAG_CODES[code]}" for code in wanted]
+    return legend(codes)
 
 
 def faithfulness_key(summary: SummaryResult) -> tuple:
@@ -155,28 +149,20 @@ def segment_row(segment: SegmentResult) -> list[str]:
     ]
 
 
+def _cells(scores, keys: list[str]) -> list[str]:
+    """Each metric's value in its registry format; scores added after a result was saved may
+    be missing: an empty cell."""
+    return [get(key).format(scores[key].value) if key in scores else "" for key in keys]
+
+
 def translation_score_row(system: TranslationResult) -> list[str]:
-    scores = system.scores
     flags = system.segment_flags()
-    return [
-        system.name,
-        f"{scores['bleu'].value:.1f}",
-        f"{scores['chrf++'].value:.1f}",
-        f"{scores['ter'].value:.1f}",
-        f"{scores['embedding_cosine'].value:.3f}",
-        f"{flags.flagged}/{flags.outputs}",
-        flags.codes(),
-    ]
-
-
-def _optional(scores, key: str, pattern: str) -> str:
-    """Scores added after a result was saved may be missing: show an empty cell."""
-    return pattern.format(scores[key].value) if key in scores else ""
+    cells = _cells(system.scores, translation_score_keys())
+    return [system.name, *cells, f"{flags.flagged}/{flags.outputs}", flags.codes()]
 
 
 def summary_score_row(summary: SummaryResult) -> list[str]:
-    scores = summary.scores
-    cells = [_optional(scores, key, _FORMATS.get(key, "{:.1f}")) for key in SUMMARY_SCORE_KEYS]
+    cells = _cells(summary.scores, summary_score_keys())
     return [summary.name, *cells, flag_text(summary.flags)]
 
 

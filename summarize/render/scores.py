@@ -12,13 +12,13 @@ from summarize.scoring import MetricInfo, ScoreReport, SystemScores
 
 FORMATS = ("text", "json", "md", "csv", "tsv")
 SIGNIFICANCE_LEVEL = 0.05
-# Metrics on a 0-100 scale print with one decimal, like sacrebleu; the rest with three.
-_PERCENT_SCALE = {"bleu", "chrf", "chrf++", "ter", "rouge1", "rouge2", "rougeL", "rougeLsum"}
-_PERCENT_SCALE.add("bertscore")
 
 
 def _digits(metric: MetricInfo) -> int:
-    return 1 if metric.name in _PERCENT_SCALE else 3
+    """The metric's digits in the registry (one for 0-100 metrics, like sacrebleu)."""
+    from summarize.metrics.registry import get
+
+    return get(metric.name).score_digits
 
 
 def value_cell(system: SystemScores, metric: MetricInfo, separator: str = " ") -> str:

@@ -27,7 +27,7 @@ def _table(console: Console, title: str, header: list[str], body: list[list[str]
         title_justify="left",
     )
     for index, column in enumerate(header):
-        numeric = column in rows.NUMERIC_COLUMNS
+        numeric = column in rows.numeric_columns()
         name = index == 0 and column in ("summary", "system")  # names stay whole
         table.add_column(
             column, justify="right" if numeric else "left", overflow="fold", no_wrap=name
@@ -56,7 +56,7 @@ def render_terminal(result: RunResult, console: Console | None = None) -> None:
         _table(
             console,
             rows.translation_scores_title(result),
-            rows.TRANSLATION_SCORE_HEADER,
+            rows.translation_score_header(),
             [rows.translation_score_row(system) for system in result.translations],
         )
     )
@@ -72,7 +72,7 @@ def render_terminal(result: RunResult, console: Console | None = None) -> None:
     table = _table(
         console,
         "Summary scores (vs the article; most faithful first)",
-        rows.SUMMARY_SCORE_HEADER,
+        rows.summary_score_header(),
         [],
     )
     for summary in ranked:

@@ -1,185 +1,322 @@
-"""Quality flags: cheap checks that catch what small models get wrong.
+"""The flag registry: every quality flag the tool raises, defined once.
 
-A weak model copies its input instead of translating, loops, or stops early; a chat model
-wraps its answer in commentary ("Here is the translation:") or refuses; a long output is cut at
-its length limit. These checks make that visible next to the scores instead of letting it hide
-inside an average.
+A :class:`FlagSpec` is one flag: its ``code`` (in every output), a one-line ``description`` (the
+legend of every view), the longer ``details`` of docs/flags.md's table, the kinds of output it
+``applies_to`` and its ``check``. :func:`flags_of` gives an output's flags; the legends
+(:func:`legend`) and docs/flags.md's table (:func:`docs_table`, checked by tests/test_docs.py)
+read the registry, so adding a flag is one :func:`register` call (its check may call a test
+from :mod:`summarize.tasks.text_checks`, :mod:`summarize.tasks.prompt_leak` or
+:mod:`summarize.metrics`).
 """
 
 from __future__ import annotations
 
-import re
-from functools import cache
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import Enum
 
-from summarize.engines.base import TruncatedText
-from summarize.input.languages import Language, identify_language, script_fraction
-from summarize.resources import load_toml
+from summarize.engines.base import PromptText, TruncatedText
+from summarize.input.languages import Language
+from summarize.metrics.consistency import check_consistency, compare_facts
 from summarize.result import Flag
+from summarize.tasks.prompt_leak import find_leak
+from summarize.tasks.text_checks import (
+    LENGTH_RATIO_RANGE,
+    commentary,
+    has_repetition_loop,
+    is_empty,
+    length_ratio,
+    not_in_language,
+)
 
-# Below this share of letters in the target language's script, text is "not in that language".
-MIN_SCRIPT_FRACTION = 0.5
-# Output/input length ratio (in characters) outside this range is an outlier.
-LENGTH_RATIO_RANGE = (0.5, 2.0)
-# An n-gram occurring this often, or this low a share of distinct n-grams, is a loop.
-REPEAT_NGRAM = 4
-REPEAT_MIN_COUNT = 3
-REPEAT_MIN_DISTINCT_SHARE = 0.5
-# Texts shorter than this many characters are not language-identified (too unreliable).
-MIN_CHARS_FOR_LANGUAGE_ID = 20
+__all__ = ["FLAGS", "Flag", "FlagSpec", "Output", "OutputKind", "flags_of", "register"]
 
 
-# Every flag code with one line on what raises it: the legends of every view read this.
-FLAG_CODES = {
-    "empty": "the model produced no text",
-    "copy_through": "not in the target language, or identical to its input: the input was copied",
-    "length_ratio": "output length / input length (characters) outside 0.5-2.0",
-    "repetition": "a generation loop: a 4-word sequence repeated 3+ times (more than the input)",
-    "not_shorter": "a summary as long as its article",
-    "consistency": "numbers or names lost or made up: a summary's not in the article; a "
-    "translation's against the original (round trip) or the reference",
-    "prompt_leak": "the output reproduces text of its prompt (a few-shot example, the example "
-    "article or summary, an instruction), not of its input",
+class OutputKind(Enum):
+    """What a model output is; a flag says which kinds it applies to. The value is the output's
+    ``step`` in its flags (a summary's step is the summary's name)."""
+
+    PIVOT = "pivot"
+    BACK = "back"
+    TRANSLATION = "translation"
+    SUMMARY = "summary"
+
+    @property
+    def label(self) -> str:
+        """How docs/flags.md names the kind."""
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    OutputKind.PIVOT: "pivot",
+    OutputKind.BACK: "back-translation",
+    OutputKind.TRANSLATION: "reference-mode translation",
+    OutputKind.SUMMARY: "summary",
 }
+TRANSLATIONS = (OutputKind.PIVOT, OutputKind.BACK, OutputKind.TRANSLATION)
+EVERY_OUTPUT = tuple(OutputKind)
 
 
-def is_empty(text: str) -> bool:
-    return not text.strip()
+@dataclass(frozen=True)
+class Output:
+    """One model output and the texts its checks compare it with."""
+
+    kind: OutputKind
+    text: str
+    # The text it was made from: the English or the pivot of a round trip, the source of a
+    # reference-mode translation, a summary's article.
+    source: str
+    # The name of the output in its flags; the kind's value by default.
+    step: str | None = None
+    # The language it should be in, and the language of ``source`` (``copy_through``).
+    language: Language | None = None
+    source_language: Language | None = None
+    # What its numbers and names should match (``consistency`` of a translation): the original
+    # of a round trip, the English reference in reference mode. A text the output may rightly
+    # reproduce, like ``source`` (``prompt_leak``).
+    reference: str | None = None
+    # What the model's prompt held besides the input (``prompt_leak``).
+    prompt: Sequence[PromptText] = ()
 
 
-def not_in_language(text: str, language: Language, source: Language) -> bool:
-    """True when ``text`` is not written in ``language`` (copy-through of the input language)."""
-    if is_empty(text):
-        return False
-    if language.script != source.script:
-        fraction = script_fraction(text, language.script)
-        return fraction is not None and fraction < MIN_SCRIPT_FRACTION
-    if len(text) < MIN_CHARS_FOR_LANGUAGE_ID:
-        return False
-    return identify_language(text) == source.code
+# A check says why an output gets its flag (the flag's message), or None.
+Check = Callable[[Output], str | None]
 
 
-def length_ratio(output: str, source: str) -> float:
-    return len(output.strip()) / max(len(source.strip()), 1)
+@dataclass(frozen=True)
+class FlagSpec:
+    code: str
+    description: str  # one line for the legends: what raises it
+    applies_to: tuple[OutputKind, ...]
+    check: Check
+    # docs/flags.md's "raised when" (Markdown); the description when None.
+    details: str | None = None
+    # Raised, it is the output's only flag: the other checks have nothing to look at.
+    alone: bool = False
+    # By output kind, the code this flag's check runs (and its flag is listed) right after,
+    # where that is not registry order: results keep the order they always had.
+    after: Mapping[OutputKind, str] = field(default_factory=dict)
+
+    def legend(self) -> str:
+        return f"{self.code}: {self.description}"
 
 
-def _ngram_counts(text: str) -> tuple[dict[tuple[str, ...], int], int]:
-    words = text.lower().split()
-    grams = [tuple(words[i : i + REPEAT_NGRAM]) for i in range(len(words) - REPEAT_NGRAM + 1)]
-    counts: dict[tuple[str, ...], int] = {}
-    for gram in grams:
-        counts[gram] = counts.get(gram, 0) + 1
-    return counts, len(grams)
+FLAGS: dict[str, FlagSpec] = {}
 
 
-def has_repetition_loop(text: str, source: str = "") -> bool:
-    """Detect degenerate repetition: a word n-gram repeated more often than in ``source``, or
-    few distinct n-grams overall.
-
-    Comparing with the source keeps legitimate repetition ("the Republic of Belarus, the
-    Republic of Armenia, ...") that the model merely reproduced from being flagged.
-    """
-    counts, total = _ngram_counts(text)
-    if total < REPEAT_MIN_COUNT:
-        return False
-    source_counts, _ = _ngram_counts(source)
-    repeated = any(
-        count >= REPEAT_MIN_COUNT and count > source_counts.get(gram, 0)
-        for gram, count in counts.items()
-    )
-    return repeated or (total >= 8 and len(counts) / total < REPEAT_MIN_DISTINCT_SHARE)
+def register(spec: FlagSpec) -> FlagSpec:
+    if spec.code in FLAGS:
+        raise ValueError(f"flag {spec.code!r} registered twice")
+    for kind, code in spec.after.items():
+        if kind not in spec.applies_to or kind not in FLAGS[code].applies_to:
+            raise ValueError(f"flag {spec.code!r}: {code!r} is no {kind.value} check")
+    FLAGS[spec.code] = spec
+    return spec
 
 
-@cache
-def _commentary_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
-    """(start, anywhere) patterns from ``models/commentary.toml``."""
-    data = load_toml("commentary.toml")
-    start = tuple(
-        re.compile(r"^\s*[\"'«“„(\[]?\s*(?:" + pattern + ")", re.IGNORECASE)
-        for pattern in data["start"]
-    )
-    anywhere = tuple(re.compile(pattern, re.IGNORECASE) for pattern in data["anywhere"])
-    return start, anywhere
+def checks_for(kind: OutputKind) -> list[FlagSpec]:
+    """The flags that apply to ``kind``, in the order its checks run and its flags are listed."""
+    specs = [spec for spec in FLAGS.values() if kind in spec.applies_to]
+    for spec in [spec for spec in specs if kind in spec.after]:
+        specs.remove(spec)
+        specs.insert(specs.index(FLAGS[spec.after[kind]]) + 1, spec)
+    return specs
 
 
-def commentary(output: str, source: str = "") -> str | None:
-    """The words by which ``output`` comments on itself (a chat preamble, a note, an apology or
-    a refusal) instead of just being the text asked for, or ``None``.
-
-    A pattern that also matches ``source`` does not count: the input said it too.
-    """
-    for patterns in _commentary_patterns():
-        if any(pattern.search(source) for pattern in patterns):
-            continue
-        for pattern in patterns:
-            match = pattern.search(output)
-            if match:
-                return match.group().strip()
-    return None
-
-
-def _commentary_and_truncation(output: str, source: str, step: str) -> list[Flag]:
+def flags_of(output: Output) -> list[Flag]:
+    """Every flag of one output."""
+    step = output.step or output.kind.value
     flags = []
-    said = commentary(output, source)
-    if said is not None:
-        flags.append(Flag("commentary", step, f"commentary instead of just the text: {said!r}"))
-    if isinstance(output, TruncatedText):
-        flags.append(
-            Flag(
-                "truncated",
-                step,
-                f"cut short: stopped at its length limit ({output.max_new_tokens} new tokens)",
-            )
-        )
+    for spec in checks_for(output.kind):
+        message = spec.check(output)
+        if message is None:
+            continue
+        if spec.alone:
+            return [Flag(spec.code, step, message)]
+        flags.append(Flag(spec.code, step, message))
     return flags
 
 
-def output_flags(
-    output: str,
-    source: str,
-    step: str,
-    expected: Language | None = None,
-    source_language: Language | None = None,
-) -> list[Flag]:
-    """All checks for one model output against the text it was made from."""
-    if is_empty(output):
-        return [Flag("empty", step, "the model produced no text")]
-    flags: list[Flag] = []
-    if expected and source_language and not_in_language(output, expected, source_language):
-        flags.append(
-            Flag("copy_through", step, f"not in {expected.name}: the input was copied through")
-        )
-    elif output.strip() == source.strip() and expected != source_language:
-        flags.append(Flag("copy_through", step, "identical to its input"))
-    ratio = length_ratio(output, source)
+def legend(codes: Collection[str] | None = None) -> list[str]:
+    """One line per flag (``codes``; default: every flag), in registry order: what raises it."""
+    return [spec.legend() for spec in FLAGS.values() if codes is None or spec.code in codes]
+
+
+def docs_table() -> str:
+    """docs/flags.md's table of flags (tests/test_docs.py checks that the page has it)."""
+    lines = ["| flag | applies to | raised when |", "|---|---|---|"]
+    for spec in FLAGS.values():
+        kinds = ", ".join(kind.label for kind in spec.applies_to)
+        lines.append(f"| `{spec.code}` | {kinds} | {spec.details or spec.description} |")
+    return "\n".join(lines)
+
+
+# -- The flags ------------------------------------------------------------------------------
+
+
+def _empty(output: Output) -> str | None:
+    if not is_empty(output.text):
+        return None
+    if output.kind is OutputKind.SUMMARY:
+        return "the summary is empty"
+    return "the model produced no text"
+
+
+def _copy_through(output: Output) -> str | None:
+    text, source = output.text, output.source
+    expected, source_language = output.language, output.source_language
+    if expected and source_language and not_in_language(text, expected, source_language):
+        return f"not in {expected.name}: the input was copied through"
+    if text.strip() == source.strip() and expected != source_language:
+        return "identical to its input"
+    return None
+
+
+def _length_ratio(output: Output) -> str | None:
+    ratio = length_ratio(output.text, output.source)
     low, high = LENGTH_RATIO_RANGE
-    if not low <= ratio <= high:
-        flags.append(Flag("length_ratio", step, f"length ratio {ratio:.2f} outside {low}-{high}"))
-    if has_repetition_loop(output, source):
-        flags.append(Flag("repetition", step, "repeats itself (a generation loop)"))
-    return flags + _commentary_and_truncation(output, source, step)
+    return None if low <= ratio <= high else f"length ratio {ratio:.2f} outside {low}-{high}"
 
 
-def summary_flags(summary: str, article: str, step: str) -> list[Flag]:
-    """Checks for a summary: empty, looping, not shorter than the article it summarises,
-    commentary, cut short at its length limit."""
-    if is_empty(summary):
-        return [Flag("empty", step, "the summary is empty")]
-    flags: list[Flag] = []
-    if len(summary.split()) >= len(article.split()):
-        flags.append(Flag("not_shorter", step, "the summary is as long as the article"))
-    if has_repetition_loop(summary, article):
-        flags.append(Flag("repetition", step, "repeats itself (a generation loop)"))
-    return flags + _commentary_and_truncation(summary, article, step)
+def _not_shorter(output: Output) -> str | None:
+    if len(output.text.split()) >= len(output.source.split()):
+        return "the summary is as long as the article"
+    return None
 
 
-def translation_consistency_flags(
-    output: str, reference: str, step: str, against: str
-) -> list[Flag]:
-    """``consistency`` when numbers or names of ``reference`` are missing from ``output`` or
-    ``output`` has ones ``reference`` lacks (``against`` names the reference in the message)."""
-    from summarize.metrics.consistency import compare_facts
+def _repetition(output: Output) -> str | None:
+    if has_repetition_loop(output.text, output.source):
+        return "repeats itself (a generation loop)"
+    return None
 
-    if is_empty(output):
-        return []
-    found = compare_facts(output, reference)
-    return [] if found.ok else [Flag("consistency", step, found.message(against))]
+
+def _commentary(output: Output) -> str | None:
+    said = commentary(output.text, output.source)
+    return None if said is None else f"commentary instead of just the text: {said!r}"
+
+
+def _truncated(output: Output) -> str | None:
+    if not isinstance(output.text, TruncatedText):
+        return None
+    return f"cut short: stopped at its length limit ({output.text.max_new_tokens} new tokens)"
+
+
+def _prompt_leak(output: Output) -> str | None:
+    inputs = [output.source] if output.reference is None else [output.source, output.reference]
+    return find_leak(output.text, output.prompt, inputs)
+
+
+def _consistency(output: Output) -> str | None:
+    """A summary against its article; a translation against its ``reference``."""
+    if output.kind is OutputKind.SUMMARY:
+        found = check_consistency(output.text, output.source)
+        return None if found.ok else "not in the article: " + ", ".join(found.unsupported)
+    if output.reference is None:
+        return None
+    facts = compare_facts(output.text, output.reference)
+    against = "the original" if output.kind is OutputKind.BACK else "the reference"
+    return None if facts.ok else facts.message(against)
+
+
+register(
+    FlagSpec(
+        "empty",
+        "the model produced no text",
+        EVERY_OUTPUT,
+        _empty,
+        alone=True,
+    )
+)
+register(
+    FlagSpec(
+        "copy_through",
+        "not in the target language, or identical to its input: the input was copied",
+        TRANSLATIONS,
+        _copy_through,
+        details="the pivot is not in the pivot language (less than half its letters in the "
+        "pivot's script, or, for Latin-script pivots, language identification says English), "
+        "or an output equals its input",
+    )
+)
+register(
+    FlagSpec(
+        "length_ratio",
+        "output length / input length (characters) outside 0.5-2.0",
+        TRANSLATIONS,
+        _length_ratio,
+    )
+)
+register(
+    FlagSpec(
+        "not_shorter",
+        "a summary as long as its article",
+        (OutputKind.SUMMARY,),
+        _not_shorter,
+    )
+)
+register(
+    FlagSpec(
+        "repetition",
+        "a generation loop: a 4-word sequence repeated 3+ times (more than the input)",
+        EVERY_OUTPUT,
+        _repetition,
+        details="a 4-word sequence occurs 3+ times (more often than in the input), or fewer "
+        "than half of the 4-grams are distinct: a generation loop",
+    )
+)
+register(
+    FlagSpec(
+        "commentary",
+        "the output comments instead of (or around) the text asked for: a chat preamble, a "
+        "note, an apology or a refusal",
+        EVERY_OUTPUT,
+        _commentary,
+        details="the output comments instead of (or around) the text asked for: a chat "
+        'preamble ("Here is the translation:", "Вот перевод"), a note, an apology or a '
+        "refusal, unless the input says the same (phrases in `models/commentary.toml`)",
+    )
+)
+register(
+    FlagSpec(
+        "truncated",
+        "generation stopped at the output's length limit: the text is cut short",
+        EVERY_OUTPUT,
+        _truncated,
+        details="generation stopped at the output's length limit instead of ending by "
+        "itself: the text is cut short",
+    )
+)
+register(
+    FlagSpec(
+        "prompt_leak",
+        "the output reproduces text of its prompt (a few-shot example, the example article or "
+        "summary, an instruction), not of its input",
+        EVERY_OUTPUT,
+        _prompt_leak,
+        details="the output reproduces text of its prompt that is not its input: a few-shot "
+        "example (either side), the example article or summary, or the instruction. A pivot "
+        "that is word for word an example's Russian side is flagged at the `pivot` step, its "
+        "back-translation at `back`, a summary of the example article at the summary. See "
+        "[Prompt leaks](#prompt-leaks)",
+    )
+)
+register(
+    FlagSpec(
+        "consistency",
+        "numbers or names lost or made up: a summary's not in the article; a translation's "
+        "against the original (round trip) or the reference",
+        (OutputKind.BACK, OutputKind.TRANSLATION, OutputKind.SUMMARY),
+        _consistency,
+        details="a summary states numbers or capitalised names that the article does not "
+        "contain (listed in the message): e.g. 2023 where the article says 2022. For a "
+        "translation, per segment: numbers, dates and names of the original that the "
+        "back-translation lost, and ones it made up (round trip: the back-translation against "
+        "the original English), or the same for a reference-mode translation against its "
+        'English reference; the message lists both ("lost (in the original): CSTO, '
+        'Kyrgyzstan; made up (not in the original): Kosovo"). `3,000` and `3000` count as the '
+        "same number; dates are checked by their parts (year and day as numbers, month as a "
+        'name); numbers written as words are not checked (in a translation, "three" counts as '
+        'support for a lost "3")',
+        after={OutputKind.SUMMARY: "truncated"},
+    )
+)

@@ -1,4 +1,5 @@
-"""The ``prompt_leak`` flag: an output that reproduces text of its prompt that is not its input.
+"""What the ``prompt_leak`` flag looks for: an output that reproduces text of its prompt that is
+not its input.
 
 A few-shot prompted model sometimes answers with one of its examples (a Russian "translation"
 that is, word for word, an example pair's Russian side) or summarises the example article
@@ -23,7 +24,6 @@ from collections.abc import Sequence
 from functools import cache
 
 from summarize.engines.base import PromptText
-from summarize.tasks.flags import Flag
 
 LEAK_CHRF = 80.0
 LEAK_NGRAM = 8
@@ -153,11 +153,3 @@ def find_leak(output: str, prompt: Sequence[PromptText], inputs: Sequence[str] =
         if not any(_best_chrf(text, item.text)[0] >= LEAK_CHRF for text in inputs if text.strip()):
             return why
     return None
-
-
-def prompt_leak_flags(
-    output: str, prompt: Sequence[PromptText], step: str, inputs: Sequence[str] = ()
-) -> list[Flag]:
-    """``[Flag("prompt_leak", step, why)]`` when ``output`` reproduces a prompt text."""
-    why = find_leak(output, prompt, inputs)
-    return [Flag("prompt_leak", step, why)] if why else []

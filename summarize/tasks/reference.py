@@ -11,8 +11,7 @@ from summarize.engines.base import Embedder, ModelInfo, PromptText
 from summarize.input.languages import Language
 from summarize.input.segment import Segment
 from summarize.result import TranslationResult
-from summarize.tasks.flags import output_flags, translation_consistency_flags
-from summarize.tasks.prompt_leak import prompt_leak_flags
+from summarize.tasks.flags import Output, OutputKind, flags_of
 from summarize.tasks.scoring import score_outputs
 
 # The ``backend`` of a translation system whose outputs a WMT test set gives (no model ran).
@@ -45,9 +44,17 @@ def score_reference(
     texts = [segment.text for segment in sources]
     reference_texts = [segment.text for segment in references]
     flags = [
-        output_flags(output, text, "translation", target, source)
-        + prompt_leak_flags(output, prompt, "translation", [text, reference])
-        + translation_consistency_flags(output, reference, "translation", "the reference")
+        flags_of(
+            Output(
+                OutputKind.TRANSLATION,
+                output,
+                source=text,
+                language=target,
+                source_language=source,
+                reference=reference,
+                prompt=prompt,
+            )
+        )
         for output, text, reference in zip(outputs, texts, reference_texts, strict=True)
     ]
     others = [list(segment.alternatives) for segment in references]

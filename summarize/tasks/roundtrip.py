@@ -8,8 +8,7 @@ from summarize.engines.base import Embedder, ModelInfo, PromptText
 from summarize.input.languages import Language
 from summarize.input.segment import Segment
 from summarize.result import TranslationResult
-from summarize.tasks.flags import output_flags, translation_consistency_flags
-from summarize.tasks.prompt_leak import prompt_leak_flags
+from summarize.tasks.flags import Output, OutputKind, flags_of
 from summarize.tasks.scoring import score_outputs
 
 
@@ -32,14 +31,26 @@ def score_round_trip(
     is flagged ``prompt_leak``. The back-translation is compared with the original for lost and
     made-up numbers and names (``consistency``)."""
     texts = [segment.text for segment in segments]
-    flags = [
-        output_flags(pivot_text, text, "pivot", pivot, source)
-        + prompt_leak_flags(pivot_text, forward_prompt, "pivot", [text])
-        + output_flags(output, pivot_text, "back", source, pivot)
-        + prompt_leak_flags(output, backward_prompt, "back", [pivot_text, text])
-        + translation_consistency_flags(output, text, "back", "the original")
-        for text, pivot_text, output in zip(texts, pivots, outputs, strict=True)
-    ]
+    flags = []
+    for text, pivot_text, output in zip(texts, pivots, outputs, strict=True):
+        forward_output = Output(
+            OutputKind.PIVOT,
+            pivot_text,
+            source=text,
+            language=pivot,
+            source_language=source,
+            prompt=forward_prompt,
+        )
+        back_output = Output(
+            OutputKind.BACK,
+            output,
+            source=pivot_text,
+            language=source,
+            source_language=pivot,
+            reference=text,
+            prompt=backward_prompt,
+        )
+        flags.append(flags_of(forward_output) + flags_of(back_output))
     results, scores = score_outputs(segments, texts, pivots, outputs, texts, flags, embedder)
     return TranslationResult(
         name=f"{forward.name}:{source.code}→{pivot.code}→{source.code}",

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from summarize.engines.base import Embedder
 from summarize.input.segment import Segment
-from summarize.metrics.base import Score, count_references, streams_from_segments
-from summarize.metrics.similarity import pairwise_cosine, segment_cosine_signature
-from summarize.metrics.translation import corpus_scores, sentence_chrf
+from summarize.metrics import registry
+from summarize.metrics.base import Score
+from summarize.metrics.outputs import TranslationOutputs
+from summarize.metrics.translation import sentence_chrf
 from summarize.result import SegmentResult
 from summarize.tasks.flags import Flag
 
@@ -27,20 +28,13 @@ def score_outputs(
     embedder: Embedder,
     other_references: list[list[str]] | None = None,
 ) -> tuple[list[SegmentResult], dict[str, Score]]:
-    """Per-segment chrF++ and embedding cosine, and corpus BLEU/chrF++/TER/cosine.
+    """Per-segment chrF++ and embedding cosine, and every registered metric of the system's
+    outputs (corpus BLEU/chrF++/TER/cosine...).
 
     ``other_references``: per segment, its further references (may be empty)."""
     others = other_references or [[] for _ in references]
     all_refs = [[ref, *more] for ref, more in zip(references, others, strict=True)]
-    output_vectors = embedder.embed(outputs)
-    cosines = pairwise_cosine(embedder.embed(references), output_vectors)
-    for k in range(1, max(map(len, all_refs), default=1)):
-        present = [i for i, refs in enumerate(all_refs) if len(refs) > k]
-        more = pairwise_cosine(
-            embedder.embed([all_refs[i][k] for i in present]), output_vectors[present]
-        )
-        for i, cosine in zip(present, more, strict=True):
-            cosines[i] = max(cosines[i], cosine)
+    system = TranslationOutputs(outputs, all_refs, sources, embedder)
     results = [
         SegmentResult(
             index=segment.index,
@@ -50,21 +44,10 @@ def score_outputs(
             output=outputs[i],
             reference=references[i],
             chrf=sentence_chrf(outputs[i], all_refs[i]),
-            embedding_cosine=cosines[i],
+            embedding_cosine=system.cosines[i],
             flags=flags[i],
             other_references=list(others[i]),
         )
         for i, (segment, source) in enumerate(zip(segments, sources, strict=True))
     ]
-    streams = streams_from_segments(all_refs)
-    scores = corpus_scores(outputs, streams)
-    signature = segment_cosine_signature(embedder.info)
-    if len(streams) > 1:
-        signature += f"|nrefs:{_count(streams)}|refs:best-per-segment"
-    scores["embedding_cosine"] = Score("embedding_cosine", sum(cosines) / len(cosines), signature)
-    return results, scores
-
-
-def _count(streams: list[list[str | None]]) -> str:
-    count = count_references(streams)
-    return "var" if count < 0 else str(count)
+    return results, registry.score_translation(system)

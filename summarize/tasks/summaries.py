@@ -18,18 +18,11 @@ from summarize.engines.base import (
     PromptText,
 )
 from summarize.input.segment import Segment
-from summarize.metrics.base import Score
-from summarize.metrics.consistency import UNSUPPORTED_SIGNATURE, check_consistency
-from summarize.metrics.extractiveness import (
-    compression_ratio,
-    extractiveness,
-    extractiveness_signature,
-)
-from summarize.metrics.rouge import rouge_scores, rouge_signature
-from summarize.metrics.similarity import document_vector, embedding_signature
+from summarize.metrics import registry
+from summarize.metrics.outputs import SummaryOutput
+from summarize.metrics.similarity import document_vector
 from summarize.result import SummaryResult
-from summarize.tasks.flags import Flag, summary_flags
-from summarize.tasks.prompt_leak import prompt_leak_flags
+from summarize.tasks.flags import Output, OutputKind, flags_of
 
 if TYPE_CHECKING:
     import numpy as np
@@ -79,50 +72,15 @@ def score_summary(
     reference: str | None = None,
     prompt: Sequence[PromptText] = (),
 ) -> SummaryResult:
-    """ROUGE against the article (F1, and precision: how much of the summary the article
-    supports), embedding similarity, compression ratio, extractiveness (coverage, density, novel
-    n-grams), the count of numbers and names the article does not contain (``unsupported``, also
-    a ``consistency`` flag), and a ``prompt_leak`` flag when the summary reproduces its prompt
-    (``prompt``: the example article and summary, or the instruction); with a ``reference``
-    summary, ROUGE against it too (``ref_rouge1``...)."""
-    scores = rouge_scores(text, article)
-    for metric, score in list(scores.items()):
-        key = f"{metric}_precision"
-        scores[key] = Score(key, score.details["precision"], rouge_signature(metric, "precision"))
-    if reference:
-        for metric, score in rouge_scores(text, reference).items():
-            key = f"ref_{metric}"
-            scores[key] = Score(key, score.value, f"{score.signature}|ref:supplied", score.details)
-    if text.strip():
-        summary_vector = embedder.embed([text])[0]
-        cosine = float(summary_vector @ article_vector)
-    else:
-        cosine = 0.0
-    scores["embedding_cosine"] = Score(
-        "embedding_cosine",
-        cosine,
-        embedding_signature(embedder.info, "summary-vs-doc:mean-of-sentences"),
-    )
-    scores["compression_ratio"] = Score(
-        "compression_ratio",
-        compression_ratio(article, text),
-        extractiveness_signature("compression_ratio"),
-    )
-    fragments = extractiveness(article, text)
-    for key, value in (
-        ("coverage", fragments.coverage),
-        ("density", fragments.density),
-        ("novel_unigrams", fragments.novel_unigrams),
-        ("novel_bigrams", fragments.novel_bigrams),
-    ):
-        scores[key] = Score(key, value, extractiveness_signature(key))
-    flags = summary_flags(text, article, name)
-    consistency = check_consistency(text, article)
-    unsupported = consistency.unsupported_numbers + consistency.unsupported_names
-    scores["unsupported"] = Score("unsupported", float(len(unsupported)), UNSUPPORTED_SIGNATURE)
-    if not consistency.ok:
-        flags.append(Flag("consistency", name, "not in the article: " + ", ".join(unsupported)))
-    flags += prompt_leak_flags(text, prompt, name, [article])
+    """Every registered metric of a summary (ROUGE against the article, F1 and precision: how
+    much of the summary the article supports; embedding similarity, compression ratio,
+    extractiveness, the count of numbers and names the article does not contain; with a
+    ``reference`` summary, ROUGE against it too) and every registered flag of a summary (among
+    them ``consistency`` for those numbers and names, and ``prompt_leak`` when the summary
+    reproduces its prompt; ``prompt``: the example article and summary, or the instruction)."""
+    output = SummaryOutput(text, article, article_vector, embedder, reference)
+    scores = registry.score_summary(output)
+    flags = flags_of(Output(OutputKind.SUMMARY, text, source=article, step=name, prompt=prompt))
     return SummaryResult(name, method, model, text, scores, flags)
 
 

@@ -1,0 +1,97 @@
+"""The models a set of prepared documents needs, loaded once through the engine registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from summarize.input.languages import Language
+from summarize.pipeline.options import RunOptions
+from summarize.pipeline.prepare import PreparedInput
+
+if TYPE_CHECKING:
+    from summarize.engines.base import AbstractiveSummarizer, Embedder, Translator
+    from summarize.engines.registry import EngineRegistry
+    from summarize.engines.store import OutputStore
+
+
+@dataclass(frozen=True)
+class RoundTripSystem:
+    """One round-trip system: a model into the pivot and one back (often the same model)."""
+
+    pivot: Language
+    forward: Translator
+    backward: Translator
+
+
+@dataclass
+class Engines:
+    """The models of a run, loaded once (a batch shares them across all documents)."""
+
+    embedder: Embedder
+    summarizers: list[AbstractiveSummarizer]
+    # One per (translator, pivot), translators outermost: the order ``run`` lists systems in.
+    round_trips: list[RoundTripSystem] = field(default_factory=list)
+    # Reference mode: per source language code, one model into English per translator.
+    references: dict[str, list[Translator]] = field(default_factory=dict)
+
+
+def open_registry(
+    options: RunOptions, notify: Callable[[str], None]
+) -> tuple[EngineRegistry, OutputStore | None]:
+    """The engine registry on the chosen device, with the output cache unless turned off."""
+    from summarize.engines.notes import send_note
+    from summarize.engines.registry import EngineRegistry
+    from summarize.engines.store import OutputStore
+    from summarize.engines.torch_runtime import resolve_device
+    from summarize.resources import cache_dir
+
+    # A broken cache says so once and turns itself off (never fatal). The outputs are the same
+    # with or without it, so the warning is on the progress line, not in any result's notes.
+    store = (
+        OutputStore(cache_dir() / "outputs.sqlite3", lambda message: send_note(notify, message, ()))
+        if options.use_cache
+        else None
+    )
+    registry = EngineRegistry(
+        resolve_device(options.device),
+        store,
+        notify,
+        allow_pickle=options.allow_pickle,
+        backend=options.backend,
+        threads=options.threads,
+        quantization=options.quantization,
+    )
+    return registry, store
+
+
+def load_engines(
+    registry: EngineRegistry, options: RunOptions, documents: Sequence[PreparedInput]
+) -> Engines:
+    """Every model that ``documents`` need (one article for ``run``, all of them for ``batch``).
+
+    Each direction is asked for on its own, so a per-direction preset (``opus-mt``) gets its
+    own model for every pivot and source language; the registry keeps each model once however
+    many roles it plays. Text engines load first: a missing Hub model fails before anything slow.
+    """
+    english = documents[0].source
+    pivots = next((d.pivots for d in documents if d.reference is None), [])
+    languages = {d.reference.language.code: d.reference.language for d in documents if d.reference}
+    names = options.all_translators()
+    round_trips = [
+        RoundTripSystem(
+            pivot,
+            registry.translator(name, english, pivot),
+            registry.translator(options.back_translator or name, pivot, english),
+        )
+        for name in names
+        for pivot in pivots
+    ]
+    references = {
+        code: [registry.translator(name, language, english) for name in names]
+        for code, language in languages.items()
+    }
+    summarizers = [registry.summarizer(name) for name in options.summarizers]
+    embedder = registry.embedder(options.embedder)
+    return Engines(embedder, summarizers, round_trips, references)
