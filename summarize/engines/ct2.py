@@ -15,6 +15,7 @@ import hashlib
 import json
 import re
 import shutil
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -53,19 +54,45 @@ def import_ct2():
     return ctranslate2
 
 
+class _HasLoader(Exception):
+    """Raised in place of loading the weights: the converter got that far, so it has a loader
+    for the model's configuration."""
+
+
 def check_convertible(hf_path: Path) -> None:
     """Raise :class:`Ct2Unsupported` unless the installed converter has a loader for the model's
-    configuration class (its loader registry, not a list of our own)."""
-    import_ct2()
-    from ctranslate2.converters import transformers as converters
-    from transformers import AutoConfig
+    configuration (its own loader registry, not a list of ours), without loading the weights.
 
-    from summarize.engines.torch_runtime import NO_REMOTE_CODE, prepare_transformers
+    Asked through CTranslate2's public converter: a conversion whose ``load_model`` hook stops
+    before the weights are read. A converter without a loader raises its ``ValueError`` ("No
+    conversion is registered for the model configuration ...") before that point.
+    """
+    import_ct2()
+    from ctranslate2.converters import TransformersConverter
+
+    from summarize.engines.torch_runtime import prepare_transformers
+
+    class _Probe(TransformersConverter):
+        def load_model(self, model_class, model_name_or_path, **kwargs):
+            raise _HasLoader
 
     prepare_transformers()
-    config_class = type(AutoConfig.from_pretrained(hf_path, **NO_REMOTE_CODE)).__name__
-    if config_class not in converters._MODEL_LOADERS:
-        raise Ct2Unsupported(f"its converter has no loader for {config_class}")
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            _convert(
+                _Probe(str(hf_path), trust_remote_code=False), Path(scratch) / "out", "float32"
+            )
+        except _HasLoader:
+            return
+        except Ct2Unsupported as exc:
+            found = _NO_LOADER.match(str(exc))
+            if found is None:
+                raise
+            raise Ct2Unsupported(f"its converter has no loader for {found[1]}") from exc
+
+
+# CTranslate2's message for a configuration it has no loader for.
+_NO_LOADER = re.compile(r"No conversion is registered for the model configuration (\w+)")
 
 
 def _target(cache_id: str, revision: str | None, quantization: str, version: str) -> Path:
