@@ -61,8 +61,10 @@ class RayEngine:
     is already connected to Ray (``ray.init()`` was called), that connection is used and kept.
     Each actor runs its models with the run's thread count, decided here as for the local
     engine (:func:`~summarize.engines.threads.resolve_threads`: ``threads``, else the CPUs this
-    process may use), so that both give the same results; it reserves that many CPUs and
-    ``gpus_per_worker`` GPUs (a fraction shares one GPU). An actor without a GPU runs on the CPU
+    process may use), so that both give the same results. With ``threads`` given it reserves
+    that many CPUs; without, one CPU (Ray's default), so that as many workers as CPUs still fit
+    on a machine, each running the local run's count; and ``gpus_per_worker`` GPUs (a fraction
+    shares one GPU). An actor without a GPU runs on the CPU
     unless ``device`` says otherwise.
     """
 
@@ -84,7 +86,8 @@ class RayEngine:
             return
         ray = import_ray()
         workers = min(self.workers, len(chunks))  # no actor without a chunk to run
-        cpus = resolve_threads(options.threads)
+        threads = resolve_threads(options.threads)
+        cpus = threads if options.threads is not None else 1  # reserved per actor
         with _connected(ray, self.address, progress) as started_here:
             _check_resources(ray, workers, cpus, self.gpus_per_worker, started_here, progress)
             rows = ray.data.from_items(
@@ -103,7 +106,7 @@ class RayEngine:
                 num_gpus=self.gpus_per_worker or None,
                 # Ray would start an actor with OMP_NUM_THREADS set to its CPU share (or the
                 # driver's): the run's count instead, the one its session applies.
-                runtime_env={"env_vars": thread_environment(cpus)},
+                runtime_env={"env_vars": thread_environment(threads)},
                 fn_constructor_kwargs={
                     "options": self.worker_options(options),
                     "needs": _one_per_model_set(chunks),
@@ -111,7 +114,7 @@ class RayEngine:
             )
             progress.note(
                 f"Ray: {workers} worker{'s' if workers > 1 else ''} "
-                f"({cpus} CPU{'s' if cpus > 1 else ''}"
+                f"({_count(cpus, 'CPU')}, {_count(threads, 'thread')}"
                 + (f", {self.gpus_per_worker:g} GPU" if self.gpus_per_worker else "")
                 + " each), loading the models"
             )

@@ -67,7 +67,8 @@ def _split_status(source: str) -> str | None:
         locate_parts(spec)
     except UserError:
         return f"not installed: {spec.install_command}"
-    if any(not where.startswith("not yet") for _, where in _conversions(spec.sha256)):
+    checkpoint, ct2 = _converted(spec.sha256)
+    if checkpoint or ct2:
         return "installed (PyPI), converted"
     return "installed (PyPI), converted on first use"
 
@@ -261,15 +262,21 @@ def _echo_lines(lines: list[tuple[str, str]]) -> None:
         typer.echo(f"{key:>14}: {value}")
 
 
-def _conversions(sha256: str) -> list[tuple[str, str]]:
-    """Where the cache holds conversions of the GGUF file with this sha256."""
+def _converted(sha256: str) -> tuple[Path | None, list[str]]:
+    """The transformers checkpoint (or ``None``) and the CTranslate2 conversions in the cache of
+    the GGUF file with this sha256."""
     from summarize.engines.files.gguf import checkpoint_dir, is_converted
     from summarize.resources import cache_dir
 
-    converted = checkpoint_dir(sha256)
     ct2 = sorted(str(p) for p in (cache_dir() / "ct2").glob(f"gguf-{sha256[:16]}-*") if p.is_dir())
+    return (checkpoint_dir(sha256) if is_converted(sha256) else None), ct2
+
+
+def _conversions(sha256: str) -> list[tuple[str, str]]:
+    """Where the cache holds conversions of the GGUF file with this sha256."""
+    checkpoint, ct2 = _converted(sha256)
     return [
-        ("transformers", str(converted) if is_converted(sha256) else "not yet (on first use)"),
+        ("transformers", str(checkpoint) if checkpoint else "not yet (on first use)"),
         ("ctranslate2", ", ".join(ct2) or "not yet (on first use)"),
     ]
 

