@@ -45,14 +45,17 @@ def get_language(code: str) -> Language:
     return languages[normalised]
 
 
+def in_script(char: str, script: str) -> bool:
+    """True when ``char`` is a letter of ``script`` (by its Unicode character name)."""
+    return char.isalpha() and unicodedata.name(char, "").startswith(_SCRIPT_PREFIXES[script])
+
+
 def script_fraction(text: str, script: str) -> float | None:
     """Fraction of the letters in ``text`` written in ``script``; ``None`` if it has no letters."""
-    prefixes = _SCRIPT_PREFIXES[script]
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return None
-    in_script = sum(1 for ch in letters if unicodedata.name(ch, "").startswith(prefixes))
-    return in_script / len(letters)
+    return sum(1 for ch in letters if in_script(ch, script)) / len(letters)
 
 
 def identify_language(text: str) -> str:

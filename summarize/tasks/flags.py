@@ -27,6 +27,7 @@ from summarize.tasks.text_checks import (
     is_empty,
     length_ratio,
     not_in_language,
+    untranslated_words,
 )
 
 __all__ = ["FLAGS", "Flag", "FlagSpec", "Output", "OutputKind", "flags_of", "register"]
@@ -172,6 +173,24 @@ def _copy_through(output: Output) -> str | None:
     return None
 
 
+# At most this many words in an ``untranslated`` message, then how many more.
+_MAX_LISTED = 12
+
+
+def _untranslated(output: Output) -> str | None:
+    language, source_language = output.language, output.source_language
+    if language is None or source_language is None:
+        return None
+    found = untranslated_words(
+        output.text, output.source, language, source_language, output.reference or ""
+    )
+    if not found:
+        return None
+    listed = ", ".join(found[:_MAX_LISTED])
+    more = len(found) - _MAX_LISTED
+    return f"untranslated: {listed}" + (f" (and {more} more)" if more > 0 else "")
+
+
 def _length_ratio(output: Output) -> str | None:
     ratio = length_ratio(output.text, output.source)
     low, high = LENGTH_RATIO_RANGE
@@ -236,6 +255,24 @@ register(
         details="the pivot is not in the pivot language (less than half its letters in the "
         "pivot's script, or, for Latin-script pivots, language identification says English), "
         "or an output equals its input",
+    )
+)
+register(
+    FlagSpec(
+        "untranslated",
+        "words (or parts of words) left in the input's script: untranslated",
+        TRANSLATIONS,
+        _untranslated,
+        details="words, or parts of words, of an output still written in its input language's "
+        "script where the two scripts differ (Latin in a Russian pivot: `gangs`, the `ariat` of "
+        "`секретariat`; Cyrillic in an English back-translation); the message lists the words. "
+        "Not counted: numbers (Roman numerals; `6th` where the input has it), words that the "
+        "reference (the original of a round trip) has too, and, from a Latin-script input, its "
+        "capitalised names and acronyms kept as written (`INTERFAX`, `CSTO`; inflected, "
+        "`Shpaka`); a lower-case word counts even when the input has it. A non-Latin name kept "
+        "(`Москва` in English) counts. Nothing is checked when the input and the output share "
+        "a script (English → German) or the output is mostly in the input's script "
+        "(`copy_through`)",
     )
 )
 register(

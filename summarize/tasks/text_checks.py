@@ -1,5 +1,5 @@
-"""What the quality flags look for in one output's text: the wrong language, an odd length, a
-generation loop, commentary around the text asked for.
+"""What the quality flags look for in one output's text: the wrong language, words left
+untranslated, an odd length, a generation loop, commentary around the text asked for.
 
 A weak model copies its input instead of translating or loops; a chat model wraps its answer in
 commentary ("Here is the translation:") or refuses. These are the cheap tests; which flag each
@@ -10,9 +10,11 @@ raises, on which outputs and with what message, is the flag registry's
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterator
 from functools import cache
 
-from summarize.input.languages import Language, identify_language, script_fraction
+from summarize.input.languages import Language, identify_language, in_script, script_fraction
 from summarize.resources import load_toml
 
 # Below this share of letters in the target language's script, text is "not in that language".
@@ -41,6 +43,124 @@ def not_in_language(text: str, language: Language, source: Language) -> bool:
     if len(text) < MIN_CHARS_FOR_LANGUAGE_ID:
         return False
     return identify_language(text) == source.code
+
+
+# -- Words left untranslated -----------------------------------------------------------------
+
+# Apostrophes that may join the parts of one word ("CSTO's").
+_APOSTROPHES = "'\u2019"
+# An upper-case Roman numeral ("XXI век", "Николай II"): a number, never untranslated.
+_ROMAN_NUMERAL = re.compile(r"M{0,3}(CM|CD|D?C{0,3})(XC|XL|L?X{0,3})(IX|IV|V?I{0,3})")
+# A name of the source matches a word part that adds or drops at most this many letters at its
+# end (an inflection: "Shpaka" for "Shpak", "CSTO" for "CSTO's"), when the shorter has 3+.
+_NAME_ENDING = 3
+
+
+def _is_word_char(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LMN"
+
+
+def words(text: str) -> Iterator[str]:
+    """The words of ``text``: runs of letters, combining marks and digits (in any script), an
+    apostrophe between two of them included ("CSTO's"). Unlike ``\\w``, marks do not split a
+    word (Devanagari vowel signs, a Russian stress mark)."""
+    start = None
+    for i, char in enumerate(text):
+        if _is_word_char(char):
+            if start is None:
+                start = i
+            continue
+        joins = (
+            char in _APOSTROPHES
+            and start is not None
+            and i + 1 < len(text)
+            and _is_word_char(text[i + 1])
+        )
+        if start is not None and not joins:
+            yield text[start:i]
+            start = None
+    if start is not None:
+        yield text[start:]
+
+
+def _script_parts(word: str, script: str, target: str) -> list[str]:
+    """The parts of ``word`` written in ``script`` but not ``target`` (combining marks and
+    apostrophes go with the letters around them: "CSTO's" is one part)."""
+    parts, current = [], ""
+    for char in word:
+        suspect = in_script(char, script) and not in_script(char, target)
+        joined = bool(current) and (unicodedata.category(char)[0] == "M" or char in _APOSTROPHES)
+        if suspect or joined:
+            current += char
+        else:
+            if current:
+                parts.append(current.rstrip(_APOSTROPHES))
+            current = ""
+    if current:
+        parts.append(current.rstrip(_APOSTROPHES))
+    return parts
+
+
+def _names(text: str) -> set[str]:
+    """The capitalised words of ``text`` (names, acronyms; a sentence's first word too), lower
+    case, each part of an apostrophe-joined word on its own."""
+    names = set()
+    for word in words(text):
+        for part in re.split(f"[{_APOSTROPHES}]", word):
+            if part[:1].isupper():
+                names.add(part.lower())
+    return names
+
+
+def _is_name_of(part: str, names: set[str]) -> bool:
+    """``part`` is a capitalised word part that is one of ``names``, or that name inflected."""
+    if not part[:1].isupper():
+        return False
+    low = part.lower()
+    for name in names:
+        short, long = sorted((low, name), key=len)
+        if low == name or (
+            long.startswith(short) and len(short) >= 3 and len(long) - len(short) <= _NAME_ENDING
+        ):
+            return True
+    return False
+
+
+def untranslated_words(
+    text: str, source: str, language: Language, source_language: Language, reference: str = ""
+) -> list[str]:
+    """The words of ``text`` (in ``language``) that are, wholly or in part, still written in the
+    script of ``source_language``: words left untranslated, in order, each once.
+
+    Nothing when the two languages share a script (English → German: a script tells nothing),
+    and for text that is mostly not in ``language`` (that is ``copy_through``). Not counted:
+    numbers (Roman numerals, and words with digits that ``source`` has too: "6th"); words that
+    ``reference`` (the text the output should match) has too; and, when the source's script is
+    Latin, a word part that is a capitalised name or acronym of ``source`` (or that name
+    inflected): Latin names are routinely kept as written in other scripts ("INTERFAX", "CSTO"),
+    while a kept non-Latin name ("Москва" in English) is still untranslated. A lower-case
+    word is untranslated even when the source has it ("gangs").
+    """
+    script, target = source_language.script, language.script
+    if script == target or not_in_language(text, language, source_language):
+        return []
+    source_words = {word.lower() for word in words(source)}
+    reference_words = {word.lower() for word in words(reference)}
+    names = _names(source) if script == "Latin" else set()
+    found: list[str] = []
+    for word in words(text):
+        parts = _script_parts(word, script, target)
+        if not parts or word in found or word.lower() in reference_words:
+            continue
+        if _ROMAN_NUMERAL.fullmatch(word):
+            continue
+        if any(char.isdigit() for char in word) and word.lower() in source_words:
+            continue
+        stems = [re.split(f"[{_APOSTROPHES}]", part)[0] for part in parts]
+        if all(_is_name_of(stem, names) for stem in stems):
+            continue
+        found.append(word)
+    return found
 
 
 def length_ratio(output: str, source: str) -> float:
