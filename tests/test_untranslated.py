@@ -89,7 +89,8 @@ def untranslated(output: Output) -> list[Flag]:
 def test_seed_qwen_pivots(row: int, source: str, text: str, expected: list[str]) -> None:
     found = untranslated(pivot(text, source))
     if expected:
-        assert found == [Flag("untranslated", "pivot", "untranslated: " + ", ".join(expected))]
+        message = "left in the input's script: " + ", ".join(expected)
+        assert found == [Flag("untranslated", "pivot", message)]
     else:
         assert found == [], f"row {row}: only the source's names are in Latin"
 
@@ -126,7 +127,7 @@ def test_greek_pivot() -> None:
     source = "NATO declared a state of emergency."
     text = "Το NATO κήρυξε state έκτακτης ανάγκης."
     assert untranslated(pivot(text, source, EL)) == [
-        Flag("untranslated", "pivot", "untranslated: state")
+        Flag("untranslated", "pivot", "left in the input's script: state")
     ]
 
 
@@ -144,7 +145,7 @@ def test_cyrillic_left_in_an_english_back_translation() -> None:
     # A Cyrillic name or acronym kept in English is untranslated too, even though the pivot
     # (the input) has it: it should have been transliterated.
     assert untranslated(back) == [
-        Flag("untranslated", "back", "untranslated: Москву, ОДКБ, secretariatа")
+        Flag("untranslated", "back", "left in the input's script: Москву, ОДКБ, secretariatа")
     ]
 
 
@@ -158,7 +159,7 @@ def test_reference_mode_translation() -> None:
         reference="The president declared a state of emergency on Friday.",
     )
     assert untranslated(output) == [
-        Flag("untranslated", "translation", "untranslated: чрезвычайное, положение")
+        Flag("untranslated", "translation", "left in the input's script: чрезвычайное, положение")
     ]
     # A word the reference itself has in that script is no untranslated word.
     quoting = Output(
@@ -191,8 +192,8 @@ def test_long_lists_are_cut() -> None:
     russian = "Это длинный русский текст, очень длинный русский текст без конца и края, "
     text = 3 * russian + source
     assert untranslated(pivot(text, source))[0].message == (
-        "untranslated: one, two, three, four, five, six, seven, eight, nine, ten, eleven, "
-        "twelve (and 2 more)"
+        "left in the input's script: one, two, three, four, five, six, seven, eight, nine, ten, "
+        "eleven, twelve (and 2 more)"
     )
 
 

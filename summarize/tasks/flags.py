@@ -188,7 +188,7 @@ def _untranslated(output: Output) -> str | None:
         return None
     listed = ", ".join(found[:_MAX_LISTED])
     more = len(found) - _MAX_LISTED
-    return f"untranslated: {listed}" + (f" (and {more} more)" if more > 0 else "")
+    return f"left in the input's script: {listed}" + (f" (and {more} more)" if more > 0 else "")
 
 
 def _length_ratio(output: Output) -> str | None:
@@ -260,7 +260,7 @@ register(
 register(
     FlagSpec(
         "untranslated",
-        "words (or parts of words) left in the input's script: untranslated",
+        "words (or parts of words) left in the input's script, not translated",
         TRANSLATIONS,
         _untranslated,
         details="words, or parts of words, of an output still written in its input language's "
