@@ -265,10 +265,11 @@ def _echo_lines(lines: list[tuple[str, str]]) -> None:
 def _converted(sha256: str) -> tuple[Path | None, list[str]]:
     """The transformers checkpoint (or ``None``) and the CTranslate2 conversions in the cache of
     the GGUF file with this sha256."""
-    from summarize.engines.files.gguf import checkpoint_dir, is_converted
+    from summarize.engines.files.gguf import checkpoint_dir, gguf_cache_id, is_converted
     from summarize.resources import cache_dir
 
-    ct2 = sorted(str(p) for p in (cache_dir() / "ct2").glob(f"gguf-{sha256[:16]}-*") if p.is_dir())
+    pattern = f"{gguf_cache_id(sha256)}-*"
+    ct2 = sorted(str(p) for p in (cache_dir() / "ct2").glob(pattern) if p.is_dir())
     return (checkpoint_dir(sha256) if is_converted(sha256) else None), ct2
 
 

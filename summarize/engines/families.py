@@ -88,7 +88,7 @@ class Loader:
         sha256, wherever the file lives."""
         from summarize.engines.causal.generators import HfCausalGenerator
         from summarize.engines.causal.prompted import load_causal_lm
-        from summarize.engines.files.gguf import gguf_checkpoint
+        from summarize.engines.files.gguf import gguf_cache_id, gguf_checkpoint
 
         if runtime in ("ct2", "auto"):
             from summarize.engines.causal.ct2 import gguf_causal_ct2_generator
@@ -97,7 +97,7 @@ class Loader:
                 gguf.model_id,
                 lambda quantization: gguf_causal_ct2_generator(
                     gguf.file,
-                    f"gguf-{gguf.sha256[:16]}",
+                    gguf_cache_id(gguf.sha256),
                     gguf.label,
                     quantization,
                     self.notify,

@@ -118,9 +118,15 @@ def file_sha256(path: Path, notify: Callable[[str], None] | None = None) -> str:
     return digest.hexdigest()
 
 
+def gguf_cache_id(sha256: str) -> str:
+    """How the cache names the conversions of the GGUF file with this sha256 (the transformers
+    checkpoint's folder, the start of each CTranslate2 conversion's), wherever the file lives."""
+    return f"gguf-{sha256[:16]}"
+
+
 def checkpoint_dir(sha256: str) -> Path:
     """Where the transformers conversion of the GGUF file with this sha256 lives."""
-    return cache_dir() / "converted" / f"gguf-{sha256[:16]}"
+    return cache_dir() / "converted" / gguf_cache_id(sha256)
 
 
 def is_converted(sha256: str) -> bool:

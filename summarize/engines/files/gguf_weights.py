@@ -68,9 +68,24 @@ def load_gguf_model(gguf_path: Path, config_dir: Path, int8: bool) -> tuple[Any,
     """
     import numpy as np
     import torch
+    from transformers import AutoConfig
+    from transformers.modeling_gguf_pytorch_utils import (
+        TENSOR_PROCESSORS,
+        TensorProcessor,
+        get_gguf_hf_weights_map,
+    )
 
-    weights, names, processor, config = _empty_model(gguf_path, config_dir)
-    scales = _empty_model(gguf_path, config_dir)[0] if int8 else None
+    from summarize.engines.torch_runtime import NO_REMOTE_CODE, prepare_transformers
+
+    prepare_transformers()
+    hf_config = AutoConfig.from_pretrained(config_dir, **NO_REMOTE_CODE)
+    weights = _empty_model(hf_config)
+    scales = _empty_model(hf_config) if int8 else None
+    # transformers' GGUF tables: the tensor names, and the architecture's fixes of the tensors.
+    config = hf_config.to_dict()
+    architecture = read_header(gguf_path)[2]["general.architecture"]
+    processor = TENSOR_PROCESSORS.get(architecture, TensorProcessor)(config=config)
+    names = get_gguf_hf_weights_map(weights, processor)
 
     def processed(gguf_name: str, array: Any) -> tuple[str | None, Any]:
         """The architecture's fix of a tensor (a rename, a row permutation) applied to
@@ -86,8 +101,7 @@ def load_gguf_model(gguf_path: Path, config_dir: Path, int8: bool) -> tuple[Any,
     with open(gguf_path, "rb") as handle, torch.no_grad():
         for tensor in read_tensor_infos(gguf_path):
             if scales is None or len(tensor.shape) < 2:
-                float32 = np.concatenate(list(_dequantized_rows(handle, tensor)))
-                name, values = processed(tensor.name, float32.reshape(tensor.shape))
+                name, values = processed(tensor.name, _dequantized(handle, tensor))
                 if name is not None:
                     _put(weights, name, torch.from_numpy(values))
                     if scales is not None:
@@ -106,27 +120,14 @@ def load_gguf_model(gguf_path: Path, config_dir: Path, int8: bool) -> tuple[Any,
     return weights, scales
 
 
-def _empty_model(gguf_path: Path, config_dir: Path) -> tuple[Any, dict[str, str], Any, dict]:
-    """A model without weights (on the meta device), the GGUF → transformers tensor names, the
-    architecture's tensor processor and the configuration, from transformers' GGUF tables."""
+def _empty_model(config: Any) -> Any:
+    """A ``*ForCausalLM`` of ``config`` without weights (its parameters on the meta device)."""
     import torch
     from accelerate import init_empty_weights
-    from transformers import AutoConfig, AutoModelForCausalLM
-    from transformers.modeling_gguf_pytorch_utils import (
-        TENSOR_PROCESSORS,
-        TensorProcessor,
-        get_gguf_hf_weights_map,
-    )
+    from transformers import AutoModelForCausalLM
 
-    from summarize.engines.torch_runtime import NO_REMOTE_CODE, prepare_transformers
-
-    prepare_transformers()
-    config = AutoConfig.from_pretrained(config_dir, **NO_REMOTE_CODE)
     with init_empty_weights(include_buffers=False):
-        model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
-    architecture = read_header(gguf_path)[2]["general.architecture"]
-    processor = TENSOR_PROCESSORS.get(architecture, TensorProcessor)(config=config.to_dict())
-    return model, get_gguf_hf_weights_map(model, processor), processor, config.to_dict()
+        return AutoModelForCausalLM.from_config(config, dtype=torch.float32)
 
 
 def int8_rows(blocks: Iterable[Any], shape: tuple[int, ...]) -> tuple[Any, Any]:
@@ -162,6 +163,18 @@ def _check_complete(model: Any) -> None:
     missing = [name for name, value in model.named_parameters() if value.is_meta]
     if missing:
         raise ValueError(f"the GGUF file has no tensor for {', '.join(missing[:3])}")
+
+
+def _dequantized(handle: BinaryIO, tensor: TensorInfo) -> Any:
+    """The tensor's float32 values, filled in a block of rows at a time (no second copy)."""
+    import numpy as np
+
+    values = np.empty(tensor.shape, dtype=np.float32)
+    start = 0
+    for block in _dequantized_rows(handle, tensor):
+        values[start : start + len(block)] = block
+        start += len(block)
+    return values
 
 
 def _dequantized_rows(handle: BinaryIO, tensor: TensorInfo) -> Iterator[Any]:
