@@ -116,6 +116,9 @@ class SegmentResult:
     flags: list[Flag] = field(default_factory=list)
     # Further references of this segment (other translators), scored against with ``reference``.
     other_references: list[str] = field(default_factory=list)
+    # Each leg's reference-free score (``logprob``), by step: ``pivot`` and ``back``, or
+    # ``translation``; empty when not scored.
+    logprob: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -77,6 +77,18 @@ def _split_list(values: list[str] | None, flag: str = "") -> list[str]:
     return items
 
 
+# Shared by run and batch.
+ScorerOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Model that scores each leg without a reference (mean log-probability per token of "
+        "each output given its input, with the prompt it translates with): a model as for "
+        "--translator (default: the model that made the output; a WMT set's systems: the first "
+        "--translator); 'none' turns it off."
+    ),
+]
+
+
 def _run_options(
     pivot: list[str] | None,
     translator: list[str] | None,
@@ -144,6 +156,7 @@ def run(
     back_translator: Annotated[
         str | None, typer.Option(help="Model for pivot → English (default: the --translator).")
     ] = None,
+    scorer: ScorerOption = None,
     source: Annotated[
         Path | None,
         typer.Option(help="Reference mode: source text to translate into English (line-aligned)."),
@@ -245,6 +258,7 @@ def run(
         translator,
         summarizer,
         back_translator=back_translator,
+        scorer=scorer,
         source=source,
         source_lang=source_lang,
         allow_pickle=allow_pickle,
@@ -448,6 +462,7 @@ def batch(
     back_translator: Annotated[
         str | None, typer.Option(help="Pivot → English model (default: the --translator).")
     ] = None,
+    scorer: ScorerOption = None,
     summarizer: Annotated[
         list[str] | None, typer.Option(help="Abstractive summariser(s); 'none' skips them.")
     ] = None,
@@ -522,6 +537,7 @@ def batch(
         translator,
         summarizer,
         back_translator=back_translator,
+        scorer=scorer,
         lead_sentences=lead,
         extractive_sentences=extractive_sentences,
         device=device,

@@ -96,6 +96,35 @@ class Translator(Protocol):
         ...
 
 
+class LegScorer(Protocol):
+    """A translator that can also score translations (reference-free): how likely it finds an
+    output given its input, by forced decoding with the prompt it translates with."""
+
+    info: ModelInfo
+
+    def score_translations(
+        self,
+        texts: Sequence[str],
+        outputs: Sequence[str],
+        source: Language,
+        target: Language,
+        on_progress: ProgressCallback | None = None,
+    ) -> list[float | None]:
+        """Per pair, the mean log-probability per token (natural log) of ``outputs[i]`` as a
+        translation of ``texts[i]``, its end-of-output token included; ``None`` where the pair
+        cannot be scored (an input longer than the model takes)."""
+        ...
+
+    def scoring_prompt(self, source: Language, target: Language) -> str:
+        """A short hash of the prompt the scores are conditioned on (for signatures)."""
+        ...
+
+
+def can_score(engine: object) -> bool:
+    """Whether ``engine`` implements :class:`LegScorer`."""
+    return callable(getattr(engine, "score_translations", None))
+
+
 class AbstractiveSummarizer(Protocol):
     info: ModelInfo
 

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from summarize.engines.base import Embedder
     from summarize.metrics.consistency import Consistency
     from summarize.metrics.extractiveness import Extractiveness
+    from summarize.metrics.likelihood import LegScores
 
 
 @dataclass
@@ -37,6 +38,8 @@ class TranslationOutputs:
     references: list[list[str]]
     sources: list[str]
     embedder: Embedder
+    # Each leg's reference-free scores (None: not scored).
+    legs: LegScores | None = None
 
     @cached_property
     def streams(self) -> list[list[str | None]]:
@@ -128,6 +131,16 @@ def translation_cosine(output: TranslationOutputs) -> Score:
         signature += f"|nrefs:{'var' if count < 0 else count}|refs:best-per-segment"
     cosines = output.cosines
     return Score("embedding_cosine", sum(cosines) / len(cosines), signature)
+
+
+def leg_logprob(output: TranslationOutputs) -> Score | None:
+    """The mean over legs of each leg's mean log-probability per token (its own value in
+    ``details``: ``pivot`` and ``back``, or ``translation``); None when nothing was scored."""
+    means = output.legs.means() if output.legs else {}
+    if not means:
+        return None
+    value = sum(means.values()) / len(means)
+    return Score("logprob", value, output.legs.signature, means)  # type: ignore[union-attr]
 
 
 def rouge_f1(key: str) -> SummaryScorer:

@@ -437,6 +437,23 @@ for _spec in (
         result_rank=80,
     ),
     MetricSpec(
+        "logprob",
+        "log-prob",
+        True,
+        "<= 0, nats per token",
+        "reference-free: the scoring model's mean log-probability per token of each output given "
+        "its input (forced decoding with the prompt it translates with; --scorer, default the "
+        "model that made it); per leg in the sentence tables (pivot / back), their mean here",
+        aliases=("lp", "likelihood"),
+        short="LP",
+        translation=outputs.leg_logprob,
+        shown=RUN_AND_BATCH,
+        cell="{:.2f}",
+        digits=2,
+        table_rank=75,
+        result_rank=85,
+    ),
+    MetricSpec(
         "embedding_cosine_doc",
         "doc emb. cosine",
         True,

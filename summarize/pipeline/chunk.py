@@ -15,10 +15,18 @@ import time
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from summarize.engines.base import SUMMARIZE, TRANSLATE, ModelInfo, PromptText, Translator
+from summarize.engines.base import (
+    SUMMARIZE,
+    TRANSLATE,
+    LegScorer,
+    ModelInfo,
+    PromptText,
+    Translator,
+)
 from summarize.engines.base import prompt_texts as engine_prompt_texts
 from summarize.engines.notes import NoteRouter
 from summarize.input.languages import Language
+from summarize.metrics.likelihood import Leg, LegScores, leg_signature
 from summarize.pipeline.assemble import make_result, score_summaries
 from summarize.pipeline.loading import Engines
 from summarize.pipeline.options import RunOptions
@@ -132,8 +140,15 @@ def _round_trips(
             outputs = translate_documents(
                 system.backward, pivots, system.pivot, english, progress, "Back-translating"
             )
-        for document, pivot_texts, back, own in zip(
-            documents, pivots, outputs, scorers, strict=True
+            legs = score_legs(
+                [
+                    (system.forward_scorer, "pivot", english, system.pivot, texts, pivots),
+                    (system.backward_scorer, "back", system.pivot, english, pivots, outputs),
+                ],
+                progress,
+            )
+        for document, pivot_texts, back, own, document_legs in zip(
+            documents, pivots, outputs, scorers, legs, strict=True
         ):
             own.append(
                 partial(
@@ -148,6 +163,7 @@ def _round_trips(
                     engines.embedder,
                     forward_prompt,
                     backward_prompt,
+                    document_legs,
                 )
             )
     return scorers
@@ -162,22 +178,63 @@ def _reference_translations(
     language = references[0].language
     texts = [[segment.text for segment in reference.sources] for reference in references]
     scorers: list[list[Scorer]] = [[] for _ in documents]
-    for translator in engines.references[language.code]:
+    translators = engines.references[language.code]
+    leg_scorers = engines.reference_scorers.get(language.code, [None] * len(translators))
+    for translator, leg_scorer in zip(translators, leg_scorers, strict=True):
         prompt = engine_prompt_texts(translator, TRANSLATE, language, english)
         with call.around(texts):
             outputs = translate_documents(translator, texts, language, english, progress)
-        for reference, translated, own in zip(references, outputs, scorers, strict=True):
-            own.append(
-                _reference_scorer(reference, english, translated, translator.info, engines, prompt)
+            legs = score_legs(
+                [(leg_scorer, "translation", language, english, texts, outputs)], progress
             )
-    for reference, own in zip(references, scorers, strict=True):
-        for name, outputs in reference.systems:  # no model runs these: scored as they are
+        for reference, translated, own, document_legs in zip(
+            references, outputs, scorers, legs, strict=True
+        ):
             own.append(
                 _reference_scorer(
-                    reference, english, outputs, wmt_system_model(name, outputs), engines
+                    reference, english, translated, translator.info, engines, prompt, document_legs
                 )
             )
+    _score_test_set_systems(references, english, engines, progress, scorers)
     return scorers
+
+
+def _score_test_set_systems(
+    references: list[ReferenceInput],
+    english: Language,
+    engines: Engines,
+    progress: Progress,
+    scorers: list[list[Scorer]],
+) -> None:
+    """A test set's own systems (no model runs these: scored as they are), each with its leg
+    scored by the run's scoring model, all documents' segments in one call per system."""
+    language = references[0].language
+    leg_scorer = engines.system_scorers.get(language.code)
+    names = list(dict.fromkeys(name for reference in references for name, _ in reference.systems))
+    for name in names:
+        members = [
+            (d, dict(reference.systems)[name])
+            for d, reference in enumerate(references)
+            if name in dict(reference.systems)
+        ]
+        texts = [[segment.text for segment in references[d].sources] for d, _ in members]
+        system_outputs = [outputs for _, outputs in members]
+        legs = score_legs(
+            [(leg_scorer, "translation", language, english, texts, system_outputs)],
+            progress,
+            f" {name}",
+        )
+        for (d, outputs), document_legs in zip(members, legs, strict=True):
+            scorers[d].append(
+                _reference_scorer(
+                    references[d],
+                    english,
+                    outputs,
+                    wmt_system_model(name, outputs),
+                    engines,
+                    legs=document_legs,
+                )
+            )
 
 
 def _reference_scorer(
@@ -187,6 +244,7 @@ def _reference_scorer(
     model: ModelInfo,
     engines: Engines,
     prompt: Sequence[PromptText] = (),
+    legs: LegScores | None = None,
 ) -> Scorer:
     """Scores one system's English ``outputs`` for a reference-mode document."""
     return partial(
@@ -199,7 +257,49 @@ def _reference_scorer(
         model,
         engines.embedder,
         prompt,
+        legs,
     )
+
+
+# A leg to score: its scoring model (None: not scored), step, direction, and per document the
+# inputs and outputs.
+LegWork = tuple[LegScorer | None, str, Language, Language, list[list[str]], list[list[str]]]
+
+
+def score_legs(
+    work: Sequence[LegWork], progress: Progress, what: str = ""
+) -> list[LegScores | None]:
+    """Per document, the reference-free scores of its legs (None when no leg has a scorer):
+    one scoring call per leg over all documents' segments."""
+    documents = len(work[0][4])
+    legs, values = [], {}
+    for scorer, step, source, target, inputs, outputs in work:
+        if scorer is None:
+            continue
+        leg = Leg(step, scorer, source, target)
+        flat_in = [text for texts in inputs for text in texts]
+        flat_out = [text for texts in outputs for text in texts]
+        title = f"Scoring{what} {step} ({source.code}→{target.code}) with {scorer.info.name}"
+        with progress.step(title, len(flat_in)) as advance:
+            flat = scorer.score_translations(flat_in, flat_out, source, target, advance)
+        values[step] = _split(flat, [len(texts) for texts in inputs])
+        legs.append(leg)
+    if not legs:
+        return [None] * documents
+    signature = leg_signature(legs)
+    return [
+        LegScores({step: per_document[d] for step, per_document in values.items()}, signature)
+        for d in range(documents)
+    ]
+
+
+def _split(flat: list, sizes: Sequence[int]) -> list[list]:
+    """``flat`` (the items of several documents in order) cut back per document."""
+    split, start = [], 0
+    for size in sizes:
+        split.append(flat[start : start + size])
+        start += size
+    return split
 
 
 def translate_documents(
@@ -215,11 +315,7 @@ def translate_documents(
     what = f"{len(documents)} documents, {len(flat)} sentences"
     with progress.step(f"{verb} {source.code}→{target.code} ({what})", len(flat)) as advance:
         outputs = translator.translate(flat, source, target, advance)
-    split, start = [], 0
-    for texts in documents:
-        split.append(outputs[start : start + len(texts)])
-        start += len(texts)
-    return split
+    return _split(outputs, [len(texts) for texts in documents])
 
 
 def summarise_chunk(

@@ -7,22 +7,25 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from summarize.input.languages import Language
-from summarize.pipeline.options import RunOptions
+from summarize.pipeline.options import NO_SCORER, RunOptions
 from summarize.pipeline.prepare import PreparedInput
 
 if TYPE_CHECKING:
-    from summarize.engines.base import AbstractiveSummarizer, Embedder, Translator
+    from summarize.engines.base import AbstractiveSummarizer, Embedder, LegScorer, Translator
     from summarize.engines.registry import EngineRegistry
     from summarize.engines.store import OutputStore
 
 
 @dataclass(frozen=True)
 class RoundTripSystem:
-    """One round-trip system: a model into the pivot and one back (often the same model)."""
+    """One round-trip system: a model into the pivot and one back (often the same model), and
+    the models scoring each leg (None: not scored)."""
 
     pivot: Language
     forward: Translator
     backward: Translator
+    forward_scorer: LegScorer | None = None
+    backward_scorer: LegScorer | None = None
 
 
 @dataclass
@@ -33,8 +36,12 @@ class Engines:
     summarizers: list[AbstractiveSummarizer]
     # One per (translator, pivot), translators outermost: the order ``run`` lists systems in.
     round_trips: list[RoundTripSystem] = field(default_factory=list)
-    # Reference mode: per source language code, one model into English per translator.
+    # Reference mode: per source language code, one model into English per translator, and
+    # the model scoring each one's outputs (None: not scored).
     references: dict[str, list[Translator]] = field(default_factory=dict)
+    reference_scorers: dict[str, list[LegScorer | None]] = field(default_factory=dict)
+    # Per source language code, the model scoring a test set's own systems (``wmt_systems``).
+    system_scorers: dict[str, LegScorer | None] = field(default_factory=dict)
 
 
 def open_registry(
@@ -79,11 +86,14 @@ def load_engines(
     pivots = next((d.pivots for d in documents if d.reference is None), [])
     languages = {d.reference.language.code: d.reference.language for d in documents if d.reference}
     names = options.all_translators()
+    back = options.back_translator
     round_trips = [
         RoundTripSystem(
             pivot,
             registry.translator(name, english, pivot),
-            registry.translator(options.back_translator or name, pivot, english),
+            registry.translator(back or name, pivot, english),
+            leg_scorer(registry, options, name, english, pivot),
+            leg_scorer(registry, options, back or name, pivot, english),
         )
         for name in names
         for pivot in pivots
@@ -92,6 +102,40 @@ def load_engines(
         code: [registry.translator(name, language, english) for name in names]
         for code, language in languages.items()
     }
+    reference_scorers = {
+        code: [leg_scorer(registry, options, name, language, english) for name in names]
+        for code, language in languages.items()
+    }
+    system_scorers = {
+        code: leg_scorer(registry, options, names[0], language, english)
+        for code, language in languages.items()
+        if options.wmt_systems
+    }
     summarizers = [registry.summarizer(name) for name in options.summarizers]
     embedder = registry.embedder(options.embedder)
-    return Engines(embedder, summarizers, round_trips, references)
+    return Engines(
+        embedder, summarizers, round_trips, references, reference_scorers, system_scorers
+    )
+
+
+def leg_scorer(
+    registry: EngineRegistry,
+    options: RunOptions,
+    producer: str,
+    source: Language,
+    target: Language,
+) -> LegScorer | None:
+    """The model scoring the outputs ``producer`` makes from ``source`` into ``target``: the
+    ``--scorer``, else ``producer`` itself (loaded once either way); None when scoring is off,
+    or when the producer cannot score (``--scorer`` naming such a model is an error)."""
+    from summarize.engines.base import can_score
+    from summarize.errors import UserError
+
+    if options.scorer == NO_SCORER:
+        return None
+    engine = registry.translator(options.scorer or producer, source, target)
+    if can_score(engine):
+        return engine  # type: ignore[return-value]
+    if options.scorer:
+        raise UserError(f"model {options.scorer!r} ({engine.info.backend}) cannot score outputs")
+    return None

@@ -15,6 +15,7 @@ from summarize.input.segment import DEFAULT_MAX_SEGMENT_CHARS
 from summarize.input.text import DEFAULT_MAX_INPUT_MB, max_bytes
 
 SOURCE_LANGUAGE = "en"
+NO_SCORER = "none"
 
 
 def _default_model() -> str:
@@ -28,6 +29,9 @@ class RunOptions:
     pivots: list[str] = field(default_factory=lambda: ["ru"])
     translator: str = field(default_factory=_default_model)
     back_translator: str | None = None
+    # The model scoring each leg without a reference (None: the model that made the output;
+    # NO_SCORER: no scoring).
+    scorer: str | None = None
     # Several translation systems side by side (default: just ``translator``).
     translators: list[str] = field(default_factory=list)
     # Reference mode: this source text is translated into English and scored against the
@@ -78,6 +82,8 @@ def check_options(options: RunOptions) -> tuple[Language, list[Language]]:
         resolve_source(name, "translator")
     if options.source is None:
         resolve_source(options.back_translator or options.translator, "translator")
+    if options.scorer not in (None, NO_SCORER):
+        resolve_source(options.scorer, "translator")
     for name in options.summarizers:
         resolve_source(name, "summarizer")
     resolve_source(options.embedder, "embedder")

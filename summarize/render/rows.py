@@ -11,8 +11,9 @@ from summarize.result import RunResult, SegmentResult, SummaryResult, Translatio
 # lead with what says whether the article supports them (ROUGE precision, unsupported numbers and
 # names, embedding cosine): F1 against a whole article punishes a short summary however faithful
 # it is.
-# The sentence tables' columns are fields of each segment's result (chrf, embedding_cosine).
-SEGMENT_KEYS = ["chrf++", "embedding_cosine"]
+# The sentence tables' columns are fields of each segment's result (chrf, embedding_cosine,
+# logprob: one value per leg, ``pivot / back`` in a round trip).
+SEGMENT_KEYS = ["chrf++", "embedding_cosine", "logprob"]
 
 
 def translation_score_keys() -> list[str]:
@@ -120,6 +121,7 @@ def segment_table(system: TranslationResult) -> tuple[list[str], list[list[str]]
                 segment.reference,
                 f"{segment.chrf:.1f}",
                 f"{segment.embedding_cosine:.2f}",
+                leg_cell(segment),
                 flag_text(segment.flags),
             ]
             for segment in system.segments
@@ -145,8 +147,14 @@ def segment_row(segment: SegmentResult) -> list[str]:
         segment.output,
         f"{segment.chrf:.1f}",
         f"{segment.embedding_cosine:.2f}",
+        leg_cell(segment),
         flag_text(segment.flags),
     ]
+
+
+def leg_cell(segment: SegmentResult) -> str:
+    """Each scored leg's value, in leg order: ``-0.52 / -0.31`` (pivot / back)."""
+    return " / ".join(get("logprob").format(value) for value in segment.logprob.values())
 
 
 def _cells(scores, keys: list[str]) -> list[str]:

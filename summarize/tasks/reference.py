@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from summarize.engines.base import Embedder, ModelInfo, PromptText
 from summarize.input.languages import Language
 from summarize.input.segment import Segment
+from summarize.metrics.likelihood import LegScores
 from summarize.result import TranslationResult
 from summarize.tasks.flags import Output, OutputKind, flags_of
 from summarize.tasks.scoring import score_outputs
@@ -35,6 +36,7 @@ def score_reference(
     model: ModelInfo,
     embedder: Embedder,
     prompt: Sequence[PromptText] = (),
+    legs: LegScores | None = None,
 ) -> TranslationResult:
     """Score and flag finished translations of ``sources`` (one output per segment).
 
@@ -59,7 +61,7 @@ def score_reference(
     ]
     others = [list(segment.alternatives) for segment in references]
     results, scores = score_outputs(
-        sources, texts, None, outputs, reference_texts, flags, embedder, others
+        sources, texts, None, outputs, reference_texts, flags, embedder, others, legs
     )
     return TranslationResult(
         name=f"{model.name}:{source.code}→{target.code}",

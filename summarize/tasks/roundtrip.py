@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from summarize.engines.base import Embedder, ModelInfo, PromptText
 from summarize.input.languages import Language
 from summarize.input.segment import Segment
+from summarize.metrics.likelihood import LegScores
 from summarize.result import TranslationResult
 from summarize.tasks.flags import Output, OutputKind, flags_of
 from summarize.tasks.scoring import score_outputs
@@ -23,6 +24,7 @@ def score_round_trip(
     embedder: Embedder,
     forward_prompt: Sequence[PromptText] = (),
     backward_prompt: Sequence[PromptText] = (),
+    legs: LegScores | None = None,
 ) -> TranslationResult:
     """Score and flag a finished round trip (pivot texts and back-translations, per segment).
 
@@ -51,7 +53,9 @@ def score_round_trip(
             prompt=backward_prompt,
         )
         flags.append(flags_of(forward_output) + flags_of(back_output))
-    results, scores = score_outputs(segments, texts, pivots, outputs, texts, flags, embedder)
+    results, scores = score_outputs(
+        segments, texts, pivots, outputs, texts, flags, embedder, legs=legs
+    )
     return TranslationResult(
         name=f"{forward.name}:{source.code}→{pivot.code}→{source.code}",
         mode="round_trip",

@@ -12,6 +12,7 @@ from summarize.engines.base import Embedder
 from summarize.input.segment import Segment
 from summarize.metrics import registry
 from summarize.metrics.base import Score
+from summarize.metrics.likelihood import LegScores
 from summarize.metrics.outputs import TranslationOutputs
 from summarize.metrics.translation import sentence_chrf
 from summarize.result import SegmentResult
@@ -27,14 +28,16 @@ def score_outputs(
     flags: list[list[Flag]],
     embedder: Embedder,
     other_references: list[list[str]] | None = None,
+    legs: LegScores | None = None,
 ) -> tuple[list[SegmentResult], dict[str, Score]]:
-    """Per-segment chrF++ and embedding cosine, and every registered metric of the system's
-    outputs (corpus BLEU/chrF++/TER/cosine...).
+    """Per-segment chrF++, embedding cosine and leg scores, and every registered metric of the
+    system's outputs (corpus BLEU/chrF++/TER/cosine...).
 
-    ``other_references``: per segment, its further references (may be empty)."""
+    ``other_references``: per segment, its further references (may be empty); ``legs``: each
+    leg's reference-free scores, if scored."""
     others = other_references or [[] for _ in references]
     all_refs = [[ref, *more] for ref, more in zip(references, others, strict=True)]
-    system = TranslationOutputs(outputs, all_refs, sources, embedder)
+    system = TranslationOutputs(outputs, all_refs, sources, embedder, legs)
     results = [
         SegmentResult(
             index=segment.index,
@@ -47,6 +50,7 @@ def score_outputs(
             embedding_cosine=system.cosines[i],
             flags=flags[i],
             other_references=list(others[i]),
+            logprob=legs.segment(i) if legs else {},
         )
         for i, (segment, source) in enumerate(zip(segments, sources, strict=True))
     ]

@@ -49,6 +49,11 @@ class CausalGenerator(Protocol):
         ``i``, up to the end of its line (``stop="line"``) or of its turn (``"turn"``)."""
         ...
 
+    def score_batch(self, sequences: list[list[int]], scored: list[int]) -> list[list[float]]:
+        """Forced decoding: per token id sequence, the log-probabilities of its last
+        ``scored[i]`` tokens, each given every token before it."""
+        ...
+
 
 def first_line(text: str) -> str:
     return text.split("\n", 1)[0].strip()
@@ -143,3 +148,24 @@ class HfCausalGenerator:
             stopped = any(token in end_ids for token in tokens) or (stop == "line" and "\n" in text)
             outputs.append(finish(text, stop, limit, stopped))
         return outputs
+
+    def score_batch(self, sequences: list[list[int]], scored: list[int]) -> list[list[float]]:
+        import torch
+
+        pad = self.tokenizer.pad_token_id or 0
+        width = max(len(ids) for ids in sequences)
+        # Right padding: every real token keeps the positions it has alone.
+        input_ids = torch.tensor([ids + [pad] * (width - len(ids)) for ids in sequences])
+        mask = torch.tensor([[1] * len(ids) + [0] * (width - len(ids)) for ids in sequences])
+        with torch.inference_mode():
+            logits = self.model(
+                input_ids=input_ids.to(self.device), attention_mask=mask.to(self.device)
+            ).logits.float()
+        found = []
+        for row, (ids, count) in enumerate(zip(sequences, scored, strict=True)):
+            # Token t is predicted by the logits at t - 1.
+            positions = torch.arange(len(ids) - count - 1, len(ids) - 1)
+            log_probs = torch.log_softmax(logits[row, positions], dim=-1)
+            targets = torch.tensor(ids[len(ids) - count :])
+            found.append(log_probs[torch.arange(count), targets].tolist())
+        return found

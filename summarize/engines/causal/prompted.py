@@ -19,6 +19,7 @@ models get a larger limit, room to finish. An output that hits its limit comes b
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,9 @@ SUMMARY_MAX_NEW_TOKENS = 160
 CHAT_SUMMARY_MAX_NEW_TOKENS = 320
 # Upper bound on prompts per batch; the token budget usually binds first.
 DEFAULT_BATCH_SIZE = 32
+# Scoring holds a vocabulary-wide row of logits per token (600 kB for Qwen's 152k tokens in
+# float32): a smaller budget than generation's.
+SCORING_TOKEN_BUDGET = 1024
 
 
 @dataclass
@@ -127,6 +131,7 @@ class PromptedCausalLM:
     ) -> None:
         self.generator = generator
         self._store = store
+        self._turn_end: int | None = None
         self.batch_size = batch_size
         self.token_budget = token_budget
         # Instruction-tuned models come with a chat template; base models get few-shot prompts.
@@ -248,6 +253,79 @@ class PromptedCausalLM:
                     )
                 )
         return self.generate(prompts, [self.summary_max_new_tokens] * len(prompts), on_progress)
+
+    # -- scoring (forced decoding) -----------------------------------------------------------
+
+    def score_translations(
+        self,
+        texts: Sequence[str],
+        outputs: Sequence[str],
+        source: Language,
+        target: Language,
+        on_progress: ProgressCallback | None = None,
+    ) -> list[float | None]:
+        """The mean log-probability per token of each output after its translation prompt,
+        up to and including the token that ends it (end of turn, or the newline of a few-shot
+        answer): the model's own judgement of the output as a translation of the text.
+
+        The prompt is tokenised as for generation and the output on its own, as the model
+        generated it (a few-shot answer after ``Russian:`` starts with a space). Scores are
+        cached like outputs."""
+        prompts = self.translation_prompts(texts, source, target)
+        prompt_ids = [
+            self.generator.tokenizer(prompt, add_special_tokens=not self.uses_chat).input_ids
+            for prompt in prompts
+        ]
+        output_ids = [self._answer_ids(output) for output in outputs]
+        sequences = [p + o for p, o in zip(prompt_ids, output_ids, strict=True)]
+
+        def run_batch(batch: list[int]) -> list[str]:
+            found = self.generator.score_batch(
+                [sequences[i] for i in batch], [len(output_ids[i]) for i in batch]
+            )
+            return [repr(sum(values) / len(values)) for values in found]
+
+        plan = budget_planner(
+            lambda i: len(sequences[i]), lambda _i: 0, SCORING_TOKEN_BUDGET, self.batch_size
+        )
+        pairs = zip(prompts, outputs, strict=True)
+        cache_inputs = [f"score\x00{prompt}\x00{output}" for prompt, output in pairs]
+        scores = generate_cached(
+            self.info, self._store, cache_inputs, run_batch, self.batch_size, on_progress, plan
+        )
+        return [float(score) for score in scores]
+
+    def scoring_prompt(self, source: Language, target: Language) -> str:
+        """A hash of the translation prompt around an empty input (template, instruction or
+        few-shot examples): scores under other prompts are not comparable."""
+        (prompt,) = self.translation_prompts([""], source, target)
+        return hashlib.sha256(prompt.encode()).hexdigest()[:12]
+
+    def _answer_ids(self, output: str) -> list[int]:
+        """``output`` as the tokens the model generates for it, its end token included."""
+        tokenizer = self.generator.tokenizer
+        if not self.uses_chat:
+            return tokenizer(f" {output}\n", add_special_tokens=False).input_ids
+        return [*tokenizer(output, add_special_tokens=False).input_ids, self._turn_end_id()]
+
+    def _turn_end_id(self) -> int:
+        """The token that ends an assistant reply in the chat template (``<|im_end|>``,
+        ``<end_of_turn>``), read off the template itself; the end-of-sequence token if the
+        template does not show it."""
+        if self._turn_end is None:
+            tokenizer = self.generator.tokenizer
+            messages = [{"role": "system", "content": "s"}, {"role": "user", "content": "u"}]
+            prompt = tokenizer.apply_chat_template(
+                messages, tokenize=False, add_generation_prompt=True
+            )
+            reply = "\x01reply\x01"
+            whole = tokenizer.apply_chat_template(
+                [*messages, {"role": "assistant", "content": reply}], tokenize=False
+            )
+            after = whole.partition(reply)[2] if whole.startswith(prompt) else ""
+            ids = tokenizer(after, add_special_tokens=False).input_ids if after else []
+            self._turn_end = ids[0] if ids else tokenizer.eos_token_id
+        return self._turn_end
 
     # -- generation --------------------------------------------------------------------------
 

@@ -22,7 +22,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from summarize.engines.ct2 import Ct2Unsupported, ct2_checkpoint, load_ct2_model
-from summarize.engines.seq2seq.models import Seq2SeqRequest, Seq2SeqSetup, load_setup
+from summarize.engines.seq2seq.models import (
+    Seq2SeqRequest,
+    Seq2SeqSetup,
+    forced_ids,
+    load_setup,
+)
 
 if TYPE_CHECKING:
     from summarize.engines.files.hub import ModelFiles
@@ -129,10 +134,8 @@ class Ct2Seq2SeqGenerator:
         self.settings: dict[str, Any] = {"quantization": quantization}
 
     def _target_prefix(self, request: Seq2SeqRequest) -> list[str]:
-        forced = request.forced_bos
-        if forced is None:
-            forced = self.setup.generation.forced_bos_token_id
-        return self._start + self.setup.tokenizer.convert_ids_to_tokens(_ids(forced))
+        forced = forced_ids(request, self.setup)
+        return self._start + self.setup.tokenizer.convert_ids_to_tokens(forced)
 
     def generate_batch(self, requests: list[Seq2SeqRequest], num_beams: int) -> list[list[int]]:
         tokenizer = self.setup.tokenizer
@@ -147,6 +150,25 @@ class Ct2Seq2SeqGenerator:
         # The hypotheses hold the forced token, not the decoder start token: as rows[1:] of
         # transformers' output.
         return [tokenizer.convert_tokens_to_ids(result.hypotheses[0]) for result in results]
+
+    def score_batch(
+        self, requests: list[Seq2SeqRequest], targets: list[list[int]]
+    ) -> list[list[float]]:
+        tokenizer = self.setup.tokenizer
+        prefixes = [self._target_prefix(request) for request in requests]
+        # CTranslate2 adds the end token itself and scores it; the prefix is not scored.
+        results = self.translator.score_batch(
+            [tokenizer.convert_ids_to_tokens(request.ids) for request in requests],
+            [
+                prefix + tokenizer.convert_ids_to_tokens(target[:-1])
+                for prefix, target in zip(prefixes, targets, strict=True)
+            ],
+            max_input_length=0,
+        )
+        return [
+            list(result.log_probs[len(result.log_probs) - len(target) :])
+            for result, target in zip(results, targets, strict=True)
+        ]
 
 
 def load_ct2_seq2seq(

@@ -130,6 +130,52 @@ class Seq2SeqEngine:
             on_progress(len(texts))
         return outputs
 
+    def score_translations(
+        self,
+        texts: Sequence[str],
+        outputs: Sequence[str],
+        source: Language,
+        target: Language,
+        on_progress: ProgressCallback | None = None,
+    ) -> list[float | None]:
+        """The mean log-probability per token of each output given its text (end of sequence
+        included, the forced target-language token not), encoded as for translation. A text
+        longer than the model takes, which translation splits, is not scored (``None``)."""
+        self._require("translator")
+        prefix, source_token, forced = self._translation_codes(source, target)
+        tokenizer = self.setup.tokenizer
+        pairs: list[tuple[Seq2SeqRequest, list[int]]] = []
+        whole: list[int] = []
+        for i, (text, output) in enumerate(zip(texts, outputs, strict=True)):
+            if len(self._split(prefix + text, len(prefix))) == 1:
+                body = tokenizer(text_target=output, add_special_tokens=False).input_ids
+                request = Seq2SeqRequest(self._encode(prefix + text, source_token), forced, 0)
+                pairs.append((request, [*body, tokenizer.eos_token_id]))
+                whole.append(i)
+
+        def run_batch(batch: list[int]) -> list[str]:
+            chosen = [pairs[i] for i in batch]
+            found = self.generator.score_batch([r for r, _ in chosen], [t for _, t in chosen])
+            return [repr(sum(values) / len(values)) for values in found]
+
+        scored = generate_cached(
+            self.info,
+            self._store,
+            [f"score\x00{r.cache_text()}\x00{' '.join(map(str, t))}" for r, t in pairs],
+            run_batch,
+            self.batch_size,
+            on_progress,
+        )
+        scores: list[float | None] = [None] * len(texts)
+        for i, value in zip(whole, scored, strict=True):
+            scores[i] = float(value)
+        return scores
+
+    def scoring_prompt(self, source: Language, target: Language) -> str:
+        """The language codes and task prefix the scores are conditioned on."""
+        prefix, source_token, forced = self._translation_codes(source, target)
+        return f"{prefix!r}:{source_token}:{forced}"
+
     def summarize(self, article: str) -> str:
         self._require("summarizer")
         prefix = self.setup.family.summary_prefix

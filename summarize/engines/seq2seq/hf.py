@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from summarize.engines.seq2seq.models import Seq2SeqRequest, Seq2SeqSetup, describe, load_tokenizer
+from summarize.engines.seq2seq.models import (
+    Seq2SeqRequest,
+    Seq2SeqSetup,
+    describe,
+    forced_ids,
+    load_tokenizer,
+)
 
 if TYPE_CHECKING:
     from summarize.engines.files.hub import ModelFiles
@@ -40,6 +46,34 @@ class HfSeq2SeqGenerator:
                 **extra,
             )
         return [row[1:] for row in generated.tolist()]  # after the decoder start token
+
+    def score_batch(
+        self, requests: list[Seq2SeqRequest], targets: list[list[int]]
+    ) -> list[list[float]]:
+        import torch
+
+        start = self.setup.decoder_start_token_id
+        # Tokens generation may never produce (Marian's <pad>, in ``bad_words_ids``) are not
+        # in the distribution: CTranslate2's conversion drops them from the vocabulary.
+        banned = [ids[0] for ids in self.setup.generation.bad_words_ids or [] if len(ids) == 1]
+        found = []
+        # One pair at a time: no padding on either side to get right.
+        for request, target in zip(requests, targets, strict=True):
+            forced = forced_ids(request, self.setup)
+            decoder = [start, *forced, *target[:-1]]
+            with torch.inference_mode():
+                logits = (
+                    self.model(
+                        input_ids=torch.tensor([request.ids], device=self.device),
+                        decoder_input_ids=torch.tensor([decoder], device=self.device),
+                    )
+                    .logits[0, len(forced) :]
+                    .float()
+                )
+                logits[:, banned] = float("-inf")
+                log_probs = torch.log_softmax(logits, dim=-1)
+            found.append(log_probs[torch.arange(len(target)), torch.tensor(target)].tolist())
+        return found
 
 
 def load_hf_seq2seq(files: ModelFiles, device: str) -> HfSeq2SeqGenerator:

@@ -60,6 +60,24 @@ class Seq2SeqGenerator(Protocol):
         ``generate`` does for a batch; the engine cuts each to its own limit."""
         ...
 
+    def score_batch(
+        self, requests: list[Seq2SeqRequest], targets: list[list[int]]
+    ) -> list[list[float]]:
+        """Forced decoding: per request, the log-probabilities of the ids of ``targets[i]``
+        (end of sequence included), after the decoder start and the forced first token."""
+        ...
+
+
+def forced_ids(request: Seq2SeqRequest, setup: Seq2SeqSetup) -> list[int]:
+    """The tokens forced after the decoder start: the request's target language, else the
+    model's own ``forced_bos_token_id`` (none for most models)."""
+    forced = request.forced_bos
+    if forced is None:
+        forced = setup.generation.forced_bos_token_id
+    if forced is None:
+        return []
+    return [forced] if isinstance(forced, int) else list(forced)
+
 
 def max_input_tokens(tokenizer, config) -> int:
     limits = [
