@@ -225,6 +225,14 @@ def _prompt_leak(output: Output) -> str | None:
     return find_leak(output.text, output.prompt, inputs)
 
 
+def _respelled(output: Output) -> str | None:
+    """A back-translation against its original, whose spelling of a name is the right one."""
+    if output.reference is None:
+        return None
+    facts = compare_facts(output.text, output.reference)
+    return f"names spelled otherwise: {facts.respelled_message()}" if facts.respelled else None
+
+
 def _consistency(output: Output) -> str | None:
     """A summary against its article; a translation against its ``reference``."""
     if output.kind is OutputKind.SUMMARY:
@@ -350,10 +358,32 @@ register(
         "back-translation lost, and ones it made up (round trip: the back-translation against "
         "the original English), or the same for a reference-mode translation against its "
         'English reference; the message lists both ("lost (in the original): CSTO, '
-        'Kyrgyzstan; made up (not in the original): Kosovo"). `3,000` and `3000` count as the '
-        "same number; dates are checked by their parts (year and day as numbers, month as a "
-        'name); numbers written as words are not checked (in a translation, "three" counts as '
-        'support for a lost "3")',
+        'Kyrgyzstan; made up (not in the original): Kosovo"). A name is kept when the other '
+        "text writes it another way: a transliteration (`Sergei`/`Sergey`), an inflection or "
+        "another form (`Italy`/`Italian`, `US`/`American`), an acronym and its expansion "
+        "(`LDPR`/`Liberal Democratic Party of Russia`), its distinctive words with the generic "
+        "ones translated (`Khabarovsk Krai`/`Khabarovsk Territory`, `Palazzo Papadopoli`/"
+        "`Papadopoli Palace`). A capitalised word that starts a sentence, alone or after a "
+        "word like `Although`, and a shouted line (`SCROLL DOWN FOR VIDEO`) are no names. "
+        "`3,000` and `3000`, `10 thousand` and `10000` count as the same number; dates are "
+        "checked by their parts (year and day as numbers, month as a name); numbers written as "
+        'words are not checked (in a translation, "three" counts as support for a lost "3"). '
+        "See [Names and numbers](#names-and-numbers)",
         after={OutputKind.SUMMARY: "truncated"},
+    )
+)
+register(
+    FlagSpec(
+        "respelled",
+        "a name of the original kept but spelled otherwise in the back-translation",
+        (OutputKind.BACK,),
+        _respelled,
+        details="a round trip changed the spelling of a name of the original, recognisably "
+        '("Cipriani → Kipriani", "Aydian → Aidan", "Sergey → Sergei"): milder than '
+        "`consistency`, which is for names lost or made up. Only back-translations: the original "
+        "English spells the name right, while a reference-mode translation and its reference "
+        "both transliterate it from another script, and either spelling may be the usual one",
+        # Listed before prompt_leak and consistency, which a back-translation's flags end with.
+        after={OutputKind.BACK: "truncated"},
     )
 )
