@@ -8,10 +8,11 @@ from typer.testing import CliRunner
 
 from summarize.cli.main import app
 from summarize.input.languages import get_language, script_fraction
+from summarize.resources import load_toml
 from summarize.result import Flag
 from summarize.tasks import flags
 from summarize.tasks.flags import Output, OutputKind, flags_of
-from summarize.tasks.text_checks import has_repetition_loop
+from summarize.tasks.text_checks import expected_length_ratio, has_repetition_loop, length_ratio
 from tests.test_batch import ARTICLES, engines  # noqa: F401  (engines is a fixture)
 
 EN, RU, DE = get_language("en"), get_language("ru"), get_language("de")
@@ -59,6 +60,65 @@ def test_empty_output() -> None:
 def test_length_ratio_outliers() -> None:
     assert "length_ratio" in codes(pivot_flags("Пятница."))
     assert "length_ratio" in codes(pivot_flags("Да " * 60))
+
+
+# One sentence, faithfully translated: SOURCE in Chinese, Japanese, Russian and Korean.
+FAITHFUL = {
+    "zh": "政府周五宣布三个地区进入紧急状态。",
+    "ja": "政府は金曜日、3つの地域に非常事態を宣言した。",
+    "ru": "В пятницу правительство ввело чрезвычайное положение в трёх регионах.",
+    "ko": "정부는 금요일 세 개 지역에 비상사태를 선포했다.",
+}
+
+
+def translation_flags(text: str, source: str, target: str, source_code: str) -> list[Flag]:
+    """The flags of ``text`` as a reference-mode translation of ``source``."""
+    output = Output(
+        OutputKind.TRANSLATION,
+        text,
+        source,
+        language=get_language(target),
+        source_language=get_language(source_code),
+    )
+    return flags_of(output)
+
+
+def length_message(flags: list[Flag]) -> str | None:
+    return next((flag.message for flag in flags if flag.code == "length_ratio"), None)
+
+
+def test_every_language_has_a_length_figure() -> None:
+    """Adding a language to models/languages.toml needs its characters per English character."""
+    table = load_toml("languages.toml")
+    assert [code for code, entry in table.items() if "chars_per_en_char" not in entry] == []
+    assert get_language("en").chars_per_en_char == 1.0
+
+
+def test_faithful_translations_from_and_into_compact_scripts_have_the_expected_length() -> None:
+    """Chinese and Japanese (written without spaces), Korean and Russian into English, and
+    English into Chinese: faithful, so no length_ratio, though most are outside 0.5-2.0."""
+    for code, text in FAITHFUL.items():
+        assert length_message(translation_flags(SOURCE, text, "en", code)) is None, code
+        assert length_message(translation_flags(text, SOURCE, code, "en")) is None, code
+    assert length_ratio(SOURCE, FAITHFUL["zh"]) > 4  # the fixed band flagged it
+    assert length_ratio(FAITHFUL["zh"], SOURCE) < 0.25
+
+
+def test_truncated_or_ballooned_translations_are_flagged_with_the_expected_ratio() -> None:
+    truncated = translation_flags("The government declared.", FAITHFUL["zh"], "en", "zh")
+    assert length_message(truncated) == "length ratio 1.41 (expected 3.3 for zh→en) outside 1.7-6.7"
+    ballooned = translation_flags(SOURCE + " " + SOURCE * 2, FAITHFUL["ja"], "en", "ja")
+    assert "(expected 2.5 for ja→en)" in (length_message(ballooned) or "")
+    assert length_message(translation_flags("Правительство.", SOURCE, "ru", "en")) is not None
+    assert length_message(translation_flags(FAITHFUL["zh"] * 3, SOURCE, "zh", "en")) is not None
+    russian = translation_flags(FAITHFUL["ru"] * 3, SOURCE, "ru", "en")
+    assert length_message(russian) == "length ratio 2.88 (expected 1.0 for en→ru) outside 0.52-2.1"
+
+
+def test_length_ratio_of_unknown_languages_keeps_the_fixed_band() -> None:
+    output = Output(OutputKind.TRANSLATION, "Да " * 60, SOURCE)
+    assert length_message(flags_of(output)) == "length ratio 2.49 outside 0.5-2.0"
+    assert expected_length_ratio(None, get_language("zh")) == 1 / 0.3
 
 
 def test_repetition_loop_is_flagged_but_repetition_copied_from_source_is_not() -> None:

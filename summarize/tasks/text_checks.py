@@ -19,8 +19,10 @@ from summarize.resources import load_toml
 
 # Below this share of letters in the target language's script, text is "not in that language".
 MIN_SCRIPT_FRACTION = 0.5
-# Output/input length ratio (in characters) outside this range is an outlier.
-LENGTH_RATIO_RANGE = (0.5, 2.0)
+# An output/input length ratio (in characters) outside this band around the ratio expected for
+# the language pair is an outlier: from half to twice the expected length. Professional news
+# translations stay inside it on all but a few per mille of segments (bench/length_ratios.py).
+LENGTH_RATIO_BAND = (0.5, 2.0)
 # An n-gram occurring this often, or this low a share of distinct n-grams, is a loop.
 REPEAT_NGRAM = 4
 REPEAT_MIN_COUNT = 3
@@ -165,6 +167,27 @@ def untranslated_words(
 
 def length_ratio(output: str, source: str) -> float:
     return len(output.strip()) / max(len(source.strip()), 1)
+
+
+def expected_length_ratio(language: Language | None, source_language: Language | None) -> float:
+    """The length ratio (characters) of a faithful translation from ``source_language`` into
+    ``language``: the ratio of their ``chars_per_en_char`` (Chinese into English: 1.0 / 0.3).
+    An unknown language counts as English-like (1.0)."""
+
+    def per_en_char(language: Language | None) -> float:
+        return language.chars_per_en_char if language is not None else 1.0
+
+    return per_en_char(language) / per_en_char(source_language)
+
+
+def length_ratio_range(
+    language: Language | None, source_language: Language | None
+) -> tuple[float, float]:
+    """The length ratios of a translation from ``source_language`` into ``language`` that are
+    no outliers: :data:`LENGTH_RATIO_BAND` around the expected ratio."""
+    expected = expected_length_ratio(language, source_language)
+    low, high = LENGTH_RATIO_BAND
+    return low * expected, high * expected
 
 
 def _ngram_counts(text: str) -> tuple[dict[tuple[str, ...], int], int]:
