@@ -12,7 +12,12 @@ from summarize.resources import load_toml
 from summarize.result import Flag
 from summarize.tasks import flags
 from summarize.tasks.flags import Output, OutputKind, flags_of
-from summarize.tasks.text_checks import expected_length_ratio, has_repetition_loop, length_ratio
+from summarize.tasks.text_checks import (
+    commentary,
+    expected_length_ratio,
+    has_repetition_loop,
+    length_ratio,
+)
 from tests.test_batch import ARTICLES, engines  # noqa: F401  (engines is a fixture)
 
 EN, RU, DE = get_language("en"), get_language("ru"), get_language("de")
@@ -205,3 +210,119 @@ def test_an_outputs_flags_keep_the_order_results_always_had() -> None:
     ]
     assert order(OutputKind.BACK)[-2:] == ["prompt_leak", "consistency"]
     assert order(OutputKind.PIVOT)[-1] == "prompt_leak"
+
+
+# Outputs that comment instead of (or around) the translation, in the languages of the pivot
+# and in English, with the words the flag quotes.
+COMMENTED = {
+    "de": [
+        (
+            "Sie haben die folgende deutsche Übersetzung erhalten: Die Regierung hat am Freitag "
+            "den Ausnahmezustand ausgerufen.",
+            "Sie haben die folgende deutsche Übersetzung erhalten",
+        ),
+        (
+            "Hier ist die Übersetzung: Die Regierung hat den Ausnahmezustand ausgerufen.",
+            "Hier ist die Übersetzung",
+        ),
+        (
+            "Deutsche Übersetzung: Die Regierung hat den Ausnahmezustand ausgerufen.",
+            "Deutsche Übersetzung:",
+        ),
+        ("Es tut mir leid, aber ich kann diesen Text nicht übersetzen.", "Es tut mir leid, aber"),
+        (
+            "Die Regierung rief den Notstand aus. (Anmerkung: wörtlich „Ausnahmezustand“.)",
+            "(Anmerkung",
+        ),
+    ],
+    "fr": [
+        (
+            "Voici la traduction en français : Le gouvernement a décrété l'état d'urgence.",
+            "Voici la traduction",
+        ),
+        ("Je suis désolé, mais je ne peux pas traduire ce texte.", "Je suis désolé, mais"),
+    ],
+    "es": [
+        (
+            "Claro, aquí tienes la traducción: El gobierno declaró el estado de emergencia.",
+            "Claro, aquí",
+        )
+    ],
+    "it": [
+        (
+            "Ecco la traduzione: Il governo ha dichiarato lo stato di emergenza.",
+            "Ecco la traduzione",
+        )
+    ],
+    "pt": [
+        ("Aqui está a tradução: O governo declarou estado de emergência.", "Aqui está a tradução")
+    ],
+    "pl": [("Oto tłumaczenie: Rząd ogłosił stan wyjątkowy.", "Oto tłumaczenie:")],
+    "cs": [("Zde je překlad: Vláda vyhlásila výjimečný stav.", "Zde je překlad")],
+    "nl": [("Hier is de vertaling: De regering riep de noodtoestand uit.", "Hier is de vertaling")],
+    "tr": [("İşte çeviri: Hükümet olağanüstü hal ilan etti.", "İşte çeviri:")],
+    "el": [
+        ("Ορίστε η μετάφραση: Η κυβέρνηση κήρυξε κατάσταση έκτακτης ανάγκης.", "Ορίστε η μετάφραση")
+    ],
+    "ar": [("إليك الترجمة: أعلنت الحكومة حالة الطوارئ.", "إليك الترجمة")],
+    "he": [("הנה התרגום: הממשלה הכריזה על מצב חירום.", "הנה התרגום")],
+    "hi": [("यह रहा अनुवाद: सरकार ने आपातकाल की घोषणा की।", "यह रहा अनुवाद")],
+    "zh": [
+        ("以下是中文翻译：政府周五宣布三个地区进入紧急状态。", "以下是中文翻译："),
+        ("政府周五宣布三个地区进入紧急状态。（译者注：原文为“三个州”。）", "（译者注："),
+        ("抱歉，我无法翻译这段文字。", "抱歉，我无法"),
+    ],
+    "ja": [("以下が日本語訳です：政府は金曜日、非常事態を宣言した。", "以下が日本語訳")],
+    "ko": [("다음은 번역입니다: 정부는 비상사태를 선포했다.", "다음은 번역")],
+    "uk": [("Ось переклад: Уряд оголосив надзвичайний стан.", "Ось переклад:")],
+    "bg": [("Ето превода: Правителството обяви извънредно положение.", "Ето превода")],
+}
+
+# Faithful translations that mention translations, apologies or notes as ordinary words.
+FAITHFUL_MENTIONS = [
+    "Die Übersetzung des Buches erschien 2020.",
+    "Die Übersetzung wurde von einer Jury ausgezeichnet, teilte der Verlag mit.",
+    "Hier ist die Lage ernst, sagte der Minister.",
+    "Natürlich hat die Regierung das abgelehnt.",
+    "Die Regierung hat am Freitag in drei Regionen den Ausnahmezustand ausgerufen.",
+    "La traduction du livre est parue en 2020.",
+    "La traducción del libro se publicó en 2020.",
+    "La traduzione del romanzo è uscita nel 2020.",
+    "Tłumaczenie książki ukazało się w 2020 roku.",
+    "Как ИИ изменит рынок труда",
+    "该书的翻译于2020年出版。",
+    "他说：“我们不会改变立场。”",
+    *FAITHFUL.values(),
+]
+
+
+def test_commentary_in_every_language_is_flagged() -> None:
+    for code, cases in COMMENTED.items():
+        for text, said in cases:
+            assert commentary(text, SOURCE) == said, (code, text)
+
+
+def test_faithful_translations_mentioning_translations_are_no_commentary() -> None:
+    for text in FAITHFUL_MENTIONS:
+        assert commentary(text, SOURCE) is None, text
+
+
+def test_a_german_pivot_with_a_preamble_in_german_or_english_is_flagged() -> None:
+    pivot = "Die Regierung hat am Freitag in drei Regionen den Ausnahmezustand ausgerufen."
+    for preamble in ("Hier ist die Übersetzung:", "Here is the German translation:"):
+        flagged = pivot_flags(f"{preamble} {pivot}", DE)
+        assert [flag.code for flag in flagged] == ["commentary"], preamble
+
+
+def test_commentary_the_input_makes_too_is_no_commentary_in_any_language() -> None:
+    said = "Es tut mir leid, aber wir können nicht kommen."
+    assert commentary(said, "I'm sorry, but we cannot come.") is None
+    assert commentary("Hinweis: Die Straße ist gesperrt.", "Note: the road is closed.") is None
+
+
+def test_every_language_has_commentary_phrases() -> None:
+    """Adding a language to models/languages.toml needs its phrases in commentary.toml."""
+    phrases = load_toml("commentary.toml")
+    assert set(phrases) == set(load_toml("languages.toml"))
+    for code, table in phrases.items():
+        assert table["start"] and table["anywhere"], code

@@ -330,8 +330,10 @@ register(
         EVERY_OUTPUT,
         _commentary,
         details="the output comments instead of (or around) the text asked for: a chat "
-        'preamble ("Here is the translation:", "Вот перевод"), a note, an apology or a '
-        "refusal, unless the input says the same (phrases in `models/commentary.toml`)",
+        'preamble ("Here is the translation:", "Вот перевод", "Hier ist die Übersetzung:", '
+        '"以下是翻译："), a note, an apology or a refusal, in any language the tool knows '
+        "(phrases per language in `models/commentary.toml`, every language's tried on every "
+        "output: a German pivot may open in English), unless the input says the same",
     )
 )
 register(

@@ -217,15 +217,24 @@ def has_repetition_loop(text: str, source: str = "") -> bool:
     return repeated or (total >= 8 and len(counts) / total < REPEAT_MIN_DISTINCT_SHARE)
 
 
+# What may open an output before a start pattern: space, and a quote mark or bracket.
+_COMMENTARY_OPENING = r"^\s*[\"'«“„(\[「『《【（]?\s*"
+
+
 @cache
 def _commentary_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
-    """(start, anywhere) patterns from ``models/commentary.toml``."""
-    data = load_toml("commentary.toml")
+    """(start, anywhere) patterns of every language in ``models/commentary.toml``, together: a
+    chat model may comment in another language than the one it was asked for (in English
+    inside a German pivot)."""
+    tables = load_toml("commentary.toml").values()
     start = tuple(
-        re.compile(r"^\s*[\"'«“„(\[]?\s*(?:" + pattern + ")", re.IGNORECASE)
-        for pattern in data["start"]
+        re.compile(_COMMENTARY_OPENING + "(?:" + pattern + ")", re.IGNORECASE)
+        for table in tables
+        for pattern in table["start"]
     )
-    anywhere = tuple(re.compile(pattern, re.IGNORECASE) for pattern in data["anywhere"])
+    anywhere = tuple(
+        re.compile(pattern, re.IGNORECASE) for table in tables for pattern in table["anywhere"]
+    )
     return start, anywhere
 
 
@@ -233,7 +242,9 @@ def commentary(output: str, source: str = "") -> str | None:
     """The words by which ``output`` comments on itself (a chat preamble, a note, an apology or
     a refusal) instead of just being the text asked for, or ``None``.
 
-    A pattern that also matches ``source`` does not count: the input said it too.
+    Every language's phrases are tried. A pattern that also matches ``source`` does not count,
+    nor does any other of its kind (start or anywhere), in any language: the input said it too
+    ("Извините, но..." translated as "I'm sorry, but...").
     """
     for patterns in _commentary_patterns():
         if any(pattern.search(source) for pattern in patterns):
