@@ -25,6 +25,7 @@ from summarize.metrics.name_match import (
     variant,
     vocabulary,
 )
+from summarize.metrics.source_support import SourceSupport
 
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0]\d{3})*(?:[.,]\d+)?")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -130,6 +131,12 @@ _TENS_WORDS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty
 _NUMBER_WORDS = {word: value for value, word in enumerate(_UNIT_WORDS)} | {
     word: 20 + 10 * place for place, word in enumerate(_TENS_WORDS)
 }
+
+
+def _number_word(word: str) -> bool:
+    return word.lower() in _NUMBER_WORDS or word.lower() in _SCALES
+
+
 # A number's scale: "10 thousand" is 10000, "$3 tln" 3000000000000.
 _SCALES = {
     **{"hundred": 2, "thousand": 3, "million": 6, "mln": 6, "billion": 9, "bln": 9, "bn": 9},
@@ -213,10 +220,14 @@ _INITIALS = re.compile(r"\b(?:[A-Z]\.){2,}")
 _TITLE_DOT = re.compile(r"\b(St|Mt|Dr|Mr|Mrs|Ms|Gen|Col|Lt|Sgt|Prof|Gov|Sen|Rep)\.(?=\s+[A-Z])")
 
 
+_FULL_HOUR = re.compile(r"\b(\d{1,2}):00\b")
+
+
 def _prepare(text: str) -> str:
     """Times on the 24-hour clock (``1:25 PM`` is ``13:25``: no name ``PM``); initials and
     titles without their dots."""
     text = _TIME.sub(_24_hour, text)
+    text = _FULL_HOUR.sub(r"\1", text)  # 14:00 is the hour 14, as "2 pm" is
     text = _INITIALS.sub(lambda match: match.group().replace(".", ""), text)
     return _TITLE_DOT.sub(r"\1", text)
 
@@ -246,6 +257,8 @@ def _translation_names(text: str) -> list[str]:
         alone = " " not in name and not (len(name) > 1 and name.isupper())
         if (alone and _SENTENCE_START.search(text[:position])) or _shouted(name, text[:position]):
             continue
+        if name.isupper() and text.startswith(":", cursor):
+            continue  # a label in capitals ("CHECK: ...", "THE EXPERT: ...")
         names.append(name)
     return names
 
@@ -290,6 +303,8 @@ class _Missing:
     names: list[str]
     # (a word of ``text``, its misspelling in ``other``)
     respelled: list[tuple[str, str]]
+    # Per missing name, the words of it that ``other`` lacks.
+    words: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _facts_missing(text: str, other: str) -> _Missing:
@@ -302,7 +317,12 @@ def _facts_missing(text: str, other: str) -> _Missing:
     for name in _translation_names(text):
         names.setdefault(name.lower(), name)
     vocab, own = vocabulary(other), vocabulary(text)
-    missing_names = [name for name in names.values() if unmatched_words(name, own, vocab)]
+    # A number word in a name ("Channel Five") is a number, checked as one.
+    unmatched = {
+        name: [word for word in unmatched_words(name, own, vocab) if not _number_word(word)]
+        for name in names.values()
+    }
+    missing_names = [name for name, words in unmatched.items() if words]
     respelled = [
         (word, spelling)
         for name in names.values()
@@ -310,21 +330,34 @@ def _facts_missing(text: str, other: str) -> _Missing:
         for word in distinctive_words(name)
         if not has_word(vocab, word) and (spelling := variant(vocab, word))
     ]
-    return _Missing(missing_numbers, missing_names, respelled)
+    words = {name: unmatched[name] for name in missing_names}
+    return _Missing(missing_numbers, missing_names, respelled, words)
 
 
-def compare_facts(output: str, reference: str) -> FactCheck:
+def compare_facts(output: str, reference: str, source: SourceSupport | None = None) -> FactCheck:
     """Numbers, dates (by their parts) and names of ``reference`` missing from ``output``, and
     those of ``output`` that ``reference`` does not have; both texts in one language (a
     back-translation and the original, or a translation and the supplied English).
 
     A name is kept when ``output`` writes it another way: see
     :mod:`summarize.metrics.name_match`. One that it only misspells, recognisably, is neither
-    lost nor made up but ``respelled``."""
+    lost nor made up but ``respelled``. With the ``source`` both translate (reference mode:
+    :mod:`summarize.metrics.source_support`), it decides where the two disagree: what the
+    reference has is lost only when the source has it too, what the output has is made up only
+    when the source does not have it."""
     lost, added = _facts_missing(reference, output), _facts_missing(output, reference)
     respelled = lost.respelled + [(before, after) for after, before in added.respelled]
+    if source is None:
+        return FactCheck(
+            lost.numbers, lost.names, added.numbers, added.names, list(dict.fromkeys(respelled))
+        )
+    numbers = _supported_numbers(source.text) | source.numbers()
     return FactCheck(
-        lost.numbers, lost.names, added.numbers, added.names, list(dict.fromkeys(respelled))
+        [number for number in lost.numbers if number in numbers],
+        [name for name in lost.names if source.has_any(lost.words[name])],
+        [number for number in added.numbers if number not in numbers],
+        [name for name in added.names if not source.has_any(added.words[name])],
+        list(dict.fromkeys(respelled)),
     )
 
 

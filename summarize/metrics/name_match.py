@@ -94,6 +94,9 @@ def _common_stem(short: str, long: str) -> bool:
     return common >= 6 and common >= 0.75 * len(short)
 
 
+_RESPELLED_SHARE = 0.4
+
+
 def _close(word_key: str, other: str) -> bool:
     """Keys of one name spelled two ways: the same consonants and at most two edits apart
     (``aleksandr``/``aleksander``, ``degtiariov``/``degtiarev``, ``ruza``/``ruz``), or, for
@@ -102,12 +105,22 @@ def _close(word_key: str, other: str) -> bool:
     nor ``iran``/``iraq``."""
     if _inflected(word_key, other):
         return True
-    distance = _distance(word_key, other)
+    distance = edit_distance(word_key, other)
     skeleton = _skeleton(word_key)
     if len(skeleton) >= 2 and skeleton == _skeleton(other) and distance <= 2:
         return True
-    shortest = min(len(word_key), len(other))
-    return shortest >= 5 and distance <= (2 if shortest >= 8 else 1)
+    shortest, longest = sorted((len(word_key), len(other)))
+    if shortest >= 5 and distance <= (2 if shortest >= 8 else 1):
+        return True
+    # The same first letter and at most two edits in five (``aydian``/``aiyan``,
+    # ``berzerker``/``berserk``), when one of them has five letters or more (not ``iran``/
+    # ``iraq``; not ``kloneis``/``klovns``: Clooneys/Clowns).
+    return (
+        shortest >= 4
+        and longest >= 5
+        and word_key[0] == other[0]
+        and distance <= _RESPELLED_SHARE * longest
+    )
 
 
 @dataclass(frozen=True)
@@ -144,18 +157,24 @@ def _initials(words: list[str]) -> str:
     return "".join(word[0].upper() for word in words)
 
 
-def _chains(text: str) -> list[list[str]]:
-    """Runs of capitalised words, joined by connectors (``of``, ``for``...), without them."""
+# Punctuation that ends a run of capitalised words ("Minsk, Peter Morgunov").
+_RUN_BREAK = re.compile(r"[,;:!?()\[\]\"“”«»]|\.(?:\s|$)")
+
+
+def _chains(text: str, connectors: frozenset[str] = _CONNECTORS) -> list[list[str]]:
+    """Runs of capitalised words, joined by ``connectors`` (``of``, ``for``...), without
+    them; punctuation ends a run."""
     chains: list[list[str]] = []
-    current: list[str] = []
-    for word in _WORD.findall(text):
-        if word[0].isupper():
-            current.append(word)
-        elif word.lower() not in _CONNECTORS and current:
+    for part in _RUN_BREAK.split(text):
+        current: list[str] = []
+        for word in _WORD.findall(part):
+            if word[0].isupper():
+                current.append(word)
+            elif word.lower() not in connectors and current:
+                chains.append(current)
+                current = []
+        if current:
             chains.append(current)
-            current = []
-    if current:
-        chains.append(current)
     return chains
 
 
@@ -207,7 +226,7 @@ def vocabulary(text: str) -> Vocabulary:
             for form, group in _data().forms.items()
             if (form in parts if form.isupper() else f" {form} " in f" {lowered} ")
         ),
-        last_words=frozenset(key(run[-1]) for run in _chains(text) if len(run) >= 2),
+        last_words=frozenset(key(run[-1]) for run in _chains(text, frozenset()) if len(run) >= 2),
     )
 
 
@@ -233,7 +252,11 @@ def has_word(vocab: Vocabulary, word: str) -> bool:
         return True
     if _has_form(vocab, bare):
         return True
-    return _acronym(bare) and (bare in vocab.expansions or _same_letters(bare, vocab.capitals))
+    return _acronym(bare) and (
+        bare in vocab.expansions
+        or _same_letters(bare, vocab.capitals)
+        or any(key(bare) == key(other) for other in vocab.capitals)  # BCS/BKS: one БКС
+    )
 
 
 def _same_letters(acronym: str, capitals: frozenset[str]) -> bool:
@@ -261,8 +284,9 @@ def _acronym(word: str) -> bool:
 
 
 def _spelled_out(name_words: list[str], own: Vocabulary, vocab: Vocabulary) -> bool:
-    """The words of a name are part of a run of its text that spells an acronym which the
-    other text writes (``Liberal Democratic Party`` of ... Russia, where the other has LDPR)."""
+    """The words of a name that the other text lacks are part of a run of this text that
+    spells an acronym which the other text writes (``Liberal Democratic Party`` of ... Russia,
+    where the other has LDPR; SMP ``Russian Circuit Racing Series``, where it has SMP RCRS)."""
     keys = {key(word) for word in name_words}
     return any(
         acronym in vocab.capitals and keys <= spelled for acronym, spelled in own.expansions.items()
@@ -294,16 +318,26 @@ def unmatched_words(name: str, own: Vocabulary, vocab: Vocabulary) -> list[str]:
     if _has_form(vocab, name):
         return []
     words = distinctive_words(name)
-    if not words or _spelled_out(words, own, vocab):
-        return []
     missing = [word for word in words if not (has_word(vocab, word) or variant(vocab, word))]
+    if not missing or _spelled_out(missing, own, vocab):
+        return []
     if len(missing) < len(words):
         missing = [word for word in missing if not _optional(word, own, vocab)]
     if len(missing) == 1 and (
         _one_of_many(words, missing[0]) or _other_first_name(words, missing[0], vocab)
     ):
         return []
+    if _mostly_kept(words, missing):
+        return []
     return missing
+
+
+def _mostly_kept(words: list[str], missing: list[str]) -> bool:
+    """A product's or a long body's name of four words or more, whose first, distinctive word
+    and at least half the others are there: the rest is description translated another way
+    ("Nanokeratin System Hair Relaxing Treatment", "Nivea In-Shower Q10 Firming Body
+    Moisturiser")."""
+    return len(words) >= 4 and words[0] not in missing and 2 * len(missing) <= len(words)
 
 
 def _one_of_many(words: list[str], missing: str) -> bool:
@@ -319,7 +353,7 @@ def _other_first_name(words: list[str], missing: str, vocab: Vocabulary) -> bool
     return missing != words[-1] and any(_close(last, other) for other in vocab.last_words)
 
 
-def _distance(first: str, second: str) -> int:
+def edit_distance(first: str, second: str) -> int:
     """Levenshtein distance."""
     previous = list(range(len(second) + 1))
     for row, char in enumerate(first, start=1):

@@ -18,6 +18,7 @@ from enum import Enum
 from summarize.engines.base import PromptText, TruncatedText
 from summarize.input.languages import Language
 from summarize.metrics.consistency import check_consistency, compare_facts
+from summarize.metrics.source_support import SourceSupport, source_support
 from summarize.result import Flag
 from summarize.tasks.prompt_leak import find_leak
 from summarize.tasks.text_checks import (
@@ -246,6 +247,22 @@ def _respelled(output: Output) -> str | None:
     return f"names spelled otherwise: {facts.respelled_message()}" if facts.respelled else None
 
 
+def _source_support(output: Output) -> SourceSupport | None:
+    """A reference-mode translation's source, which arbitrates between it and its reference; a
+    round trip's pivot is a model's output, never an arbiter."""
+    language = output.source_language
+    if output.kind is not OutputKind.TRANSLATION or language is None:
+        return None
+    return source_support(output.source, language.script, language.code)
+
+
+def _translated_part(output: Output) -> str:
+    """The output without the commentary around it ("Here is the English translation:"): its
+    words are no names of the translation, even where the input had the same commentary."""
+    said = commentary(output.text)
+    return output.text.replace(said, " ") if said else output.text
+
+
 def _consistency(output: Output) -> str | None:
     """A summary against its article; a translation against its ``reference``."""
     if output.kind is OutputKind.SUMMARY:
@@ -253,7 +270,7 @@ def _consistency(output: Output) -> str | None:
         return None if found.ok else "not in the article: " + ", ".join(found.unsupported)
     if output.reference is None:
         return None
-    facts = compare_facts(output.text, output.reference)
+    facts = compare_facts(_translated_part(output), output.reference, _source_support(output))
     against = "the original" if output.kind is OutputKind.BACK else "the reference"
     return None if facts.ok else facts.message(against)
 
@@ -391,7 +408,9 @@ register(
         "`3,000` and `3000`, `10 thousand` and `10000` count as the same number; dates are "
         "checked by their parts (year and day as numbers, month as a name); numbers written as "
         'words are not checked (in a translation, "three" counts as support for a lost "3"). '
-        "See [Names and numbers](#names-and-numbers)",
+        "In reference mode the source decides where translation and reference disagree: a "
+        "reference's name is lost only when the source has it, a translation's made up only "
+        "when the source lacks it. See [Names and numbers](#names-and-numbers)",
         after={OutputKind.SUMMARY: "truncated"},
     )
 )

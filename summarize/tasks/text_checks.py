@@ -128,6 +128,10 @@ def _is_name_of(part: str, names: set[str]) -> bool:
     return False
 
 
+# Degrees Celsius typed with the Cyrillic letter С: a symbol, not a word left untranslated.
+_CELSIUS = re.compile("°\\s?[\u0421\u0441]")
+
+
 def untranslated_words(
     text: str, source: str, language: Language, source_language: Language, reference: str = ""
 ) -> list[str]:
@@ -146,6 +150,7 @@ def untranslated_words(
     script, target = source_language.script, language.script
     if script == target or not_in_language(text, language, source_language):
         return []
+    text = _CELSIUS.sub("°C", text)
     source_words = {word.lower() for word in words(source)}
     reference_words = {word.lower() for word in words(reference)}
     names = _names(source) if script == "Latin" else set()
