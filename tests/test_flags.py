@@ -8,10 +8,16 @@ from typer.testing import CliRunner
 
 from summarize.cli.main import app
 from summarize.input.languages import get_language, script_fraction
+from summarize.resources import load_toml
 from summarize.result import Flag
 from summarize.tasks import flags
 from summarize.tasks.flags import Output, OutputKind, flags_of
-from summarize.tasks.text_checks import has_repetition_loop
+from summarize.tasks.text_checks import (
+    commentary,
+    expected_length_ratio,
+    has_repetition_loop,
+    length_ratio,
+)
 from tests.test_batch import ARTICLES, engines  # noqa: F401  (engines is a fixture)
 
 EN, RU, DE = get_language("en"), get_language("ru"), get_language("de")
@@ -59,6 +65,65 @@ def test_empty_output() -> None:
 def test_length_ratio_outliers() -> None:
     assert "length_ratio" in codes(pivot_flags("Пятница."))
     assert "length_ratio" in codes(pivot_flags("Да " * 60))
+
+
+# One sentence, faithfully translated: SOURCE in Chinese, Japanese, Russian and Korean.
+FAITHFUL = {
+    "zh": "政府周五宣布三个地区进入紧急状态。",
+    "ja": "政府は金曜日、3つの地域に非常事態を宣言した。",
+    "ru": "В пятницу правительство ввело чрезвычайное положение в трёх регионах.",
+    "ko": "정부는 금요일 세 개 지역에 비상사태를 선포했다.",
+}
+
+
+def translation_flags(text: str, source: str, target: str, source_code: str) -> list[Flag]:
+    """The flags of ``text`` as a reference-mode translation of ``source``."""
+    output = Output(
+        OutputKind.TRANSLATION,
+        text,
+        source,
+        language=get_language(target),
+        source_language=get_language(source_code),
+    )
+    return flags_of(output)
+
+
+def length_message(flags: list[Flag]) -> str | None:
+    return next((flag.message for flag in flags if flag.code == "length_ratio"), None)
+
+
+def test_every_language_has_a_length_figure() -> None:
+    """Adding a language to models/languages.toml needs its characters per English character."""
+    table = load_toml("languages.toml")
+    assert [code for code, entry in table.items() if "chars_per_en_char" not in entry] == []
+    assert get_language("en").chars_per_en_char == 1.0
+
+
+def test_faithful_translations_from_and_into_compact_scripts_have_the_expected_length() -> None:
+    """Chinese and Japanese (written without spaces), Korean and Russian into English, and
+    English into Chinese: faithful, so no length_ratio, though most are outside 0.5-2.0."""
+    for code, text in FAITHFUL.items():
+        assert length_message(translation_flags(SOURCE, text, "en", code)) is None, code
+        assert length_message(translation_flags(text, SOURCE, code, "en")) is None, code
+    assert length_ratio(SOURCE, FAITHFUL["zh"]) > 4  # the fixed band flagged it
+    assert length_ratio(FAITHFUL["zh"], SOURCE) < 0.25
+
+
+def test_truncated_or_ballooned_translations_are_flagged_with_the_expected_ratio() -> None:
+    truncated = translation_flags("The government declared.", FAITHFUL["zh"], "en", "zh")
+    assert length_message(truncated) == "length ratio 1.41 (expected 3.3 for zh→en) outside 1.7-6.7"
+    ballooned = translation_flags(SOURCE + " " + SOURCE * 2, FAITHFUL["ja"], "en", "ja")
+    assert "(expected 2.5 for ja→en)" in (length_message(ballooned) or "")
+    assert length_message(translation_flags("Правительство.", SOURCE, "ru", "en")) is not None
+    assert length_message(translation_flags(FAITHFUL["zh"] * 3, SOURCE, "zh", "en")) is not None
+    russian = translation_flags(FAITHFUL["ru"] * 3, SOURCE, "ru", "en")
+    assert length_message(russian) == "length ratio 2.88 (expected 1.0 for en→ru) outside 0.52-2.1"
+
+
+def test_length_ratio_of_unknown_languages_keeps_the_fixed_band() -> None:
+    output = Output(OutputKind.TRANSLATION, "Да " * 60, SOURCE)
+    assert length_message(flags_of(output)) == "length ratio 2.49 outside 0.5-2.0"
+    assert expected_length_ratio(None, get_language("zh")) == 1 / 0.3
 
 
 def test_repetition_loop_is_flagged_but_repetition_copied_from_source_is_not() -> None:
@@ -145,3 +210,119 @@ def test_an_outputs_flags_keep_the_order_results_always_had() -> None:
     ]
     assert order(OutputKind.BACK)[-2:] == ["prompt_leak", "consistency"]
     assert order(OutputKind.PIVOT)[-1] == "prompt_leak"
+
+
+# Outputs that comment instead of (or around) the translation, in the languages of the pivot
+# and in English, with the words the flag quotes.
+COMMENTED = {
+    "de": [
+        (
+            "Sie haben die folgende deutsche Übersetzung erhalten: Die Regierung hat am Freitag "
+            "den Ausnahmezustand ausgerufen.",
+            "Sie haben die folgende deutsche Übersetzung erhalten",
+        ),
+        (
+            "Hier ist die Übersetzung: Die Regierung hat den Ausnahmezustand ausgerufen.",
+            "Hier ist die Übersetzung",
+        ),
+        (
+            "Deutsche Übersetzung: Die Regierung hat den Ausnahmezustand ausgerufen.",
+            "Deutsche Übersetzung:",
+        ),
+        ("Es tut mir leid, aber ich kann diesen Text nicht übersetzen.", "Es tut mir leid, aber"),
+        (
+            "Die Regierung rief den Notstand aus. (Anmerkung: wörtlich „Ausnahmezustand“.)",
+            "(Anmerkung",
+        ),
+    ],
+    "fr": [
+        (
+            "Voici la traduction en français : Le gouvernement a décrété l'état d'urgence.",
+            "Voici la traduction",
+        ),
+        ("Je suis désolé, mais je ne peux pas traduire ce texte.", "Je suis désolé, mais"),
+    ],
+    "es": [
+        (
+            "Claro, aquí tienes la traducción: El gobierno declaró el estado de emergencia.",
+            "Claro, aquí",
+        )
+    ],
+    "it": [
+        (
+            "Ecco la traduzione: Il governo ha dichiarato lo stato di emergenza.",
+            "Ecco la traduzione",
+        )
+    ],
+    "pt": [
+        ("Aqui está a tradução: O governo declarou estado de emergência.", "Aqui está a tradução")
+    ],
+    "pl": [("Oto tłumaczenie: Rząd ogłosił stan wyjątkowy.", "Oto tłumaczenie:")],
+    "cs": [("Zde je překlad: Vláda vyhlásila výjimečný stav.", "Zde je překlad")],
+    "nl": [("Hier is de vertaling: De regering riep de noodtoestand uit.", "Hier is de vertaling")],
+    "tr": [("İşte çeviri: Hükümet olağanüstü hal ilan etti.", "İşte çeviri:")],
+    "el": [
+        ("Ορίστε η μετάφραση: Η κυβέρνηση κήρυξε κατάσταση έκτακτης ανάγκης.", "Ορίστε η μετάφραση")
+    ],
+    "ar": [("إليك الترجمة: أعلنت الحكومة حالة الطوارئ.", "إليك الترجمة")],
+    "he": [("הנה התרגום: הממשלה הכריזה על מצב חירום.", "הנה התרגום")],
+    "hi": [("यह रहा अनुवाद: सरकार ने आपातकाल की घोषणा की।", "यह रहा अनुवाद")],
+    "zh": [
+        ("以下是中文翻译：政府周五宣布三个地区进入紧急状态。", "以下是中文翻译："),
+        ("政府周五宣布三个地区进入紧急状态。（译者注：原文为“三个州”。）", "（译者注："),
+        ("抱歉，我无法翻译这段文字。", "抱歉，我无法"),
+    ],
+    "ja": [("以下が日本語訳です：政府は金曜日、非常事態を宣言した。", "以下が日本語訳")],
+    "ko": [("다음은 번역입니다: 정부는 비상사태를 선포했다.", "다음은 번역")],
+    "uk": [("Ось переклад: Уряд оголосив надзвичайний стан.", "Ось переклад:")],
+    "bg": [("Ето превода: Правителството обяви извънредно положение.", "Ето превода")],
+}
+
+# Faithful translations that mention translations, apologies or notes as ordinary words.
+FAITHFUL_MENTIONS = [
+    "Die Übersetzung des Buches erschien 2020.",
+    "Die Übersetzung wurde von einer Jury ausgezeichnet, teilte der Verlag mit.",
+    "Hier ist die Lage ernst, sagte der Minister.",
+    "Natürlich hat die Regierung das abgelehnt.",
+    "Die Regierung hat am Freitag in drei Regionen den Ausnahmezustand ausgerufen.",
+    "La traduction du livre est parue en 2020.",
+    "La traducción del libro se publicó en 2020.",
+    "La traduzione del romanzo è uscita nel 2020.",
+    "Tłumaczenie książki ukazało się w 2020 roku.",
+    "Как ИИ изменит рынок труда",
+    "该书的翻译于2020年出版。",
+    "他说：“我们不会改变立场。”",
+    *FAITHFUL.values(),
+]
+
+
+def test_commentary_in_every_language_is_flagged() -> None:
+    for code, cases in COMMENTED.items():
+        for text, said in cases:
+            assert commentary(text, SOURCE) == said, (code, text)
+
+
+def test_faithful_translations_mentioning_translations_are_no_commentary() -> None:
+    for text in FAITHFUL_MENTIONS:
+        assert commentary(text, SOURCE) is None, text
+
+
+def test_a_german_pivot_with_a_preamble_in_german_or_english_is_flagged() -> None:
+    pivot = "Die Regierung hat am Freitag in drei Regionen den Ausnahmezustand ausgerufen."
+    for preamble in ("Hier ist die Übersetzung:", "Here is the German translation:"):
+        flagged = pivot_flags(f"{preamble} {pivot}", DE)
+        assert [flag.code for flag in flagged] == ["commentary"], preamble
+
+
+def test_commentary_the_input_makes_too_is_no_commentary_in_any_language() -> None:
+    said = "Es tut mir leid, aber wir können nicht kommen."
+    assert commentary(said, "I'm sorry, but we cannot come.") is None
+    assert commentary("Hinweis: Die Straße ist gesperrt.", "Note: the road is closed.") is None
+
+
+def test_every_language_has_commentary_phrases() -> None:
+    """Adding a language to models/languages.toml needs its phrases in commentary.toml."""
+    phrases = load_toml("commentary.toml")
+    assert set(phrases) == set(load_toml("languages.toml"))
+    for code, table in phrases.items():
+        assert table["start"] and table["anywhere"], code

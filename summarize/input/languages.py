@@ -1,4 +1,5 @@
-"""Languages: names for prompts, scripts for copy-through checks, and language identification."""
+"""Languages: names for prompts, scripts for copy-through checks, expected text lengths and
+language identification."""
 
 from __future__ import annotations
 
@@ -27,11 +28,19 @@ class Language:
     code: str
     name: str
     script: str
+    # Characters of this language per character of English for the same content: what a
+    # faithful translation's length is expected to be (``length_ratio``). 1.0 when not known.
+    chars_per_en_char: float = 1.0
 
 
 def known_languages() -> dict[str, Language]:
     table = load_toml("languages.toml")
-    return {code: Language(code, entry["name"], entry["script"]) for code, entry in table.items()}
+    return {
+        code: Language(
+            code, entry["name"], entry["script"], float(entry.get("chars_per_en_char", 1.0))
+        )
+        for code, entry in table.items()
+    }
 
 
 def get_language(code: str) -> Language:

@@ -18,14 +18,16 @@ from enum import Enum
 from summarize.engines.base import PromptText, TruncatedText
 from summarize.input.languages import Language
 from summarize.metrics.consistency import check_consistency, compare_facts
+from summarize.metrics.source_support import SourceSupport, source_support
 from summarize.result import Flag
 from summarize.tasks.prompt_leak import find_leak
 from summarize.tasks.text_checks import (
-    LENGTH_RATIO_RANGE,
     commentary,
+    expected_length_ratio,
     has_repetition_loop,
     is_empty,
     length_ratio,
+    length_ratio_range,
     not_in_language,
     untranslated_words,
 )
@@ -191,10 +193,22 @@ def _untranslated(output: Output) -> str | None:
     return f"left in the input's script: {listed}" + (f" (and {more} more)" if more > 0 else "")
 
 
+def _figure(value: float) -> str:
+    """A ratio as the length_ratio message gives it: 3.3, 0.95, 0.5, 2.0."""
+    return f"{value:.1f}" if value >= 1 else f"{value:.2g}"
+
+
 def _length_ratio(output: Output) -> str | None:
+    language, source_language = output.language, output.source_language
     ratio = length_ratio(output.text, output.source)
-    low, high = LENGTH_RATIO_RANGE
-    return None if low <= ratio <= high else f"length ratio {ratio:.2f} outside {low}-{high}"
+    low, high = length_ratio_range(language, source_language)
+    if low <= ratio <= high:
+        return None
+    expected = ""
+    if language is not None and source_language is not None:
+        figure = _figure(expected_length_ratio(language, source_language))
+        expected = f" (expected {figure} for {source_language.code}→{language.code})"
+    return f"length ratio {ratio:.2f}{expected} outside {_figure(low)}-{_figure(high)}"
 
 
 def _not_shorter(output: Output) -> str | None:
@@ -225,6 +239,30 @@ def _prompt_leak(output: Output) -> str | None:
     return find_leak(output.text, output.prompt, inputs)
 
 
+def _respelled(output: Output) -> str | None:
+    """A back-translation against its original, whose spelling of a name is the right one."""
+    if output.reference is None:
+        return None
+    facts = compare_facts(output.text, output.reference)
+    return f"names spelled otherwise: {facts.respelled_message()}" if facts.respelled else None
+
+
+def _source_support(output: Output) -> SourceSupport | None:
+    """A reference-mode translation's source, which arbitrates between it and its reference; a
+    round trip's pivot is a model's output, never an arbiter."""
+    language = output.source_language
+    if output.kind is not OutputKind.TRANSLATION or language is None:
+        return None
+    return source_support(output.source, language.script, language.code)
+
+
+def _translated_part(output: Output) -> str:
+    """The output without the commentary around it ("Here is the English translation:"): its
+    words are no names of the translation, even where the input had the same commentary."""
+    said = commentary(output.text)
+    return output.text.replace(said, " ") if said else output.text
+
+
 def _consistency(output: Output) -> str | None:
     """A summary against its article; a translation against its ``reference``."""
     if output.kind is OutputKind.SUMMARY:
@@ -232,7 +270,7 @@ def _consistency(output: Output) -> str | None:
         return None if found.ok else "not in the article: " + ", ".join(found.unsupported)
     if output.reference is None:
         return None
-    facts = compare_facts(output.text, output.reference)
+    facts = compare_facts(_translated_part(output), output.reference, _source_support(output))
     against = "the original" if output.kind is OutputKind.BACK else "the reference"
     return None if facts.ok else facts.message(against)
 
@@ -278,9 +316,17 @@ register(
 register(
     FlagSpec(
         "length_ratio",
-        "output length / input length (characters) outside 0.5-2.0",
+        "output length / input length (characters) outside 0.5-2x the ratio expected for "
+        "the language pair",
         TRANSLATIONS,
         _length_ratio,
+        details="output length / input length, in characters, is under half or over twice the "
+        "ratio expected for the language pair: the output language's characters per character "
+        "of English over the input language's (`chars_per_en_char` in `models/languages.toml`: "
+        "Chinese into English is expected at 1.0 / 0.3 = 3.3, so 1.7-6.7 passes; English into "
+        "Russian at 1.04, so 0.52-2.1). A language without the figure counts as 1.0 (0.5-2.0). "
+        "Faithful professional news translations stay inside on all but a few per mille of "
+        "segments (`bench/length_ratios.py`); the message names the expected ratio",
     )
 )
 register(
@@ -309,8 +355,10 @@ register(
         EVERY_OUTPUT,
         _commentary,
         details="the output comments instead of (or around) the text asked for: a chat "
-        'preamble ("Here is the translation:", "Вот перевод"), a note, an apology or a '
-        "refusal, unless the input says the same (phrases in `models/commentary.toml`)",
+        'preamble ("Here is the translation:", "Вот перевод", "Hier ist die Übersetzung:", '
+        '"以下是翻译："), a note, an apology or a refusal, in any language the tool knows '
+        "(phrases per language in `models/commentary.toml`, every language's tried on every "
+        "output: a German pivot may open in English), unless the input says the same",
     )
 )
 register(
@@ -350,10 +398,34 @@ register(
         "back-translation lost, and ones it made up (round trip: the back-translation against "
         "the original English), or the same for a reference-mode translation against its "
         'English reference; the message lists both ("lost (in the original): CSTO, '
-        'Kyrgyzstan; made up (not in the original): Kosovo"). `3,000` and `3000` count as the '
-        "same number; dates are checked by their parts (year and day as numbers, month as a "
-        'name); numbers written as words are not checked (in a translation, "three" counts as '
-        'support for a lost "3")',
+        'Kyrgyzstan; made up (not in the original): Kosovo"). A name is kept when the other '
+        "text writes it another way: a transliteration (`Sergei`/`Sergey`), an inflection or "
+        "another form (`Italy`/`Italian`, `US`/`American`), an acronym and its expansion "
+        "(`LDPR`/`Liberal Democratic Party of Russia`), its distinctive words with the generic "
+        "ones translated (`Khabarovsk Krai`/`Khabarovsk Territory`, `Palazzo Papadopoli`/"
+        "`Papadopoli Palace`). A capitalised word that starts a sentence, alone or after a "
+        "word like `Although`, and a shouted line (`SCROLL DOWN FOR VIDEO`) are no names. "
+        "`3,000` and `3000`, `10 thousand` and `10000` count as the same number; dates are "
+        "checked by their parts (year and day as numbers, month as a name); numbers written as "
+        'words are not checked (in a translation, "three" counts as support for a lost "3"). '
+        "In reference mode the source decides where translation and reference disagree: a "
+        "reference's name is lost only when the source has it, a translation's made up only "
+        "when the source lacks it. See [Names and numbers](#names-and-numbers)",
         after={OutputKind.SUMMARY: "truncated"},
+    )
+)
+register(
+    FlagSpec(
+        "respelled",
+        "a name of the original kept but spelled otherwise in the back-translation",
+        (OutputKind.BACK,),
+        _respelled,
+        details="a round trip changed the spelling of a name of the original, recognisably "
+        '("Cipriani → Kipriani", "Aydian → Aidan", "Sergey → Sergei"): milder than '
+        "`consistency`, which is for names lost or made up. Only back-translations: the original "
+        "English spells the name right, while a reference-mode translation and its reference "
+        "both transliterate it from another script, and either spelling may be the usual one",
+        # Listed before prompt_leak and consistency, which a back-translation's flags end with.
+        after={OutputKind.BACK: "truncated"},
     )
 )

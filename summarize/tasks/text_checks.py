@@ -19,8 +19,10 @@ from summarize.resources import load_toml
 
 # Below this share of letters in the target language's script, text is "not in that language".
 MIN_SCRIPT_FRACTION = 0.5
-# Output/input length ratio (in characters) outside this range is an outlier.
-LENGTH_RATIO_RANGE = (0.5, 2.0)
+# An output/input length ratio (in characters) outside this band around the ratio expected for
+# the language pair is an outlier: from half to twice the expected length. Professional news
+# translations stay inside it on all but a few per mille of segments (bench/length_ratios.py).
+LENGTH_RATIO_BAND = (0.5, 2.0)
 # An n-gram occurring this often, or this low a share of distinct n-grams, is a loop.
 REPEAT_NGRAM = 4
 REPEAT_MIN_COUNT = 3
@@ -126,6 +128,10 @@ def _is_name_of(part: str, names: set[str]) -> bool:
     return False
 
 
+# Degrees Celsius typed with the Cyrillic letter С: a symbol, not a word left untranslated.
+_CELSIUS = re.compile("°\\s?[\u0421\u0441]")
+
+
 def untranslated_words(
     text: str, source: str, language: Language, source_language: Language, reference: str = ""
 ) -> list[str]:
@@ -144,6 +150,7 @@ def untranslated_words(
     script, target = source_language.script, language.script
     if script == target or not_in_language(text, language, source_language):
         return []
+    text = _CELSIUS.sub("°C", text)
     source_words = {word.lower() for word in words(source)}
     reference_words = {word.lower() for word in words(reference)}
     names = _names(source) if script == "Latin" else set()
@@ -165,6 +172,27 @@ def untranslated_words(
 
 def length_ratio(output: str, source: str) -> float:
     return len(output.strip()) / max(len(source.strip()), 1)
+
+
+def expected_length_ratio(language: Language | None, source_language: Language | None) -> float:
+    """The length ratio (characters) of a faithful translation from ``source_language`` into
+    ``language``: the ratio of their ``chars_per_en_char`` (Chinese into English: 1.0 / 0.3).
+    An unknown language counts as English-like (1.0)."""
+
+    def per_en_char(language: Language | None) -> float:
+        return language.chars_per_en_char if language is not None else 1.0
+
+    return per_en_char(language) / per_en_char(source_language)
+
+
+def length_ratio_range(
+    language: Language | None, source_language: Language | None
+) -> tuple[float, float]:
+    """The length ratios of a translation from ``source_language`` into ``language`` that are
+    no outliers: :data:`LENGTH_RATIO_BAND` around the expected ratio."""
+    expected = expected_length_ratio(language, source_language)
+    low, high = LENGTH_RATIO_BAND
+    return low * expected, high * expected
 
 
 def _ngram_counts(text: str) -> tuple[dict[tuple[str, ...], int], int]:
@@ -194,15 +222,24 @@ def has_repetition_loop(text: str, source: str = "") -> bool:
     return repeated or (total >= 8 and len(counts) / total < REPEAT_MIN_DISTINCT_SHARE)
 
 
+# What may open an output before a start pattern: space, and a quote mark or bracket.
+_COMMENTARY_OPENING = r"^\s*[\"'«“„(\[「『《【（]?\s*"
+
+
 @cache
 def _commentary_patterns() -> tuple[tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]]:
-    """(start, anywhere) patterns from ``models/commentary.toml``."""
-    data = load_toml("commentary.toml")
+    """(start, anywhere) patterns of every language in ``models/commentary.toml``, together: a
+    chat model may comment in another language than the one it was asked for (in English
+    inside a German pivot)."""
+    tables = load_toml("commentary.toml").values()
     start = tuple(
-        re.compile(r"^\s*[\"'«“„(\[]?\s*(?:" + pattern + ")", re.IGNORECASE)
-        for pattern in data["start"]
+        re.compile(_COMMENTARY_OPENING + "(?:" + pattern + ")", re.IGNORECASE)
+        for table in tables
+        for pattern in table["start"]
     )
-    anywhere = tuple(re.compile(pattern, re.IGNORECASE) for pattern in data["anywhere"])
+    anywhere = tuple(
+        re.compile(pattern, re.IGNORECASE) for table in tables for pattern in table["anywhere"]
+    )
     return start, anywhere
 
 
@@ -210,7 +247,9 @@ def commentary(output: str, source: str = "") -> str | None:
     """The words by which ``output`` comments on itself (a chat preamble, a note, an apology or
     a refusal) instead of just being the text asked for, or ``None``.
 
-    A pattern that also matches ``source`` does not count: the input said it too.
+    Every language's phrases are tried. A pattern that also matches ``source`` does not count,
+    nor does any other of its kind (start or anywhere), in any language: the input said it too
+    ("Извините, но..." translated as "I'm sorry, but...").
     """
     for patterns in _commentary_patterns():
         if any(pattern.search(source) for pattern in patterns):

@@ -107,6 +107,23 @@ def fewshot_pairs(source: str, target: str) -> list[tuple[str, str]]:
     return [(pair[source], pair[target]) for pair in pairs]
 
 
+def translation_prompt_texts(chat: bool, source: Language, target: Language) -> list[PromptText]:
+    """What a translation prompt holds besides the input: a chat model's instruction (system
+    and user parts), or a base model's few-shot examples (both sides)."""
+    if chat:
+        template = load_toml("prompts/translate.toml")
+        names = {"source_name": source.name, "target_name": target.name}
+        return [
+            PromptText("instruction", template[part].format(source="", **names))
+            for part in ("system", "user")
+        ]
+    return [
+        PromptText("few-shot example", text)
+        for pair in fewshot_pairs(source.code, target.code)
+        for text in pair
+    ]
+
+
 def one_line(text: str) -> str:
     """A reply's lines joined with spaces (a translation of one segment is one line)."""
     if "\n" not in text:
@@ -167,18 +184,7 @@ class PromptedCausalLM:
         sides) or the instruction for translation, the example article and summary or the
         instruction for summaries. Outputs are checked against them (``prompt_leak``)."""
         if task == TRANSLATE and source is not None and target is not None:
-            template = load_toml("prompts/translate.toml")
-            names = {"source_name": source.name, "target_name": target.name}
-            if self.uses_chat:
-                return [
-                    PromptText("instruction", template[part].format(source="", **names))
-                    for part in ("system", "user")
-                ]
-            return [
-                PromptText("few-shot example", text)
-                for pair in fewshot_pairs(source.code, target.code)
-                for text in pair
-            ]
+            return translation_prompt_texts(self.uses_chat, source, target)
         if task == SUMMARIZE:
             template = load_toml("prompts/summarize.toml")
             if self.uses_chat:

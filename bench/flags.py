@@ -1,0 +1,235 @@
+"""How well the translation flags find real damage: precision and recall on a hand-labelled set,
+and how often they fire on a professional translation.
+
+``bench/flag-labels.jsonl`` holds English outputs, each labelled by reading it with the damage
+it shows (``bench/flag-labels.md`` has the rule): back-translations of our own round trips
+(the seed article, CNN/DailyMail articles; their pivots and outputs are stored) and WMT21
+Russian→English translations (systems and reference B, against reference A; stored as
+pointers, their texts read from ``../shared/data/wmt21``). Each output gets the flags the
+current code gives it, built the way the pipeline builds them (a back-translation against its
+original, a reference-mode translation against its reference), and each flag is compared with
+the label of the damage it is for.
+
+Then every one of the 1,000 WMT21 news segments of reference B is flagged as a reference-mode
+translation against reference A (and A against B): a professional translation, so each flag
+is a false alarm by construction (the rate of segments flagged, all flags and per code).
+
+    python bench/flags.py --label after      # writes bench/results/flags-after.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from summarize.engines.causal.prompted import translation_prompt_texts
+from summarize.input.languages import get_language
+from summarize.input.segment import segment_document
+from summarize.input.wmt_xml import TestSet, read_test_set
+from summarize.tasks.flags import Output, OutputKind, checks_for, flags_of
+
+REPO = Path(__file__).resolve().parent.parent
+DATA = REPO.parent / "shared" / "data"
+LABELS = REPO / "bench" / "flag-labels.jsonl"
+WMT21 = DATA / "wmt21" / "newstest2021.ru-en.all.xml"
+CNNDM = DATA / "cnndm" / "test-articles.jsonl"
+EN, RU = get_language("en"), get_language("ru")
+# Flags that the set cannot show: a stored output is no longer a truncated generation.
+NOT_MEASURED = {"truncated"}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One labelled output, with the flags the current code gives it."""
+
+    id: str
+    source: str
+    kind: OutputKind
+    damage: frozenset[str]
+    flags: frozenset[str]
+
+
+class Texts:
+    """The texts that the labelled set points to: the seed, CNN/DailyMail articles (by
+    sentence, segmented as the pipeline does) and the WMT21 test set."""
+
+    def __init__(self) -> None:
+        self.test_set: TestSet = read_test_set(WMT21)
+        self.position = {
+            (doc, seg): i
+            for i, (doc, seg) in enumerate(
+                zip(self.test_set.doc_ids, self.test_set.seg_ids, strict=True)
+            )
+        }
+        articles = (json.loads(line) for line in CNNDM.read_text(encoding="utf-8").splitlines())
+        self.articles = {article["id"]: article["text"] for article in articles}
+
+    def sentence(self, source: str, document: str, segment: int) -> str:
+        """A sentence of our own round trips' originals."""
+        if source == "seed":
+            text = (REPO / document).read_text(encoding="utf-8")
+        else:
+            text = self.articles[document]
+        return segment_document(text, "en")[segment].text
+
+    def wmt(self, record: dict) -> tuple[str, str, str]:
+        """A WMT21 translation: its Russian source, the output and the reference."""
+        i = self.position[(record["document"], record["segment"])]
+        test_set = self.test_set
+        outputs = test_set.references.get(record["system"]) or test_set.systems[record["system"]]
+        return test_set.sources[i], outputs[i], test_set.references[record["reference"]][i]
+
+
+def output_of(record: dict, texts: Texts) -> Output:
+    """The output of one labelled record, as the pipeline builds it."""
+    if record["source"] == "wmt21":
+        source, output, reference = texts.wmt(record)
+        return reference_output(source, output, reference)
+    original = texts.sentence(record["source"], record["document"], record["segment"])
+    return Output(
+        OutputKind.BACK,
+        record["output"],
+        source=record["pivot"],
+        language=EN,
+        source_language=RU,
+        reference=original,
+        prompt=translation_prompt_texts(record["prompt"] == "chat", RU, EN),
+    )
+
+
+def reference_output(source: str, output: str, reference: str) -> Output:
+    """A reference-mode translation of Russian into English (``tasks/reference.py``)."""
+    return Output(
+        OutputKind.TRANSLATION,
+        output,
+        source=source,
+        language=EN,
+        source_language=RU,
+        reference=reference,
+    )
+
+
+def labelled_items(texts: Texts) -> list[Item]:
+    items = []
+    for line in LABELS.read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        output = output_of(record, texts)
+        flags = frozenset(flag.code for flag in flags_of(output))
+        damage = frozenset(record["damage"])
+        items.append(Item(record["id"], record["source"], output.kind, damage, flags))
+    return items
+
+
+def _ratio(numerator: int, denominator: int) -> float | None:
+    return round(numerator / denominator, 3) if denominator else None
+
+
+def precision_recall(items: list[Item]) -> dict[str, dict]:
+    """Per flag code, over the items it applies to: true and false positives, misses,
+    precision and recall."""
+    codes: dict[str, set[OutputKind]] = {}
+    for kind in dict.fromkeys(item.kind for item in items):
+        for spec in checks_for(kind):
+            if spec.code not in NOT_MEASURED:
+                codes.setdefault(spec.code, set()).add(kind)
+    table = {}
+    for code, kinds in codes.items():
+        judged = [item for item in items if item.kind in kinds]
+        hits = sum(code in item.flags and code in item.damage for item in judged)
+        raised = sum(code in item.flags for item in judged)
+        damaged = sum(code in item.damage for item in judged)
+        table[code] = {
+            "items": len(judged),
+            "damaged": damaged,
+            "flagged": raised,
+            "true_positives": hits,
+            "precision": _ratio(hits, raised),
+            "recall": _ratio(hits, damaged),
+        }
+    return table
+
+
+def false_flags(outputs: Iterable[Output]) -> dict:
+    """How many of a professional translation's segments are flagged, in all and per code."""
+    by_code: Counter[str] = Counter()
+    flagged = total = 0
+    for output in outputs:
+        codes = {flag.code for flag in flags_of(output)}
+        flagged += bool(codes)
+        total += 1
+        by_code.update(codes)
+    return {
+        "segments": total,
+        "flagged": flagged,
+        "rate": _ratio(flagged, total),
+        "by_code": {code: {"flagged": n, "rate": _ratio(n, total)} for code, n in by_code.items()},
+    }
+
+
+def reference_false_flags(test_set: TestSet, translator: str, reference: str) -> dict:
+    return false_flags(
+        reference_output(source, output, against)
+        for source, output, against in zip(
+            test_set.sources,
+            test_set.references[translator],
+            test_set.references[reference],
+            strict=True,
+        )
+    )
+
+
+def composition(items: list[Item]) -> dict:
+    by_source: dict[str, dict[str, int]] = {}
+    for item in items:
+        counts = by_source.setdefault(item.source, {"items": 0, "consistency_damage": 0})
+        counts["items"] += 1
+        counts["consistency_damage"] += "consistency" in item.damage
+    return by_source
+
+
+def print_table(result: dict) -> None:
+    print(f"labelled set: {result['labelled_set']}")
+    print(f"{'flag':<14}{'items':>7}{'damaged':>9}{'flagged':>9}{'precision':>11}{'recall':>8}")
+    for code, row in result["per_flag"].items():
+        precision = "-" if row["precision"] is None else f"{row['precision']:.3f}"
+        recall = "-" if row["recall"] is None else f"{row['recall']:.3f}"
+        print(
+            f"{code:<14}{row['items']:>7}{row['damaged']:>9}{row['flagged']:>9}"
+            f"{precision:>11}{recall:>8}"
+        )
+    for name, rates in result["wmt21_references"].items():
+        codes = ", ".join(f"{code} {row['flagged']}" for code, row in rates["by_code"].items())
+        print(f"{name}: {rates['flagged']} of {rates['segments']} segments flagged ({codes})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--label", default="after", help="names the results file")
+    args = parser.parse_args()
+    texts = Texts()
+    items = labelled_items(texts)
+    result = {
+        "labelled_set": composition(items),
+        "per_flag": precision_recall(items),
+        "wmt21_references": {
+            "B against A": reference_false_flags(texts.test_set, "B", "A"),
+            "A against B": reference_false_flags(texts.test_set, "A", "B"),
+        },
+        "disagreements": {
+            item.id: {"damage": sorted(item.damage), "flags": sorted(item.flags)}
+            for item in items
+            if ("consistency" in item.damage) != ("consistency" in item.flags)
+        },
+    }
+    out = REPO / "bench" / "results" / f"flags-{args.label}.json"
+    out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print_table(result)
+    print(f"wrote {out.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
