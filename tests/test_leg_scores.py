@@ -193,6 +193,10 @@ def test_scorer_none_turns_it_off_and_a_scorer_is_any_translator(
     system = json.loads(off.stdout)["translations"][0]
     assert "logprob" not in system["scores"]
     assert all(segment["logprob"] == {} for segment in system["segments"])
+    terminal = round_trip(marian, tmp_path, "--scorer", "none")
+    assert terminal.exit_code == 0, terminal.output
+    assert "LP ↑" not in terminal.stdout  # no empty column
+    assert "log-prob ↑ |" not in terminal.stdout.replace("│", "|")
 
     other = round_trip(marian, tmp_path, "--json", "--scorer", str(marian["ru-en"]))
     assert other.exit_code == 0, other.output

@@ -42,8 +42,7 @@ def render_markdown(result: RunResult) -> str:
         f"({info.language}); sha256 `{info.sha256[:16]}`; summarize {result.tool_version}.",
         f"## {rows.translation_scores_title(result)}",
         markdown_table(
-            rows.translation_score_header(),
-            [rows.translation_score_row(system) for system in result.translations],
+            *rows.translation_score_table(result),
         ),
     ]
     for system in result.translations:

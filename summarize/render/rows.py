@@ -28,9 +28,16 @@ def _column(key: str) -> str:
     return get(key).header
 
 
-def translation_score_header() -> list[str]:
-    keys = translation_score_keys()
-    return ["system", *map(label, keys), "flagged segments", "flags by code"]
+def translation_score_table(result: RunResult) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the translation scores: a column for each metric of ``run``'s
+    tables that some system has (none has ``logprob`` under ``--scorer none``)."""
+    keys = [
+        key
+        for key in translation_score_keys()
+        if any(key in system.scores for system in result.translations)
+    ]
+    header = ["system", *map(label, keys), "flagged segments", "flags by code"]
+    return header, [translation_score_row(system, keys) for system in result.translations]
 
 
 def summary_score_header() -> list[str]:
@@ -113,6 +120,7 @@ def translation_scores_title(result: RunResult) -> str:
 def segment_table(system: TranslationResult) -> tuple[list[str], list[list[str]]]:
     """Header and rows of one system's sentence table (round trip or reference mode)."""
     if system.mode == "reference":
+        header = REFERENCE_SEGMENT_HEADER
         body = [
             [
                 str(segment.index + 1),
@@ -126,8 +134,15 @@ def segment_table(system: TranslationResult) -> tuple[list[str], list[list[str]]
             ]
             for segment in system.segments
         ]
-        return REFERENCE_SEGMENT_HEADER, body
-    return SEGMENT_HEADER, [segment_row(segment) for segment in system.segments]
+    else:
+        header, body = SEGMENT_HEADER, [segment_row(segment) for segment in system.segments]
+    if any(segment.logprob for segment in system.segments):
+        return header, body
+    # Not scored (``--scorer none``, or a result saved before the leg score): no empty column.
+    column = header.index(_column("logprob"))
+    return [*header[:column], *header[column + 1 :]], [
+        [*row[:column], *row[column + 1 :]] for row in body
+    ]
 
 
 def flag_text(flags) -> str:
@@ -163,9 +178,9 @@ def _cells(scores, keys: list[str]) -> list[str]:
     return [get(key).format(scores[key].value) if key in scores else "" for key in keys]
 
 
-def translation_score_row(system: TranslationResult) -> list[str]:
+def translation_score_row(system: TranslationResult, keys: list[str]) -> list[str]:
     flags = system.segment_flags()
-    cells = _cells(system.scores, translation_score_keys())
+    cells = _cells(system.scores, keys)
     return [system.name, *cells, f"{flags.flagged}/{flags.outputs}", flags.codes()]
 
 

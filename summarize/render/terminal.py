@@ -56,8 +56,7 @@ def render_terminal(result: RunResult, console: Console | None = None) -> None:
         _table(
             console,
             rows.translation_scores_title(result),
-            rows.translation_score_header(),
-            [rows.translation_score_row(system) for system in result.translations],
+            *rows.translation_score_table(result),
         )
     )
     console.print(
