@@ -209,3 +209,35 @@ def test_a_scorer_that_cannot_score_is_a_one_line_error(tmp_path: Path) -> None:
         "run", "seeds/000_e93c88f19b9118b4.txt", "--scorer", "minilm", cache=tmp_path / "cache"
     )
     assert_one_line_error(result, "minilm", "translator")
+
+
+def test_a_test_sets_systems_are_scored_by_the_first_translator(
+    short_marian: dict[str, Path], tmp_path: Path
+) -> None:
+    """`batch --with-wmt-systems`: no model made a WMT system's outputs, so the first
+    --translator scores them; every view shows the system's value."""
+    from typer.testing import CliRunner
+
+    from summarize.cli.main import app
+    from tests.test_batch_wmt_systems import SOURCE, SYSTEMS, build_test_set
+
+    test_set = tmp_path / "newstest2021.ru-en.xml"
+    test_set.write_text(build_test_set(), encoding="utf-8")
+    out = tmp_path / "out"
+    translator = short_marian["ru-en"]
+    args = ["batch", str(test_set), "--out", str(out), "--translator", str(translator)]
+    cli = CliRunner().invoke(app, [*args, "--summarizer", "none", "--with-wmt-systems"])
+    assert cli.exit_code == 0, cli.output
+    first = json.loads((out / "results.jsonl").read_text().splitlines()[0])
+    scorer = EngineRegistry("cpu", None, lambda _m: None).translator(str(translator), RU, EN)
+    for system in first["translations"][1:]:
+        name = system["name"].removeprefix("wmt:").removesuffix(":ru→en")
+        assert f"translation:{translator}@" in system["scores"]["logprob"]["signature"]
+        values = [segment["logprob"]["translation"] for segment in system["segments"]]
+        outputs = [segment["output"] for segment in system["segments"]]
+        assert outputs == SYSTEMS[name][: len(outputs)]
+        expected = scorer.score_translations(SOURCE[: len(outputs)], outputs, RU, EN)
+        assert values == pytest.approx(expected)
+    assert "log-prob" in (out / "report.md").read_text(encoding="utf-8")
+    assert "logprob" in (out / "summary.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "log-prob" in (out / "report.html").read_text(encoding="utf-8")
