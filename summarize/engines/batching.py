@@ -59,6 +59,26 @@ def generate_cached(
     return [outputs[key] for key in keys]
 
 
+def cached_mean_log_probs(
+    info: ModelInfo,
+    store: OutputStore | None,
+    cache_inputs: Sequence[str],
+    score_batch: Callable[[list[int]], list[list[float]]],
+    batch_size: int,
+    on_progress: ProgressCallback | None = None,
+    plan: Callable[[list[int]], list[list[int]]] | None = None,
+) -> list[float]:
+    """The mean of each input's token log-probabilities (``score_batch`` gives them for the
+    indices of a batch), cached in the output store as text, like outputs (the inputs must say
+    they are scores, so that no output shares their keys)."""
+
+    def run_batch(batch: list[int]) -> list[str]:
+        return [repr(sum(values) / len(values)) for values in score_batch(batch)]
+
+    texts = generate_cached(info, store, cache_inputs, run_batch, batch_size, on_progress, plan)
+    return [float(text) for text in texts]
+
+
 # A stored output that hit its length limit starts with this mark, its limit and a NUL.
 _TRUNCATED = "\x00truncated:"
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 from summarize.metrics.base import StatsMetric
 from summarize.metrics.name_match import (
@@ -334,6 +335,8 @@ def _facts_missing(text: str, other: str) -> _Missing:
     return _Missing(missing_numbers, missing_names, respelled, words)
 
 
+# A back-translation's flags ask twice (``consistency``, then ``respelled``): one comparison.
+@lru_cache(maxsize=64)
 def compare_facts(output: str, reference: str, source: SourceSupport | None = None) -> FactCheck:
     """Numbers, dates (by their parts) and names of ``reference`` missing from ``output``, and
     those of ``output`` that ``reference`` does not have; both texts in one language (a

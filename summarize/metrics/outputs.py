@@ -136,11 +136,11 @@ def translation_cosine(output: TranslationOutputs) -> Score:
 def leg_logprob(output: TranslationOutputs) -> Score | None:
     """The mean over legs of each leg's mean log-probability per token (its own value in
     ``details``: ``pivot`` and ``back``, or ``translation``); None when nothing was scored."""
-    means = output.legs.means() if output.legs else {}
-    if not means:
+    legs = output.legs
+    means = legs.means() if legs else {}
+    if legs is None or not means:
         return None
-    value = sum(means.values()) / len(means)
-    return Score("logprob", value, output.legs.signature, means)  # type: ignore[union-attr]
+    return Score("logprob", sum(means.values()) / len(means), legs.signature, means)
 
 
 def rouge_f1(key: str) -> SummaryScorer:

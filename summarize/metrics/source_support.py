@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from summarize.metrics.name_match import edit_distance, key
 from summarize.resources import load_toml
@@ -53,18 +53,20 @@ def _source_words(language: str) -> dict[str, tuple[str, ...]]:
 
 @dataclass(frozen=True)
 class SourceSupport:
-    """A source's text, the keys of its words (transliterated), its lower-cased text and its
-    language."""
+    """A source's text, the keys of its words (transliterated) and its language."""
 
     text: str
     keys: tuple[str, ...]
-    lowered: str
     language: str
+
+    @cached_property
+    def lowered(self) -> str:
+        return self.text.lower()
 
     def has_word(self, word: str) -> bool:
         """The source writes ``word`` (a name word of an English text), inflected or not: its
-        key starts one of the source's keys, allowing a transliteration's slips (one edit in
-        four letters)."""
+        key starts one of the source's keys, allowing a transliteration's slips (see
+        :func:`_starts`)."""
         stems = _source_words(self.language).get(word.lower())
         if stems:
             return any(stem in self.lowered for stem in stems)
@@ -118,4 +120,4 @@ def source_support(source: str, script: str | None, language: str) -> SourceSupp
         if word.isupper() or any(char.isdigit() for char in word):
             # A code in capitals is often read by its letters' looks: "С-400" is S-400 or C-400.
             keys.append(key(word.translate(_LOOKALIKES)))
-    return SourceSupport(source, tuple(dict.fromkeys(keys)), source.lower(), language)
+    return SourceSupport(source, tuple(dict.fromkeys(keys)), language)

@@ -210,13 +210,10 @@ def _score_test_set_systems(
     scored by the run's scoring model, all documents' segments in one call per system."""
     language = references[0].language
     leg_scorer = engines.system_scorers.get(language.code)
-    names = list(dict.fromkeys(name for reference in references for name, _ in reference.systems))
+    by_document = [dict(reference.systems) for reference in references]
+    names = list(dict.fromkeys(name for systems in by_document for name in systems))
     for name in names:
-        members = [
-            (d, dict(reference.systems)[name])
-            for d, reference in enumerate(references)
-            if name in dict(reference.systems)
-        ]
+        members = [(d, systems[name]) for d, systems in enumerate(by_document) if name in systems]
         texts = [[segment.text for segment in references[d].sources] for d, _ in members]
         system_outputs = [outputs for _, outputs in members]
         legs = score_legs(

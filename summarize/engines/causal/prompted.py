@@ -33,7 +33,12 @@ from summarize.engines.base import (
     PromptText,
     TruncatedText,
 )
-from summarize.engines.batching import DEFAULT_TOKEN_BUDGET, budget_planner, generate_cached
+from summarize.engines.batching import (
+    DEFAULT_TOKEN_BUDGET,
+    budget_planner,
+    cached_mean_log_probs,
+    generate_cached,
+)
 from summarize.engines.causal.generators import CausalGenerator, ready_for_batches
 from summarize.engines.store import OutputStore
 from summarize.resources import data_dir, load_toml
@@ -285,21 +290,20 @@ class PromptedCausalLM:
         output_ids = [self._answer_ids(output) for output in outputs]
         sequences = [p + o for p, o in zip(prompt_ids, output_ids, strict=True)]
 
-        def run_batch(batch: list[int]) -> list[str]:
-            found = self.generator.score_batch(
+        def score_batch(batch: list[int]) -> list[list[float]]:
+            return self.generator.score_batch(
                 [sequences[i] for i in batch], [len(output_ids[i]) for i in batch]
             )
-            return [repr(sum(values) / len(values)) for values in found]
 
         plan = budget_planner(
             lambda i: len(sequences[i]), lambda _i: 0, SCORING_TOKEN_BUDGET, self.batch_size
         )
         pairs = zip(prompts, outputs, strict=True)
         cache_inputs = [f"score\x00{prompt}\x00{output}" for prompt, output in pairs]
-        scores = generate_cached(
-            self.info, self._store, cache_inputs, run_batch, self.batch_size, on_progress, plan
+        found = cached_mean_log_probs(
+            self.info, self._store, cache_inputs, score_batch, self.batch_size, on_progress, plan
         )
-        return [float(score) for score in scores]
+        return [*found]
 
     def scoring_prompt(self, source: Language, target: Language) -> str:
         """A hash of the translation prompt around an empty input (template, instruction or

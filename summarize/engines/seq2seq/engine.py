@@ -24,7 +24,12 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from summarize.engines.base import ModelInfo, ProgressCallback
-from summarize.engines.batching import DEFAULT_TOKEN_BUDGET, budget_planner, generate_cached
+from summarize.engines.batching import (
+    DEFAULT_TOKEN_BUDGET,
+    budget_planner,
+    cached_mean_log_probs,
+    generate_cached,
+)
 from summarize.engines.chunking import chunk_text
 from summarize.engines.notes import send_note
 from summarize.engines.seq2seq.models import Seq2SeqGenerator, Seq2SeqRequest
@@ -153,22 +158,21 @@ class Seq2SeqEngine:
                 pairs.append((request, [*body, tokenizer.eos_token_id]))
                 whole.append(i)
 
-        def run_batch(batch: list[int]) -> list[str]:
+        def score_batch(batch: list[int]) -> list[list[float]]:
             chosen = [pairs[i] for i in batch]
-            found = self.generator.score_batch([r for r, _ in chosen], [t for _, t in chosen])
-            return [repr(sum(values) / len(values)) for values in found]
+            return self.generator.score_batch([r for r, _ in chosen], [t for _, t in chosen])
 
-        scored = generate_cached(
+        scored = cached_mean_log_probs(
             self.info,
             self._store,
             [f"score\x00{r.cache_text()}\x00{' '.join(map(str, t))}" for r, t in pairs],
-            run_batch,
+            score_batch,
             self.batch_size,
             on_progress,
         )
         scores: list[float | None] = [None] * len(texts)
         for i, value in zip(whole, scored, strict=True):
-            scores[i] = float(value)
+            scores[i] = value
         return scores
 
     def scoring_prompt(self, source: Language, target: Language) -> str:
