@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))  # this checkout's package, not an installed one
 DATA = REPO.parent / "shared" / "data"
 TEST_SETS = {
     "en-ja": DATA / "wmt21" / "newstest2021.en-ja.all.xml",
@@ -42,7 +43,7 @@ METRICS = ("bleu", "chrf", "ter")
 WIDTH = 8
 P_DIGITS = 4
 # What sacrebleu's reader gives besides references and systems.
-NOT_SYSTEMS = {"src", "docid", "origlang"}
+NOT_SYSTEMS = {"src", "docid", "origlang", "domain"}
 FIELDS = ("score", "mean", "ci", "p_value")
 
 
@@ -52,6 +53,19 @@ class Extracted:
 
     references: list[Path]
     systems: dict[str, Path]
+
+
+def translators(path: Path) -> list[str]:
+    """The translators of a WMT XML file in the order their ``<ref>`` first appears.
+
+    sacrebleu's reader keeps its translators in a set, so the order of its reference fields
+    changes from run to run; chrF with several references depends on that order (a segment
+    whose references tie on chrF takes the first one's statistics), so both tools get the
+    references in the file's order, the order ``summarize score`` uses."""
+    from xml.etree import ElementTree
+
+    found = (ref.get("translator") for ref in ElementTree.parse(path).getroot().iter("ref"))
+    return list(dict.fromkeys(name for name in found if name))
 
 
 def extract(path: Path, out: Path) -> Extracted:
@@ -65,7 +79,7 @@ def extract(path: Path, out: Path) -> Extracted:
         files[name] = out / f"{name.replace(':', '-').replace('/', '_')}.txt"
         cleaned = [WMTXMLDataset._clean(line) for line in lines]
         files[name].write_text("\n".join(cleaned) + "\n", encoding="utf-8")
-    references = [files[name] for name in fields if name.startswith("ref:")]
+    references = [files[f"ref:{name}"] for name in translators(path)]
     names = [name for name in fields if name not in NOT_SYSTEMS and not name.startswith("ref:")]
     return Extracted(references, {name: files[name] for name in names})
 
