@@ -402,7 +402,11 @@ def score(
         int, typer.Option(help="Word n-gram order of chrf (sacrebleu's; 2 is chrF++).")
     ] = 0,
     ter_asian_support: Annotated[
-        bool, typer.Option("--ter-asian-support", help="TER splits CJK characters (sacrebleu's).")
+        bool,
+        typer.Option(
+            "--ter-asian-support",
+            help="With --ter-normalized: TER splits CJK characters (sacrebleu's).",
+        ),
     ] = False,
     ter_normalized: Annotated[
         bool, typer.Option("--ter-normalized", help="TER normalises and tokenises (sacrebleu's).")
