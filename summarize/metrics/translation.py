@@ -24,12 +24,13 @@ CHRF_PLUS_PLUS_WORD_ORDER = 2
 SACREBLEU_METRICS = {"bleu": "BLEU", "chrf": "chrF2", "chrf++": "chrF2++", "ter": "TER"}
 LOWER_IS_BETTER = {"ter"}
 
-# sacrebleu's BLEU tokenizers that need packages beyond sacrebleu itself, and what installs them.
-TOKENIZER_PACKAGES = {
+# sacrebleu's BLEU tokenizers that need more than sacrebleu itself, and what gets it.
+SPM_DOWNLOAD = "it downloads its sentencepiece model on first use: run it once with network access"
+TOKENIZER_NEEDS = {
     "ja-mecab": "pip install 'sacrebleu[ja]'",
     "ko-mecab": "pip install 'sacrebleu[ko]'",
-    "flores101": "pip install sentencepiece (and network access once, for the model)",
-    "flores200": "pip install sentencepiece (and network access once, for the model)",
+    "flores101": SPM_DOWNLOAD,
+    "flores200": SPM_DOWNLOAD,
 }
 
 # `-l SRC-TGT`: two lower-case ISO 639 codes, as sacrebleu's test sets name their pairs.
@@ -103,8 +104,8 @@ def _bleu(sentence_level: bool, target_language: str | None, options: SacrebleuO
     except (ImportError, RuntimeError, OSError, AssertionError) as exc:
         name = bleu_tokenizer(target_language, options)
         first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
-        install = TOKENIZER_PACKAGES.get(name)
-        fix = f": {install}" if install else ""
+        need = TOKENIZER_NEEDS.get(name)
+        fix = f": {need}" if need else ""
         raise UserError(f"BLEU's {name} tokenizer is unavailable ({first}){fix}") from None
 
 
