@@ -38,6 +38,14 @@ def score(
     seed: int | None = 12345,
     segment_scores: bool = True,
     device: str = "auto",
+    language_pair: str | None = None,
+    tokenize: str | None = None,
+    lowercase: bool = False,
+    chrf_word_order: int = 0,
+    ter_asian_support: bool = False,
+    ter_normalized: bool = False,
+    ter_case_sensitive: bool = False,
+    ter_no_punct: bool = False,
 ) -> ScoreReport:
     """Score line-aligned outputs against references: the report ``summarize score --json``
     prints (its :meth:`~summarize.scoring.ScoreReport.to_dict`).
@@ -50,7 +58,13 @@ def score(
     BLEU, chrF, chrF++, TER, ROUGE-1/2/L); BLEU/chrF/TER numbers and signatures are
     sacrebleu's. ``sources`` enables the metrics that compare outputs with their source
     (coverage, density, ...). No model is loaded unless an embedding metric is asked for.
+
+    ``language_pair`` and the options after it are sacrebleu's command-line options, with its
+    names and defaults: ``language_pair="en-zh"`` scores as ``sacrebleu -l en-zh`` (BLEU's
+    tokenizer by the target: ``zh``, ``ja-mecab``, ``ko-mecab``, else ``13a``), ``tokenize``
+    overrides it, ``chrf_word_order`` applies to ``"chrf"``, the ``ter_`` ones to TER.
     """
+    from summarize.metrics.translation import SacrebleuOptions
     from summarize.scoring import ScoreOptions, score_segments
 
     systems = (
@@ -66,6 +80,16 @@ def score(
         confidence=confidence,
         segment_scores=segment_scores,
         device=device,
+        language_pair=language_pair,
+        sacrebleu=SacrebleuOptions(
+            tokenize=tokenize,
+            lowercase=lowercase,
+            chrf_word_order=chrf_word_order,
+            ter_asian_support=ter_asian_support,
+            ter_normalized=ter_normalized,
+            ter_case_sensitive=ter_case_sensitive,
+            ter_no_punct=ter_no_punct,
+        ),
     )
     several = bool(references) and not isinstance(references[0], str)
     streams = (

@@ -12,7 +12,10 @@ line): an empty hypothesis scores as sacrebleu scores it (it matches nothing), a
 counts empty hypothesis and reference lines in its notes.
 
 BLEU, chrF, chrF++ and TER are sacrebleu's own metric objects, configured as its command line
-configures them, so numbers and signatures are identical to ``sacrebleu REF -i HYP -m ...``.
+configures them, so numbers and signatures are identical to ``sacrebleu REF -i HYP -m ...``
+with the same options: the target language (``-l SRC-TGT``, or a WMT set's ``<ref lang>``)
+picks BLEU's tokenizer as sacrebleu's does, and sacrebleu's BLEU, chrF and TER options
+(:class:`~summarize.metrics.translation.SacrebleuOptions`) are passed through.
 Confidence intervals and paired tests come from sacrebleu's significance code for every
 metric (see :mod:`summarize.metrics.significance`).
 """
@@ -40,7 +43,12 @@ from summarize.metrics.significance import (
     corpus_estimate,
     paired_test,
 )
-from summarize.metrics.translation import SACREBLEU_METRICS, sacrebleu_metric
+from summarize.metrics.translation import (
+    SACREBLEU_METRICS,
+    SacrebleuOptions,
+    sacrebleu_metric,
+    target_of_pair,
+)
 
 SCHEMA_VERSION = "summarize.score/2"
 
@@ -128,6 +136,8 @@ class ScoreReport:
     schema: str = SCHEMA_VERSION
     references: list[str] = field(default_factory=list)
     test_set: str | None = None
+    # The language of the hypotheses (ISO 639-1) that picked BLEU's tokenizer; None: not given.
+    target_language: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -161,6 +171,14 @@ class ScoreOptions:
     jsonl_field: str = "text"
     device: str = "auto"  # for the embedding model, loaded only by embedding metrics
     max_input_mb: float = DEFAULT_SCORE_MAX_INPUT_MB  # per file
+    # sacrebleu's `-l SRC-TGT` (its target picks BLEU's tokenizer); a WMT set's `<ref lang>`
+    # when not given.
+    language_pair: str | None = None
+    sacrebleu: SacrebleuOptions = field(default_factory=SacrebleuOptions)
+
+    @property
+    def target_language(self) -> str | None:
+        return None if self.language_pair is None else target_of_pair(self.language_pair)
 
 
 def _system_names(paths: Sequence[Path], taken: Sequence[str] = ()) -> list[str]:
@@ -201,9 +219,14 @@ def _default_embedder(options: ScoreOptions) -> Callable[[], Any]:
 
 
 def build_metrics(
-    names: Sequence[str], sources: list[str] | None, load_embedder: Callable[[], Any]
+    names: Sequence[str],
+    sources: list[str] | None,
+    load_embedder: Callable[[], Any],
+    target_language: str | None = None,
+    sacrebleu: SacrebleuOptions | None = None,
 ) -> dict[str, Any]:
-    """Metric objects keyed by metric key; embedding metrics share one lazily loaded model."""
+    """Metric objects keyed by metric key; embedding metrics share one lazily loaded model;
+    sacrebleu's metrics for ``target_language`` with its ``sacrebleu`` options."""
     shared: dict[str, Any] = {}
 
     def embedder():
@@ -212,15 +235,25 @@ def build_metrics(
         return shared["model"]
 
     keys = [registry.find(name).key if registry.find(name) else name for name in names]
-    return registry.build_metrics(keys, registry.MetricInputs(sources, embedder))
+    inputs = registry.MetricInputs(sources, embedder, target_language, sacrebleu)
+    return registry.build_metrics(keys, inputs)
 
 
-def _segment_scores(name: str, metric: Any, hypotheses: list[str], streams: list[list]):
+def _segment_scores(
+    name: str,
+    metric: Any,
+    hypotheses: list[str],
+    streams: list[list],
+    options: ScoreOptions,
+    target_language: str | None,
+):
     """Sentence-level scores against every reference of a segment: sacrebleu's
-    ``sentence_score`` (as ``sacrebleu -sl``) or the metric's own per-segment score (best
-    reference). ``None`` where a metric has no segment score."""
+    ``sentence_score`` (as ``sacrebleu -sl`` with the same options) or the metric's own
+    per-segment score (best reference). ``None`` where a metric has no segment score."""
     if name in SACREBLEU_METRICS:
-        sentence_metric = sacrebleu_metric(name, sentence_level=True)
+        sentence_metric = sacrebleu_metric(
+            name, True, target_language=target_language, options=options.sacrebleu
+        )
         scores = [
             sentence_metric.sentence_score(hyp, list(refs)).score
             for hyp, *refs in zip(hypotheses, *streams, strict=True)
@@ -236,6 +269,9 @@ def _segment_scores(name: str, metric: Any, hypotheses: list[str], streams: list
 def _checked(options: ScoreOptions | None) -> ScoreOptions:
     """``options`` (default: :class:`ScoreOptions`), checked before any file is read."""
     options = options or ScoreOptions()
+    options.sacrebleu.checked()
+    if options.language_pair is not None:
+        target_of_pair(options.language_pair)
     if options.test not in TESTS:
         raise UserError(f"unknown significance test {options.test!r}; use bs or ar")
     if options.n_samples < 0:
@@ -266,6 +302,7 @@ class _Scorable:
     reference: str = ""
     source: str | None = None
     reference_names: list[str] | None = None
+    target_language: str | None = None
 
 
 def _score(
@@ -276,10 +313,13 @@ def _score(
 ) -> ScoreReport:
     """The one path of every entry point: build the metrics, refuse an over-long segment
     (named by the system's path, else its name) before any work, and score the systems."""
+    target_language = scorable.target_language or options.target_language
     metrics = build_metrics(
         parse_metrics(options.metrics),
         scorable.sources,
         load_embedder or _default_embedder(options),
+        target_language,
+        options.sacrebleu,
     )
     for name, path, hypotheses in scorable.systems:
         _check_sizes(metrics, hypotheses, scorable.streams, path or name)
@@ -291,6 +331,7 @@ def _score(
         reference=scorable.reference,
         source=scorable.source,
         reference_names=scorable.reference_names,
+        target_language=target_language,
     )
 
 
@@ -402,6 +443,7 @@ def score_test_set(
             f"{path}: has no <hyp> systems to score; add your own output (⟨hypotheses⟩)"
         )
     translators = list(test_set.references)
+    target_language, language_notes = _test_set_language(path, test_set.target_lang, options)
     scorable = _Scorable(
         systems,
         list(test_set.references.values()),
@@ -409,11 +451,28 @@ def score_test_set(
         reference=f"{path} (translators {', '.join(translators)})",
         source=f"{path} (src)",
         reference_names=translators,
+        target_language=target_language,
     )
     report = _score(scorable, options, load_embedder, baseline)
     report.test_set = str(path)
-    report.notes = test_set.notes + report.notes
+    report.notes = test_set.notes + language_notes + report.notes
     return report
+
+
+def _test_set_language(
+    path: Path, reference_language: str | None, options: ScoreOptions
+) -> tuple[str | None, list[str]]:
+    """The target language a WMT set is scored in: ``-l``'s when given (it wins, with a note
+    when the references say otherwise), else the references' ``lang``, as ``-l`` would."""
+    known = None if reference_language in (None, "", "?") else reference_language
+    given = options.target_language
+    if given is None or known is None or given == known:
+        return given or known, []
+    note = (
+        f"{path}: the references are in {known!r} but -l {options.language_pair} says "
+        f"{given!r}; scored as {given!r} (BLEU tokenizer by -l)"
+    )
+    return given, [note]
 
 
 def _value(score: float, interval: Interval | None, p_value: float | None = None) -> MetricValue:
@@ -468,9 +527,11 @@ def score_systems(
     reference: str = "",
     source: str | None = None,
     reference_names: Sequence[str] | None = None,
+    target_language: str | None = None,
 ) -> ScoreReport:
     """Corpus scores, intervals, paired tests and segment scores for line-aligned
     ``(name, path, hypotheses)`` systems; ranked by the first metric, the first is the baseline.
+    ``target_language`` is the hypotheses' language (segment-level BLEU's tokenizer).
 
     ``references`` is sacrebleu's ``list[list[str]]``, one list per reference stream (a single
     ``list[str]`` is one stream); ``reference_names`` names the streams in the report.
@@ -492,7 +553,9 @@ def score_systems(
         segment_signature = None
         if options.segment_scores:
             for index, (_, _, hyps) in enumerate(systems):
-                scores, segment_signature = _segment_scores(key, metric, hyps, streams)
+                scores, segment_signature = _segment_scores(
+                    key, metric, hyps, streams, options, target_language
+                )
                 if scores is not None:
                     segment_values[index][key] = scores
         spec = registry.get(key)
@@ -530,6 +593,7 @@ def score_systems(
         systems=results,
         notes=_empty_line_notes(systems, streams, names),
         references=names,
+        target_language=target_language,
     )
 
 

@@ -32,9 +32,11 @@ def aggregate(documents: Sequence[RunResult]) -> list[SystemStats]:
     kinds: dict[str, str] = {}
     columns: dict[str, dict[str, list[float]]] = {}
     pooled: dict[str, tuple[list[str], list[list[str]]]] = {}
+    languages: dict[str, str] = {}
     for result in documents:
         for system in result.translations:
             kinds.setdefault(system.name, "translation")
+            languages.setdefault(system.name, system.target_lang)
             outputs, references = pooled.setdefault(system.name, ([], []))
             outputs += [segment.output for segment in system.segments]
             references += [[s.reference, *s.other_references] for s in system.segments]
@@ -51,6 +53,7 @@ def aggregate(documents: Sequence[RunResult]) -> list[SystemStats]:
         corpus = {}
         if name in pooled:
             outputs, references = pooled[name]
-            corpus = corpus_scores(outputs, streams_from_segments(references))
+            streams = streams_from_segments(references)
+            corpus = corpus_scores(outputs, streams, languages[name])
         stats.append(SystemStats(name, kind, documents_count, metrics, corpus))
     return stats

@@ -379,10 +379,49 @@ def score(
     max_input_mb: Annotated[
         float, typer.Option(help="Refuse a file larger than this, in MB.")
     ] = DEFAULT_SCORE_MAX_INPUT_MB,
+    language_pair: Annotated[
+        str | None,
+        typer.Option(
+            "--language-pair",
+            "-l",
+            help="SRC-TGT (ISO 639-1), as sacrebleu's -l: the target picks BLEU's tokenizer (zh, "
+            "ja-mecab, ko-mecab, else 13a). Default: a WMT set's <ref lang>, else none.",
+        ),
+    ] = None,
+    tokenize: Annotated[
+        str | None,
+        typer.Option(
+            help="BLEU's tokenizer, as sacrebleu's --tokenize: 13a, intl, zh, ja-mecab, "
+            "ko-mecab, char, flores101, flores200, none (default: by the target language)."
+        ),
+    ] = None,
+    lowercase: Annotated[
+        bool, typer.Option("--lowercase", help="Case-insensitive BLEU (sacrebleu's --lowercase).")
+    ] = False,
+    chrf_word_order: Annotated[
+        int, typer.Option(help="Word n-gram order of chrf (sacrebleu's; 2 is chrF++).")
+    ] = 0,
+    ter_asian_support: Annotated[
+        bool,
+        typer.Option(
+            "--ter-asian-support",
+            help="With --ter-normalized: TER splits CJK characters (sacrebleu's).",
+        ),
+    ] = False,
+    ter_normalized: Annotated[
+        bool, typer.Option("--ter-normalized", help="TER normalises and tokenises (sacrebleu's).")
+    ] = False,
+    ter_case_sensitive: Annotated[
+        bool, typer.Option("--ter-case-sensitive", help="Case-sensitive TER (sacrebleu's).")
+    ] = False,
+    ter_no_punct: Annotated[
+        bool, typer.Option("--ter-no-punct", help="TER without punctuation (sacrebleu's).")
+    ] = False,
 ) -> None:
     """Score existing outputs against one or more references, or every system of a WMT test
     set (no model loaded unless an embedding metric is asked for): sacrebleu-identical
     BLEU/chrF/TER, ROUGE, CIs and paired significance."""
+    from summarize.metrics.translation import SacrebleuOptions
     from summarize.render.scores import (
         FORMATS,
         print_score_report,
@@ -404,6 +443,16 @@ def score(
         jsonl_field=jsonl_field,
         device=device,
         max_input_mb=max_input_mb,
+        language_pair=language_pair,
+        sacrebleu=SacrebleuOptions(
+            tokenize=tokenize,
+            lowercase=lowercase,
+            chrf_word_order=chrf_word_order,
+            ter_asian_support=ter_asian_support,
+            ter_normalized=ter_normalized,
+            ter_case_sensitive=ter_case_sensitive,
+            ter_no_punct=ter_no_punct,
+        ),
     )
     if test_set is not None:
         if test_set.suffix.lower() != ".xml":

@@ -40,6 +40,8 @@ class TranslationOutputs:
     embedder: Embedder
     # Each leg's reference-free scores (None: not scored).
     legs: LegScores | None = None
+    # The outputs' language (ISO 639-1): BLEU's tokenizer, as sacrebleu's `-l` picks it.
+    target_language: str | None = None
 
     @cached_property
     def streams(self) -> list[list[str | None]]:
@@ -52,7 +54,7 @@ class TranslationOutputs:
         """Corpus BLEU, chrF++ and TER (sacrebleu, all references)."""
         from summarize.metrics.translation import corpus_scores
 
-        return corpus_scores(self.outputs, self.streams)
+        return corpus_scores(self.outputs, self.streams, self.target_language)
 
     @cached_property
     def cosines(self) -> list[float]:

@@ -19,12 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from summarize.errors import UserError
 from summarize.metrics import outputs
 from summarize.metrics.outputs import SummaryOutput, TranslationOutputs
 from summarize.result import RunResult, Score
+
+if TYPE_CHECKING:
+    from summarize.metrics.translation import SacrebleuOptions
 
 # Kinds of output a metric may score in `run` and `batch`, and the tables that show them.
 KINDS = ("translation", "summary")
@@ -37,6 +40,10 @@ class MetricInputs:
 
     sources: list[str] | None
     embedder: Callable[[], Any]  # loads the embedding model on first call
+    # The language of the hypotheses (ISO 639-1), as sacrebleu's `-l SRC-TGT` gives it, and
+    # sacrebleu's own options (None: its defaults).
+    target_language: str | None = None
+    sacrebleu: SacrebleuOptions | None = None
 
 
 @dataclass(frozen=True)
@@ -251,10 +258,14 @@ def build_metrics(keys: Sequence[str], inputs: MetricInputs) -> dict[str, Any]:
 
 
 def _sacrebleu(name: str) -> Callable[[MetricInputs], Any]:
-    def build(_inputs: MetricInputs) -> Any:
-        from summarize.metrics.translation import sacrebleu_metric
+    def build(inputs: MetricInputs) -> Any:
+        from summarize.metrics.translation import DEFAULT_OPTIONS, sacrebleu_metric
 
-        return sacrebleu_metric(name)
+        return sacrebleu_metric(
+            name,
+            target_language=inputs.target_language,
+            options=inputs.sacrebleu or DEFAULT_OPTIONS,
+        )
 
     return build
 

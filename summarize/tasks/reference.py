@@ -61,7 +61,16 @@ def score_reference(
     ]
     others = [list(segment.alternatives) for segment in references]
     results, scores = score_outputs(
-        sources, texts, None, outputs, reference_texts, flags, embedder, others, legs
+        sources,
+        texts,
+        None,
+        outputs,
+        reference_texts,
+        flags,
+        embedder,
+        others,
+        legs,
+        target_language=target.code,
     )
     return TranslationResult(
         name=f"{model.name}:{source.code}→{target.code}",

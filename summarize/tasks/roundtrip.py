@@ -54,7 +54,15 @@ def score_round_trip(
         )
         flags.append(flags_of(forward_output) + flags_of(back_output))
     results, scores = score_outputs(
-        segments, texts, pivots, outputs, texts, flags, embedder, legs=legs
+        segments,
+        texts,
+        pivots,
+        outputs,
+        texts,
+        flags,
+        embedder,
+        legs=legs,
+        target_language=source.code,
     )
     return TranslationResult(
         name=f"{forward.name}:{source.code}→{pivot.code}→{source.code}",

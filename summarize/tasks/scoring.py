@@ -29,15 +29,17 @@ def score_outputs(
     embedder: Embedder,
     other_references: list[list[str]] | None = None,
     legs: LegScores | None = None,
+    target_language: str | None = None,
 ) -> tuple[list[SegmentResult], dict[str, Score]]:
     """Per-segment chrF++, embedding cosine and leg scores, and every registered metric of the
     system's outputs (corpus BLEU/chrF++/TER/cosine...).
 
     ``other_references``: per segment, its further references (may be empty); ``legs``: each
-    leg's reference-free scores, if scored."""
+    leg's reference-free scores, if scored; ``target_language``: the outputs' language (ISO
+    639-1), which picks BLEU's tokenizer as sacrebleu's ``-l`` does."""
     others = other_references or [[] for _ in references]
     all_refs = [[ref, *more] for ref, more in zip(references, others, strict=True)]
-    system = TranslationOutputs(outputs, all_refs, sources, embedder, legs)
+    system = TranslationOutputs(outputs, all_refs, sources, embedder, legs, target_language)
     results = [
         SegmentResult(
             index=segment.index,
@@ -46,7 +48,7 @@ def score_outputs(
             pivot=pivots[i] if pivots is not None else None,
             output=outputs[i],
             reference=references[i],
-            chrf=sentence_chrf(outputs[i], all_refs[i]),
+            chrf=sentence_chrf(outputs[i], all_refs[i], target_language),
             embedding_cosine=system.cosines[i],
             flags=flags[i],
             other_references=list(others[i]),
