@@ -160,6 +160,9 @@ class ScoreOptions:
     segment_scores: bool = True
     jsonl_field: str = "text"
     device: str = "auto"  # for the embedding model, loaded only by embedding metrics
+    # The language of hypotheses and references (ISO 639-1; None: a WMT XML's <ref lang>, else
+    # unknown and scored as English): ROUGE's tokeniser, whether the embedder applies.
+    target_language: str | None = None
     max_input_mb: float = DEFAULT_SCORE_MAX_INPUT_MB  # per file
 
 
@@ -201,9 +204,13 @@ def _default_embedder(options: ScoreOptions) -> Callable[[], Any]:
 
 
 def build_metrics(
-    names: Sequence[str], sources: list[str] | None, load_embedder: Callable[[], Any]
+    names: Sequence[str],
+    sources: list[str] | None,
+    load_embedder: Callable[[], Any],
+    target_language: str | None = None,
 ) -> dict[str, Any]:
-    """Metric objects keyed by metric key; embedding metrics share one lazily loaded model."""
+    """Metric objects keyed by metric key; embedding metrics share one lazily loaded model;
+    ``target_language``: that of hypotheses and references (None: not known)."""
     shared: dict[str, Any] = {}
 
     def embedder():
@@ -212,7 +219,8 @@ def build_metrics(
         return shared["model"]
 
     keys = [registry.find(name).key if registry.find(name) else name for name in names]
-    return registry.build_metrics(keys, registry.MetricInputs(sources, embedder))
+    inputs = registry.MetricInputs(sources, embedder, target_language)
+    return registry.build_metrics(keys, inputs)
 
 
 def _segment_scores(name: str, metric: Any, hypotheses: list[str], streams: list[list]):
@@ -266,6 +274,8 @@ class _Scorable:
     reference: str = ""
     source: str | None = None
     reference_names: list[str] | None = None
+    # The references' language where the input states it (a WMT XML's <ref lang>).
+    target_language: str | None = None
 
 
 def _score(
@@ -280,6 +290,7 @@ def _score(
         parse_metrics(options.metrics),
         scorable.sources,
         load_embedder or _default_embedder(options),
+        options.target_language or scorable.target_language,
     )
     for name, path, hypotheses in scorable.systems:
         _check_sizes(metrics, hypotheses, scorable.streams, path or name)
@@ -409,6 +420,7 @@ def score_test_set(
         reference=f"{path} (translators {', '.join(translators)})",
         source=f"{path} (src)",
         reference_names=translators,
+        target_language=test_set.target_lang if test_set.target_lang != "?" else None,
     )
     report = _score(scorable, options, load_embedder, baseline)
     report.test_set = str(path)

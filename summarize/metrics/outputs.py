@@ -75,26 +75,28 @@ class TranslationOutputs:
 @dataclass
 class SummaryOutput:
     """One summary of an article (``article_vector``: the article's mean sentence embedding),
-    with the supplied reference summary if any."""
+    with the supplied reference summary if any; ``language``: that of all three (ISO 639-1;
+    None: English)."""
 
     text: str
     article: str
     article_vector: np.ndarray
     embedder: Embedder
     reference: str | None = None
+    language: str | None = None
 
     @cached_property
     def rouge(self) -> dict[str, Score]:
         """ROUGE-1/2/L F1 against the article, precision and recall in ``details``."""
         from summarize.metrics.rouge import rouge_scores
 
-        return rouge_scores(self.text, self.article)
+        return rouge_scores(self.text, self.article, self.language)
 
     @cached_property
     def reference_rouge(self) -> dict[str, Score]:
         from summarize.metrics.rouge import rouge_scores
 
-        return rouge_scores(self.text, self.reference) if self.reference else {}
+        return rouge_scores(self.text, self.reference, self.language) if self.reference else {}
 
     @cached_property
     def fragments(self) -> Extractiveness:
@@ -153,7 +155,7 @@ def rouge_precision(rouge_type: str) -> SummaryScorer:
 
         key = f"{rouge_type}_precision"
         value = output.rouge[rouge_type].details["precision"]
-        return Score(key, value, rouge_signature(rouge_type, "precision"))
+        return Score(key, value, rouge_signature(rouge_type, "precision", output.language))
 
     return score
 

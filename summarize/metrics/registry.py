@@ -37,6 +37,9 @@ class MetricInputs:
 
     sources: list[str] | None
     embedder: Callable[[], Any]  # loads the embedding model on first call
+    # The language of the hypotheses and references (ISO 639-1; None: not known, scored as
+    # English): ROUGE's tokeniser, whether the embedder applies.
+    target_language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -260,10 +263,10 @@ def _sacrebleu(name: str) -> Callable[[MetricInputs], Any]:
 
 
 def _rouge(rouge_type: str) -> Callable[[MetricInputs], Any]:
-    def build(_inputs: MetricInputs) -> Any:
+    def build(inputs: MetricInputs) -> Any:
         from summarize.metrics.rouge import RougeMetric
 
-        return RougeMetric(rouge_type)
+        return RougeMetric(rouge_type, inputs.target_language)
 
     return build
 
