@@ -6,6 +6,7 @@ Heavy libraries (torch, transformers) are imported only inside commands that nee
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -89,6 +90,30 @@ ScorerOption = Annotated[
 ]
 
 
+PivotRefOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--pivot-ref",
+        help="Human translation of ARTICLE into the pivot language, one line per non-empty line "
+        "of ARTICLE (each line is then one segment): the pivot is scored against it (BLEU, "
+        "chrF++, TER). With several pivots name one: --pivot-ref ru=FILE; repeatable.",
+    ),
+]
+_LANGUAGE_PREFIX = re.compile(r"^([A-Za-z]{2,3})=(.+)$")
+
+
+def _pivot_references(values: list[str] | None) -> dict[str, str]:
+    """``--pivot-ref [LANG=]FILE`` values by pivot code (``""``: the run's one pivot)."""
+    found: dict[str, str] = {}
+    for value in values or []:
+        named = _LANGUAGE_PREFIX.match(value)
+        code, path = (named.group(1).lower(), named.group(2)) if named else ("", value)
+        if code in found:
+            raise UserError(f"--pivot-ref given twice for {code or 'the pivot'}")
+        found[code] = path
+    return found
+
+
 def _run_options(
     pivot: list[str] | None,
     translator: list[str] | None,
@@ -157,6 +182,7 @@ def run(
         str | None, typer.Option(help="Model for pivot → English (default: the --translator).")
     ] = None,
     scorer: ScorerOption = None,
+    pivot_ref: PivotRefOption = None,
     source: Annotated[
         Path | None,
         typer.Option(help="Reference mode: source text to translate into English (line-aligned)."),
@@ -249,8 +275,10 @@ def run(
 
     if (source is None) != (reference is None):
         raise UserError("reference mode needs both --source and --reference")
-    if reference is not None and (article is not None or pivot):
-        raise UserError("reference mode (--source/--reference) takes no ARTICLE and no --pivot")
+    if reference is not None and (article is not None or pivot or pivot_ref):
+        raise UserError(
+            "reference mode (--source/--reference) takes no ARTICLE, no --pivot and no --pivot-ref"
+        )
     if reference is None and article is None:
         raise UserError("give an ARTICLE, or --source and --reference for reference mode")
     options = _run_options(
@@ -259,6 +287,7 @@ def run(
         summarizer,
         back_translator=back_translator,
         scorer=scorer,
+        pivot_references=_pivot_references(pivot_ref),
         source=source,
         source_lang=source_lang,
         allow_pickle=allow_pickle,

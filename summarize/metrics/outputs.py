@@ -40,6 +40,11 @@ class TranslationOutputs:
     embedder: Embedder
     # Each leg's reference-free scores (None: not scored).
     legs: LegScores | None = None
+    # A round trip's pivot texts, with a human translation into the pivot language (one line
+    # per segment) and that language (ISO 639-1), when one was given (``--pivot-ref``).
+    pivots: list[str] | None = None
+    pivot_references: list[str] | None = None
+    pivot_language: str | None = None
 
     @cached_property
     def streams(self) -> list[list[str | None]]:
@@ -53,6 +58,21 @@ class TranslationOutputs:
         from summarize.metrics.translation import corpus_scores
 
         return corpus_scores(self.outputs, self.streams)
+
+    @cached_property
+    def pivot_sacrebleu(self) -> dict[str, Score]:
+        """The first leg against people: corpus BLEU, chrF++ and TER of the pivot texts against
+        the pivot reference, tokenised for the pivot language; keyed ``pivot_bleu``... (empty
+        without a pivot reference)."""
+        from summarize.metrics.translation import corpus_scores
+
+        if self.pivots is None or self.pivot_references is None:
+            return {}
+        found = corpus_scores(self.pivots, self.pivot_references, self.pivot_language)
+        return {
+            f"pivot_{key}": Score(f"pivot_{key}", score.value, score.signature, score.details)
+            for key, score in found.items()
+        }
 
     @cached_property
     def cosines(self) -> list[float]:
@@ -120,6 +140,11 @@ SummaryScorer = Callable[[SummaryOutput], Score | None]
 
 def sacrebleu_corpus(key: str) -> TranslationScorer:
     return lambda output: output.sacrebleu[key]
+
+
+def pivot_corpus(key: str) -> TranslationScorer:
+    """``key`` (``pivot_bleu``...) of the pivot against its reference; None without one."""
+    return lambda output: output.pivot_sacrebleu.get(key)
 
 
 def translation_cosine(output: TranslationOutputs) -> Score:
