@@ -163,6 +163,8 @@ class ScoreOptions:
     # The language of hypotheses and references (ISO 639-1; None: a WMT XML's <ref lang>, else
     # unknown and scored as English): ROUGE's tokeniser, whether the embedder applies.
     target_language: str | None = None
+    # The embedding metrics' model: a preset, Hub id or directory (``--embedder``).
+    embedder: str = "minilm"
     max_input_mb: float = DEFAULT_SCORE_MAX_INPUT_MB  # per file
 
 
@@ -192,13 +194,17 @@ def baseline_first(systems: list[tuple[str, str, list[str]]], baseline: str | No
     raise UserError(f"⟨baseline⟩ {baseline!r} is none of the systems: {names}")
 
 
-def _default_embedder(options: ScoreOptions) -> Callable[[], Any]:
-    from summarize.engines.embeddings import load_minilm
+# Less reference text than this is too little to identify its language by (no check then).
+MIN_IDENTIFY_CHARS = 100
 
+
+def _default_embedder(options: ScoreOptions) -> Callable[[], Any]:
     def load_embedder():
+        from summarize.engines.registry import EngineRegistry
         from summarize.engines.torch_runtime import resolve_device
 
-        return load_minilm(resolve_device(options.device))
+        engines = EngineRegistry(resolve_device(options.device), None, lambda _message: None)
+        return engines.embedder(options.embedder)
 
     return load_embedder
 
@@ -208,9 +214,12 @@ def build_metrics(
     sources: list[str] | None,
     load_embedder: Callable[[], Any],
     target_language: str | None = None,
+    embedder_name: str = "minilm",
+    references: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Metric objects keyed by metric key; embedding metrics share one lazily loaded model;
-    ``target_language``: that of hypotheses and references (None: not known)."""
+    """Metric objects keyed by metric key; embedding metrics share one lazily loaded model
+    (``embedder_name``); ``target_language``: that of hypotheses and references (None: not
+    known: the embedding metrics identify it from ``references``, the first stream)."""
     shared: dict[str, Any] = {}
 
     def embedder():
@@ -219,7 +228,14 @@ def build_metrics(
         return shared["model"]
 
     keys = [registry.find(name).key if registry.find(name) else name for name in names]
-    inputs = registry.MetricInputs(sources, embedder, target_language)
+
+    def identify() -> str | None:
+        from summarize.input.languages import identify_language
+
+        text = "\n".join(line for line in references if line)
+        return identify_language(text) if len(text) >= MIN_IDENTIFY_CHARS else None
+
+    inputs = registry.MetricInputs(sources, embedder, target_language, embedder_name, identify)
     return registry.build_metrics(keys, inputs)
 
 
@@ -291,6 +307,8 @@ def _score(
         scorable.sources,
         load_embedder or _default_embedder(options),
         options.target_language or scorable.target_language,
+        options.embedder,
+        [line or "" for line in scorable.streams[0]] if scorable.streams else [],
     )
     for name, path, hypotheses in scorable.systems:
         _check_sizes(metrics, hypotheses, scorable.streams, path or name)

@@ -90,6 +90,15 @@ ScorerOption = Annotated[
 ]
 
 
+# Shared by run, batch and score.
+EmbedderOption = Annotated[
+    str,
+    typer.Option(
+        help="Sentence embedder for the embedding cosine: minilm (all-MiniLM-L6-v2, English, on "
+        "PyPI), multilingual-minilm, labse, a Hub id or a directory (sentence-transformers). "
+        "Text in a language the embedder does not know gets no cosine.",
+    ),
+]
 PivotRefOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -183,6 +192,7 @@ def run(
     ] = None,
     scorer: ScorerOption = None,
     pivot_ref: PivotRefOption = None,
+    embedder: EmbedderOption = "minilm",
     source: Annotated[
         Path | None,
         typer.Option(help="Reference mode: source text to translate into English (line-aligned)."),
@@ -288,6 +298,7 @@ def run(
         back_translator=back_translator,
         scorer=scorer,
         pivot_references=_pivot_references(pivot_ref),
+        embedder=embedder,
         source=source,
         source_lang=source_lang,
         allow_pickle=allow_pickle,
@@ -401,6 +412,7 @@ def score(
     device: Annotated[
         str, typer.Option(help="For embedding metrics: auto, cpu, or cuda[:N].")
     ] = "auto",
+    embedder: EmbedderOption = "minilm",
     segments: Annotated[
         bool,
         typer.Option("--segments", help="Print segment-level scores, one row per system and line."),
@@ -433,6 +445,7 @@ def score(
         jsonl_field=jsonl_field,
         device=device,
         max_input_mb=max_input_mb,
+        embedder=embedder,
     )
     if test_set is not None:
         if test_set.suffix.lower() != ".xml":
@@ -492,6 +505,7 @@ def batch(
         str | None, typer.Option(help="Pivot → English model (default: the --translator).")
     ] = None,
     scorer: ScorerOption = None,
+    embedder: EmbedderOption = "minilm",
     summarizer: Annotated[
         list[str] | None, typer.Option(help="Abstractive summariser(s); 'none' skips them.")
     ] = None,
@@ -567,6 +581,7 @@ def batch(
         summarizer,
         back_translator=back_translator,
         scorer=scorer,
+        embedder=embedder,
         lead_sentences=lead,
         extractive_sentences=extractive_sentences,
         device=device,

@@ -40,6 +40,11 @@ class MetricInputs:
     # The language of the hypotheses and references (ISO 639-1; None: not known, scored as
     # English): ROUGE's tokeniser, whether the embedder applies.
     target_language: str | None = None
+    # The embedder's name (a preset, Hub id or directory: what ``--embedder`` names).
+    embedder_name: str = "minilm"
+    # The references' language as identified from their text, asked only by the embedding
+    # metrics when ``target_language`` is not given (None: not identified).
+    identify_language: Callable[[], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -272,9 +277,18 @@ def _rouge(rouge_type: str) -> Callable[[MetricInputs], Any]:
 
 
 def _embedding(kind: str) -> Callable[[MetricInputs], Any]:
+    """An embedding metric; refused for a language its embedder does not know (the English
+    model's cosine of Russian text is not a number to report)."""
+
     def build(inputs: MetricInputs) -> Any:
+        from summarize.engines.embeddings import check_language
         from summarize.metrics import similarity
 
+        language = inputs.target_language
+        if language is None and inputs.identify_language is not None:
+            language = inputs.identify_language()
+        what = f"{getattr(similarity, kind).name} of {language} text"
+        check_language(inputs.embedder_name, language, what)
         return getattr(similarity, kind)(inputs.embedder)
 
     return build
@@ -445,8 +459,9 @@ for _spec in (
         "emb. cosine",
         True,
         "-1 to 1",
-        "cosine of sentence embeddings (all-MiniLM-L6-v2) of output and reference, averaged over "
-        "segments; for a summary, of the summary and the article",
+        "cosine of sentence embeddings (all-MiniLM-L6-v2, English, or --embedder) of output and "
+        "reference, averaged over segments; for a summary, of the summary and the article; not "
+        "reported for a language the embedder does not know",
         aliases=("emb", "emb_cosine"),
         build=_embedding("SegmentCosineMetric"),
         short="cos",
