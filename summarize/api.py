@@ -38,6 +38,8 @@ def score(
     seed: int | None = 12345,
     segment_scores: bool = True,
     device: str = "auto",
+    target_language: str | None = None,
+    embedder: str = "minilm",
 ) -> ScoreReport:
     """Score line-aligned outputs against references: the report ``summarize score --json``
     prints (its :meth:`~summarize.scoring.ScoreReport.to_dict`).
@@ -50,6 +52,8 @@ def score(
     BLEU, chrF, chrF++, TER, ROUGE-1/2/L); BLEU/chrF/TER numbers and signatures are
     sacrebleu's. ``sources`` enables the metrics that compare outputs with their source
     (coverage, density, ...). No model is loaded unless an embedding metric is asked for.
+    ``target_language`` (ISO 639-1) is the references' language: ROUGE's tokeniser, and
+    whether ``embedder`` (a preset, Hub id or directory) can judge the text.
     """
     from summarize.scoring import ScoreOptions, score_segments
 
@@ -66,6 +70,8 @@ def score(
         confidence=confidence,
         segment_scores=segment_scores,
         device=device,
+        target_language=target_language,
+        embedder=embedder,
     )
     several = bool(references) and not isinstance(references[0], str)
     streams = (
@@ -129,9 +135,20 @@ class Runner:
         source_lang: str | None = None,
         reference_summary: str | None = None,
         label: str = "text",
+        pivot_reference: str | Mapping[str, str] | None = None,
     ) -> RunResult:
-        """One English article (with ``source``: its original, for reference mode)."""
-        document = Document(None, text, label, source, source_lang, reference_summary)
+        """One English article (with ``source``: its original, for reference mode; with
+        ``pivot_reference``: its human translation into the pivot, or ``{pivot: text}``, one line
+        per non-empty line of ``text``, that the pivot is scored against)."""
+        document = Document(
+            None,
+            text,
+            label,
+            source,
+            source_lang,
+            reference_summary,
+            pivot_references=_pivot_references(pivot_reference),
+        )
         return self._one(self._prepare(document))
 
     def run_file(
@@ -217,4 +234,16 @@ def _document(record: Mapping[str, str], number: int) -> Document:
         record.get("source"),
         record.get("source_lang"),
         record.get("reference_summary"),
+        pivot_references=_pivot_references(record.get("pivot_reference")),
     )
+
+
+def _pivot_references(
+    value: str | Mapping[str, str] | None,
+) -> tuple[tuple[str | None, str], ...]:
+    """A document's pivot references: a text (the one pivot's) or texts by pivot code."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return ((None, value),)
+    return tuple(value.items())

@@ -148,3 +148,15 @@ def test_cli_batch_scores_a_jsonl_pivot_reference(tmp_path: Path, marian) -> Non
         assert scores["with"]["scores"][key]["value"] == pytest.approx(expected[key])
         assert key not in scores["without"]["scores"]
     assert "pivot BLEU" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_the_python_api_carries_a_pivot_reference() -> None:
+    from summarize.api import _document
+
+    text, russian = "\n".join(ENGLISH), "\n".join(RUSSIAN)
+    assert _document({"text": text, "pivot_reference": russian}, 1).pivot_references == (
+        (None, russian),
+    )
+    by_pivot = _document({"text": text, "pivot_reference": {"ru": russian}}, 2)
+    assert by_pivot.pivot_references == (("ru", russian),)
+    assert _document({"text": text}, 3).pivot_references == ()

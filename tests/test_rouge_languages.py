@@ -95,3 +95,13 @@ def test_score_builds_rouge_in_the_target_language(tmp_path: Path) -> None:
     assert "tok:unicode|lang:ru" in signatures["rouge1"]
     metric = registry.build_metrics(["rouge1"], registry.MetricInputs(None, lambda: None, "zh"))
     assert metric["rouge1"].language == "zh"
+
+
+def test_the_python_api_scores_rouge_in_the_target_language() -> None:
+    from summarize import api
+
+    hypotheses = _with_word_added(RUSSIAN)
+    report = api.score(hypotheses, RUSSIAN, ["rouge1"], confidence=False, target_language="ru")
+    assert report.systems[0].scores["rouge1"].score >= 90
+    english = api.score(hypotheses, RUSSIAN, ["rouge1"], confidence=False)
+    assert english.systems[0].scores["rouge1"].score < 50
