@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from summarize.cli.main import app
 from summarize.errors import UserError
-from summarize.input.documents import read_batch_input
+from summarize.input.documents import attach_pivot_references, read_batch_input
 from summarize.pipeline.options import RunOptions
 from summarize.pipeline.prepare import prepare
 from tests.conftest import SHARED_DATA, assert_one_line_error, run_cli
@@ -128,26 +128,55 @@ def test_cli_run_scores_the_pivot_against_its_reference(tmp_path: Path, marian) 
     assert f"{expected['pivot_chrf++']:.1f}" in terminal.stdout
 
 
-def test_cli_batch_scores_a_jsonl_pivot_reference(tmp_path: Path, marian) -> None:
+def test_cli_batch_scores_a_jsonl_field_or_a_folder_of_pivot_references(
+    tmp_path: Path, marian
+) -> None:
     english, russian = _lines()
     records = [
-        {"id": "with", "text": "\n".join(english), "pivot_reference": "\n".join(russian)},
+        {"id": "field", "text": "\n".join(english), "pivot_reference": "\n".join(russian)},
+        {"id": "folder", "text": "\n".join(english)},
         {"id": "without", "text": "\n".join(english)},
     ]
-    path, out = tmp_path / "in.jsonl", tmp_path / "out"
+    path, out, folder = tmp_path / "in.jsonl", tmp_path / "out", tmp_path / "ru"
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    folder.mkdir()
+    _write(folder / "folder.txt", russian)
     args = ["batch", str(path), "--out", str(out), "--summarizer", "none", "--scorer", "none"]
     args += ["--translator", str(marian["en-ru"]), "--back-translator", str(marian["ru-en"])]
+    args += ["--pivot-ref", f"ru={folder}"]
     cli = CliRunner().invoke(app, [*args, "--device", "cpu", "--no-cache"])
     assert cli.exit_code == 0, cli.output
     lines = [json.loads(line) for line in (out / "results.jsonl").read_text().splitlines()]
     scores = {line["input"]["document_id"]: line["translations"][0] for line in lines}
-    segments = scores["with"]["segments"]
-    expected = _expected([s["pivot"] for s in segments], russian)
-    for key in PIVOT_KEYS:
-        assert scores["with"]["scores"][key]["value"] == pytest.approx(expected[key])
-        assert key not in scores["without"]["scores"]
+    for document in ("field", "folder"):
+        segments = scores[document]["segments"]
+        expected = _expected([s["pivot"] for s in segments], russian)
+        for key in PIVOT_KEYS:
+            assert scores[document]["scores"][key]["value"] == pytest.approx(expected[key])
+    assert not set(PIVOT_KEYS) & set(scores["without"]["scores"])
     assert "pivot BLEU" in (out / "report.md").read_text(encoding="utf-8")
+
+
+def test_a_pivot_reference_folder_for_a_batch(tmp_path: Path) -> None:
+    records = [
+        {"id": "one", "text": "\n".join(ENGLISH)},
+        {"id": "two", "text": "\n".join(ENGLISH), "pivot_reference": "\n".join(RUSSIAN)},
+        {"id": "../outside", "text": "\n".join(ENGLISH)},
+    ]
+    path, folder = tmp_path / "in.jsonl", tmp_path / "refs" / "ru"
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
+    folder.mkdir(parents=True)
+    for name in ("one", "two", "../outside"):
+        _write(folder / f"{name}.txt", RUSSIAN)
+    found = attach_pivot_references(read_batch_input(path), {"": str(folder)})
+    by_id = {document.id: document.pivot_references for document in found.documents}
+    assert by_id["one"] == ((None, "\n".join(RUSSIAN) + "\n"),)
+    assert by_id["../outside"] == ()  # a file outside the folder is not read
+    assert [(error.id, error.message) for error in found.errors] == [
+        ("two", "a pivot reference for the pivot given twice")
+    ]
+    with pytest.raises(UserError, match="not a folder"):
+        attach_pivot_references(read_batch_input(path), {"ru": str(path)})
 
 
 def test_the_python_api_carries_a_pivot_reference() -> None:

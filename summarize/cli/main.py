@@ -506,6 +506,15 @@ def batch(
     ] = None,
     scorer: ScorerOption = None,
     embedder: EmbedderOption = "minilm",
+    pivot_ref: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pivot-ref",
+            help="Folder of human translations into the pivot language, DIR/<document id>.txt, "
+            "each line-aligned with its document (as run --pivot-ref); LANG=DIR with several "
+            "pivots. JSONL lines may carry pivot_reference instead.",
+        ),
+    ] = None,
     summarizer: Annotated[
         list[str] | None, typer.Option(help="Abstractive summariser(s); 'none' skips them.")
     ] = None,
@@ -571,7 +580,7 @@ def batch(
 ) -> None:
     """Score many articles (resumable) and write an HTML report with tables and plots."""
     from summarize.batch.run import run_batch
-    from summarize.input.documents import read_batch_input
+    from summarize.input.documents import attach_pivot_references, read_batch_input
     from summarize.progress import RichBatchProgress
     from summarize.render.batch_text import render_batch_terminal, write_batch_reports
 
@@ -582,6 +591,7 @@ def batch(
         back_translator=back_translator,
         scorer=scorer,
         embedder=embedder,
+        pivot_references=_pivot_references(pivot_ref),
         lead_sentences=lead,
         extractive_sentences=extractive_sentences,
         device=device,
@@ -599,8 +609,9 @@ def batch(
     kept = f"finished documents are kept in {out / 'results.jsonl'}: the same command resumes"
     with _interruptible(kept):
         try:
+            batch_input = read_batch_input(input_path, max_input_mb, with_wmt_systems)
             result = run_batch(
-                read_batch_input(input_path, max_input_mb, with_wmt_systems),
+                attach_pivot_references(batch_input, options.pivot_references, max_input_mb),
                 out,
                 options,
                 progress,

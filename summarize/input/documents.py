@@ -27,7 +27,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -211,6 +211,39 @@ def _read_directory(folder: Path, limit: int) -> tuple[list[Document], list[Docu
             digest.update(str(exc).encode())
             errors.append(DocumentError(str(file), doc_id, _strip_label(str(exc), file)))
     return documents, errors, digest.hexdigest()
+
+
+def attach_pivot_references(
+    batch_input: BatchInput, folders: dict[str, str], max_input_mb: float = DEFAULT_MAX_INPUT_MB
+) -> BatchInput:
+    """``batch --pivot-ref [LANG=]DIR``: each document whose id names a file ``DIR/<id>.txt``
+    gets that file as its pivot reference (``LANG``: the pivot; ``""``: the run's one pivot);
+    a document without one is scored without. A document that has one already (JSONL
+    ``pivot_reference``) for the same pivot, or whose file cannot be read, fails alone."""
+    if not folders:
+        return batch_input
+    limit = max_bytes(max_input_mb)
+    for folder in folders.values():
+        if not Path(folder).is_dir():
+            raise UserError(
+                f"--pivot-ref {folder}: not a folder (batch takes a folder of <id>.txt)"
+            )
+    documents, errors = [], list(batch_input.errors)
+    for document in batch_input.documents:
+        found = list(document.pivot_references)
+        try:
+            for code, folder in folders.items():
+                path = Path(folder) / f"{document.id}.txt"
+                if not path.is_file() or not _inside(path, Path(folder)):
+                    continue
+                if any((given or "") == code for given, _ in found):
+                    raise UserError(f"a pivot reference for {code or 'the pivot'} given twice")
+                found.append((code or None, decode_text(read_input_bytes(path, limit), path)))
+        except UserError as exc:
+            errors.append(DocumentError(document.origin, document.id, str(exc)))
+            continue
+        documents.append(replace(document, pivot_references=tuple(found)))
+    return replace(batch_input, documents=documents, errors=errors)
 
 
 # -- JSONL -----------------------------------------------------------------------------------
