@@ -194,7 +194,8 @@ def baseline_first(systems: list[tuple[str, str, list[str]]], baseline: str | No
     raise UserError(f"⟨baseline⟩ {baseline!r} is none of the systems: {names}")
 
 
-# Less reference text than this is too little to identify its language by (no check then).
+# Less reference text than this is too little to identify its language by, unless it is
+# written in a script of its own (Cyrillic, Han...).
 MIN_IDENTIFY_CHARS = 100
 
 
@@ -230,10 +231,19 @@ def build_metrics(
     keys = [registry.find(name).key if registry.find(name) else name for name in names]
 
     def identify() -> str | None:
-        from summarize.input.languages import identify_language
+        from summarize.input.languages import identify_language, known_languages, script_fraction
 
         text = "\n".join(line for line in references if line)
-        return identify_language(text) if len(text) >= MIN_IDENTIFY_CHARS else None
+        if not text.strip():
+            return None
+        code = identify_language(text)
+        if len(text) >= MIN_IDENTIFY_CHARS:
+            return code
+        # Short text: trusted only when written mostly in its language's own non-Latin script.
+        language = known_languages().get(code)
+        if language is None or language.script == "Latin":
+            return None
+        return code if (script_fraction(text, language.script) or 0) > 0.5 else None
 
     inputs = registry.MetricInputs(sources, embedder, target_language, embedder_name, identify)
     return registry.build_metrics(keys, inputs)

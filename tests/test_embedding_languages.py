@@ -44,7 +44,7 @@ def test_languages_of_embedders() -> None:
     assert not_applicable("minilm", None) is None
     assert not_applicable("multilingual-minilm", "ru") is None
     reason = not_applicable("minilm", "ru")
-    assert reason is not None and "knows only en" in reason and "--embedder" in reason
+    assert reason is not None and "knows only en" in reason and "⟨embedder⟩" in reason
 
 
 @pytest.mark.parametrize("metric", ["emb", "emb-doc", "bertscore"])
@@ -54,6 +54,18 @@ def test_score_refuses_the_english_embedder_on_russian(tmp_path: Path, metric: s
         options = ScoreOptions(metrics=[metric], confidence=False, target_language=target)
         with pytest.raises(UserError, match="of ru text is not applicable: the embedder 'minilm'"):
             score_files([hypothesis], reference, options=options, load_embedder=_never_loaded)
+
+
+def test_score_refuses_the_english_embedder_on_short_russian(tmp_path: Path) -> None:
+    hypothesis, reference = _files(tmp_path, ["Привет, мир", "Как дела"])
+    options = ScoreOptions(metrics=["emb"], confidence=False)
+    with pytest.raises(UserError, match="of ru text is not applicable"):
+        score_files([hypothesis], reference, options=options, load_embedder=_never_loaded)
+    short_english = _files(tmp_path, ["Hello", "Fine"])
+    report = score_files(
+        [short_english[0]], short_english[1], options=options, load_embedder=FakeEmbedder
+    )
+    assert "embedding_cosine" in report.systems[0].scores
 
 
 def test_score_embeds_russian_with_a_multilingual_embedder(tmp_path: Path) -> None:

@@ -65,7 +65,7 @@ def test_a_pivot_reference_names_its_pivot_when_there_are_several(tmp_path: Path
     several = {"pivots": ["ru", "de"]}
     prepared = prepare(article, _options(pivot_references={"ru": str(reference)}, **several))
     assert set(prepared.pivot_references) == {"ru"}
-    with pytest.raises(UserError, match=r"needs a single pivot.*--pivot-ref ru=FILE"):
+    with pytest.raises(UserError, match=r"needs a single pivot.*in pivot_references \(ru=\.\.\.\)"):
         prepare(article, _options(pivot_references={"": str(reference)}, **several))
     with pytest.raises(UserError, match="'fr', which is not a pivot of this run"):
         prepare(article, _options(pivot_references={"fr": str(reference)}))

@@ -64,6 +64,9 @@ FLAGS = {
     "workers": "--workers",
     "gpus_per_worker": "--gpus-per-worker",
     "wmt_systems=True": "--with-wmt-systems",
+    "pivot_references": "--pivot-ref",
+    "embedder": "--embedder",
+    "source": "--source",
 }
 
 

@@ -38,7 +38,7 @@ def not_applicable(name: str, language: str | None) -> str | None:
         return None
     return (
         f"the embedder {name!r} knows only {', '.join(languages)}, not {language!r}; name a "
-        f"multilingual one with --embedder (e.g. {MULTILINGUAL_EXAMPLE} or LaBSE)"
+        f"multilingual one with ⟨embedder⟩ (e.g. {MULTILINGUAL_EXAMPLE} or LaBSE)"
     )
 
 

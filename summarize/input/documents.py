@@ -226,7 +226,7 @@ def attach_pivot_references(
     for folder in folders.values():
         if not Path(folder).is_dir():
             raise UserError(
-                f"--pivot-ref {folder}: not a folder (batch takes a folder of <id>.txt)"
+                f"⟨pivot_references⟩ {folder}: not a folder (batch takes a folder of <id>.txt)"
             )
     documents, errors = [], list(batch_input.errors)
     for document in batch_input.documents:

@@ -130,7 +130,7 @@ def _pivot_reference_lines(
     if reference_mode:
         raise UserError(
             f"{label}: a pivot reference scores the pivot of a round trip; reference mode "
-            "(--source) has no pivot"
+            "(⟨source⟩) has no pivot"
         )
     codes = [pivot.code for pivot in pivots]
     lines: dict[str, list[str]] = {}
@@ -138,8 +138,8 @@ def _pivot_reference_lines(
         if code is None and len(codes) != 1:
             raise UserError(
                 f"{label}: a pivot reference without a language needs a single pivot, but "
-                f"there are {len(codes)} ({', '.join(codes)}); name it: --pivot-ref "
-                f"{codes[0]}=FILE"
+                f"there are {len(codes)} ({', '.join(codes)}); give each its pivot in "
+                f"⟨pivot_references⟩ ({codes[0]}=...)"
             )
         key = get_language(code).code if code is not None else codes[0]
         if key not in codes:
