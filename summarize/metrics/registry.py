@@ -372,16 +372,15 @@ for _spec in (
             scale,
             f"{display} of the pivot (the first leg) against the human translation into the pivot "
             "language (--pivot-ref; sacrebleu, the pivot language's tokeniser)",
-            short=f"piv. {short}",
             translation=outputs.pivot_corpus(f"pivot_{key}"),
             shown=RUN_AND_BATCH,
             table_rank=rank,
             result_rank=rank,
         )
-        for key, display, short, higher, scale, rank in (
-            ("bleu", "BLEU", "BLEU", True, "0-100", 32),
-            ("chrf++", "chrF2++", "chrF++", True, "0-100", 34),
-            ("ter", "TER", "TER", False, "0-100+, can exceed 100", 36),
+        for key, display, higher, scale, rank in (
+            ("bleu", "BLEU", True, "0-100", 32),
+            ("chrf++", "chrF2++", True, "0-100", 34),
+            ("ter", "TER", False, "0-100+, can exceed 100", 36),
         )
     ),
     *(
