@@ -46,6 +46,7 @@ def score(
     ter_normalized: bool = False,
     ter_case_sensitive: bool = False,
     ter_no_punct: bool = False,
+    embedder: str = "minilm",
 ) -> ScoreReport:
     """Score line-aligned outputs against references: the report ``summarize score --json``
     prints (its :meth:`~summarize.scoring.ScoreReport.to_dict`).
@@ -63,6 +64,8 @@ def score(
     names and defaults: ``language_pair="en-zh"`` scores as ``sacrebleu -l en-zh`` (BLEU's
     tokenizer by the target: ``zh``, ``ja-mecab``, ``ko-mecab``, else ``13a``), ``tokenize``
     overrides it, ``chrf_word_order`` applies to ``"chrf"``, the ``ter_`` ones to TER.
+    ``embedder`` (a preset, Hub id or directory) is the embedding metrics' model; it must know
+    the references' language (the target of ``language_pair``).
     """
     from summarize.metrics.translation import SacrebleuOptions
     from summarize.scoring import ScoreOptions, score_segments
@@ -90,6 +93,7 @@ def score(
             ter_case_sensitive=ter_case_sensitive,
             ter_no_punct=ter_no_punct,
         ),
+        embedder=embedder,
     )
     several = bool(references) and not isinstance(references[0], str)
     streams = (
@@ -153,9 +157,20 @@ class Runner:
         source_lang: str | None = None,
         reference_summary: str | None = None,
         label: str = "text",
+        pivot_reference: str | Mapping[str, str] | None = None,
     ) -> RunResult:
-        """One English article (with ``source``: its original, for reference mode)."""
-        document = Document(None, text, label, source, source_lang, reference_summary)
+        """One English article (with ``source``: its original, for reference mode; with
+        ``pivot_reference``: its human translation into the pivot, or ``{pivot: text}``, one line
+        per non-empty line of ``text``, that the pivot is scored against)."""
+        document = Document(
+            None,
+            text,
+            label,
+            source,
+            source_lang,
+            reference_summary,
+            pivot_references=_pivot_references(pivot_reference),
+        )
         return self._one(self._prepare(document))
 
     def run_file(
@@ -241,4 +256,16 @@ def _document(record: Mapping[str, str], number: int) -> Document:
         record.get("source"),
         record.get("source_lang"),
         record.get("reference_summary"),
+        pivot_references=_pivot_references(record.get("pivot_reference")),
     )
+
+
+def _pivot_references(
+    value: str | Mapping[str, str] | None,
+) -> tuple[tuple[str | None, str], ...]:
+    """A document's pivot references: a text (the one pivot's) or texts by pivot code."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return ((None, value),)
+    return tuple(value.items())

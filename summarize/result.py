@@ -119,6 +119,9 @@ class SegmentResult:
     # Each leg's reference-free score (``logprob``), by step: ``pivot`` and ``back``, or
     # ``translation``; empty when not scored.
     logprob: dict[str, float] = field(default_factory=dict)
+    # A round trip given a human translation into the pivot language (``--pivot-ref``): this
+    # segment's line of it, which the pivot is scored against (None: not given).
+    pivot_reference: str | None = None
 
 
 @dataclass

@@ -170,9 +170,12 @@ class ScoreOptions:
     segment_scores: bool = True
     jsonl_field: str = "text"
     device: str = "auto"  # for the embedding model, loaded only by embedding metrics
+    # The embedding metrics' model: a preset, Hub id or directory (``--embedder``).
+    embedder: str = "minilm"
     max_input_mb: float = DEFAULT_SCORE_MAX_INPUT_MB  # per file
-    # sacrebleu's `-l SRC-TGT` (its target picks BLEU's tokenizer); a WMT set's `<ref lang>`
-    # when not given.
+    # sacrebleu's `-l SRC-TGT`: its target is the language of hypotheses and references (BLEU's
+    # tokenizer, ROUGE's tokeniser, whether the embedder applies); a WMT set's `<ref lang>`
+    # when not given, else unknown and scored as English.
     language_pair: str | None = None
     sacrebleu: SacrebleuOptions = field(default_factory=SacrebleuOptions)
 
@@ -207,13 +210,18 @@ def baseline_first(systems: list[tuple[str, str, list[str]]], baseline: str | No
     raise UserError(f"⟨baseline⟩ {baseline!r} is none of the systems: {names}")
 
 
-def _default_embedder(options: ScoreOptions) -> Callable[[], Any]:
-    from summarize.engines.embeddings import load_minilm
+# Less reference text than this is too little to identify its language by, unless it is
+# written in a script of its own (Cyrillic, Han...).
+MIN_IDENTIFY_CHARS = 100
 
+
+def _default_embedder(options: ScoreOptions) -> Callable[[], Any]:
     def load_embedder():
+        from summarize.engines.registry import EngineRegistry
         from summarize.engines.torch_runtime import resolve_device
 
-        return load_minilm(resolve_device(options.device))
+        engines = EngineRegistry(resolve_device(options.device), None, lambda _message: None)
+        return engines.embedder(options.embedder)
 
     return load_embedder
 
@@ -224,9 +232,13 @@ def build_metrics(
     load_embedder: Callable[[], Any],
     target_language: str | None = None,
     sacrebleu: SacrebleuOptions | None = None,
+    embedder_name: str = "minilm",
+    references: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Metric objects keyed by metric key; embedding metrics share one lazily loaded model;
-    sacrebleu's metrics for ``target_language`` with its ``sacrebleu`` options."""
+    """Metric objects keyed by metric key; embedding metrics share one lazily loaded model
+    (``embedder_name``); sacrebleu's metrics for ``target_language`` (that of hypotheses and
+    references; None: not known, and the embedding metrics identify it from ``references``, the
+    first stream) with its ``sacrebleu`` options."""
     shared: dict[str, Any] = {}
 
     def embedder():
@@ -235,7 +247,25 @@ def build_metrics(
         return shared["model"]
 
     keys = [registry.find(name).key if registry.find(name) else name for name in names]
-    inputs = registry.MetricInputs(sources, embedder, target_language, sacrebleu)
+
+    def identify() -> str | None:
+        from summarize.input.languages import identify_language, known_languages, script_fraction
+
+        text = "\n".join(line for line in references if line)
+        if not text.strip():
+            return None
+        code = identify_language(text)
+        if len(text) >= MIN_IDENTIFY_CHARS:
+            return code
+        # Short text: trusted only when written mostly in its language's own non-Latin script.
+        language = known_languages().get(code)
+        if language is None or language.script == "Latin":
+            return None
+        return code if (script_fraction(text, language.script) or 0) > 0.5 else None
+
+    inputs = registry.MetricInputs(
+        sources, embedder, target_language, sacrebleu, embedder_name, identify
+    )
     return registry.build_metrics(keys, inputs)
 
 
@@ -302,6 +332,7 @@ class _Scorable:
     reference: str = ""
     source: str | None = None
     reference_names: list[str] | None = None
+    # The references' language where the input states it (a WMT XML's <ref lang>).
     target_language: str | None = None
 
 
@@ -320,6 +351,8 @@ def _score(
         load_embedder or _default_embedder(options),
         target_language,
         options.sacrebleu,
+        options.embedder,
+        [line or "" for line in scorable.streams[0]] if scorable.streams else [],
     )
     for name, path, hypotheses in scorable.systems:
         _check_sizes(metrics, hypotheses, scorable.streams, path or name)

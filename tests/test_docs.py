@@ -53,7 +53,7 @@ EXPECTED_BLOCKS = {
     "docs/models.md": {"not-run": 3, "runnable": 1},
     "docs/performance.md": {"not-run": 2, "runnable": 1},
     "docs/python.md": {"not-run": 1, "runnable": 1},
-    "docs/run.md": {"not-run": 3},
+    "docs/run.md": {"not-run": 4},
     "docs/scoring.md": {"not-run": 3, "runnable": 2, "synopsis": 1},
 }
 

@@ -92,6 +92,8 @@ def settings_key(options: RunOptions) -> str:
         del payload["max_segment_chars"]  # the same key as before the limit existed
     if not options.wmt_systems:
         del payload["wmt_systems"]  # the same key as before the option existed
+    if not options.pivot_references:
+        del payload["pivot_references"]  # likewise
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 

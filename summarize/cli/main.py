@@ -6,6 +6,7 @@ Heavy libraries (torch, transformers) are imported only inside commands that nee
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -63,6 +64,9 @@ FLAGS = {
     "workers": "--workers",
     "gpus_per_worker": "--gpus-per-worker",
     "wmt_systems=True": "--with-wmt-systems",
+    "pivot_references": "--pivot-ref",
+    "embedder": "--embedder",
+    "source": "--source",
 }
 
 
@@ -87,6 +91,39 @@ ScorerOption = Annotated[
         "--translator); 'none' turns it off."
     ),
 ]
+
+
+# Shared by run, batch and score.
+EmbedderOption = Annotated[
+    str,
+    typer.Option(
+        help="Sentence embedder for the embedding cosine: minilm (all-MiniLM-L6-v2, English, on "
+        "PyPI), multilingual-minilm, labse, a Hub id or a directory (sentence-transformers). "
+        "Text in a language the embedder does not know gets no cosine.",
+    ),
+]
+PivotRefOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--pivot-ref",
+        help="Human translation of ARTICLE into the pivot language, one line per non-empty line "
+        "of ARTICLE (each line is then one segment): the pivot is scored against it (BLEU, "
+        "chrF++, TER). With several pivots name one: --pivot-ref ru=FILE; repeatable.",
+    ),
+]
+_LANGUAGE_PREFIX = re.compile(r"^([A-Za-z]{2,3})=(.+)$")
+
+
+def _pivot_references(values: list[str] | None) -> dict[str, str]:
+    """``--pivot-ref [LANG=]FILE`` values by pivot code (``""``: the run's one pivot)."""
+    found: dict[str, str] = {}
+    for value in values or []:
+        named = _LANGUAGE_PREFIX.match(value)
+        code, path = (named.group(1).lower(), named.group(2)) if named else ("", value)
+        if code in found:
+            raise UserError(f"--pivot-ref given twice for {code or 'the pivot'}")
+        found[code] = path
+    return found
 
 
 def _run_options(
@@ -157,6 +194,8 @@ def run(
         str | None, typer.Option(help="Model for pivot → English (default: the --translator).")
     ] = None,
     scorer: ScorerOption = None,
+    pivot_ref: PivotRefOption = None,
+    embedder: EmbedderOption = "minilm",
     source: Annotated[
         Path | None,
         typer.Option(help="Reference mode: source text to translate into English (line-aligned)."),
@@ -249,8 +288,10 @@ def run(
 
     if (source is None) != (reference is None):
         raise UserError("reference mode needs both --source and --reference")
-    if reference is not None and (article is not None or pivot):
-        raise UserError("reference mode (--source/--reference) takes no ARTICLE and no --pivot")
+    if reference is not None and (article is not None or pivot or pivot_ref):
+        raise UserError(
+            "reference mode (--source/--reference) takes no ARTICLE, no --pivot and no --pivot-ref"
+        )
     if reference is None and article is None:
         raise UserError("give an ARTICLE, or --source and --reference for reference mode")
     options = _run_options(
@@ -259,6 +300,8 @@ def run(
         summarizer,
         back_translator=back_translator,
         scorer=scorer,
+        pivot_references=_pivot_references(pivot_ref),
+        embedder=embedder,
         source=source,
         source_lang=source_lang,
         allow_pickle=allow_pickle,
@@ -372,6 +415,7 @@ def score(
     device: Annotated[
         str, typer.Option(help="For embedding metrics: auto, cpu, or cuda[:N].")
     ] = "auto",
+    embedder: EmbedderOption = "minilm",
     segments: Annotated[
         bool,
         typer.Option("--segments", help="Print segment-level scores, one row per system and line."),
@@ -453,6 +497,7 @@ def score(
             ter_case_sensitive=ter_case_sensitive,
             ter_no_punct=ter_no_punct,
         ),
+        embedder=embedder,
     )
     if test_set is not None:
         if test_set.suffix.lower() != ".xml":
@@ -512,6 +557,16 @@ def batch(
         str | None, typer.Option(help="Pivot → English model (default: the --translator).")
     ] = None,
     scorer: ScorerOption = None,
+    embedder: EmbedderOption = "minilm",
+    pivot_ref: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--pivot-ref",
+            help="Folder of human translations into the pivot language, DIR/<document id>.txt, "
+            "each line-aligned with its document (as run --pivot-ref); LANG=DIR with several "
+            "pivots. JSONL lines may carry pivot_reference instead.",
+        ),
+    ] = None,
     summarizer: Annotated[
         list[str] | None, typer.Option(help="Abstractive summariser(s); 'none' skips them.")
     ] = None,
@@ -577,7 +632,7 @@ def batch(
 ) -> None:
     """Score many articles (resumable) and write an HTML report with tables and plots."""
     from summarize.batch.run import run_batch
-    from summarize.input.documents import read_batch_input
+    from summarize.input.documents import attach_pivot_references, read_batch_input
     from summarize.progress import RichBatchProgress
     from summarize.render.batch_text import render_batch_terminal, write_batch_reports
 
@@ -587,6 +642,8 @@ def batch(
         summarizer,
         back_translator=back_translator,
         scorer=scorer,
+        embedder=embedder,
+        pivot_references=_pivot_references(pivot_ref),
         lead_sentences=lead,
         extractive_sentences=extractive_sentences,
         device=device,
@@ -604,8 +661,9 @@ def batch(
     kept = f"finished documents are kept in {out / 'results.jsonl'}: the same command resumes"
     with _interruptible(kept):
         try:
+            batch_input = read_batch_input(input_path, max_input_mb, with_wmt_systems)
             result = run_batch(
-                read_batch_input(input_path, max_input_mb, with_wmt_systems),
+                attach_pivot_references(batch_input, options.pivot_references, max_input_mb),
                 out,
                 options,
                 progress,

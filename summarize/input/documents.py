@@ -27,7 +27,7 @@ import hashlib
 import json
 import os
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from functools import partial
 from pathlib import Path
 
@@ -60,7 +60,9 @@ class Document:
     a WMT set): one tuple of lines per translator, line-aligned with the lines of ``text``,
     ``""`` where that translator lacks the segment. ``systems`` are the outputs of a WMT set's
     systems for this document (read with ``wmt_systems``): (system name, one line per line of
-    ``text``), in file order.
+    ``text``), in file order. ``pivot_references`` are human translations of ``text`` into
+    pivot languages, (pivot code, or None for the run's one pivot; the text, one line per line
+    of ``text``): a round trip scores its pivot against them.
     """
 
     id: str | None  # None outside a batch (a single article has no id)
@@ -71,6 +73,7 @@ class Document:
     reference_summary: str | None = None
     other_references: tuple[tuple[str, ...], ...] = ()
     systems: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    pivot_references: tuple[tuple[str | None, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -210,6 +213,39 @@ def _read_directory(folder: Path, limit: int) -> tuple[list[Document], list[Docu
     return documents, errors, digest.hexdigest()
 
 
+def attach_pivot_references(
+    batch_input: BatchInput, folders: dict[str, str], max_input_mb: float = DEFAULT_MAX_INPUT_MB
+) -> BatchInput:
+    """``batch --pivot-ref [LANG=]DIR``: each document whose id names a file ``DIR/<id>.txt``
+    gets that file as its pivot reference (``LANG``: the pivot; ``""``: the run's one pivot);
+    a document without one is scored without. A document that has one already (JSONL
+    ``pivot_reference``) for the same pivot, or whose file cannot be read, fails alone."""
+    if not folders:
+        return batch_input
+    limit = max_bytes(max_input_mb)
+    for folder in folders.values():
+        if not Path(folder).is_dir():
+            raise UserError(
+                f"⟨pivot_references⟩ {folder}: not a folder (batch takes a folder of <id>.txt)"
+            )
+    documents, errors = [], list(batch_input.errors)
+    for document in batch_input.documents:
+        found = list(document.pivot_references)
+        try:
+            for code, folder in folders.items():
+                path = Path(folder) / f"{document.id}.txt"
+                if not path.is_file() or not _inside(path, Path(folder)):
+                    continue
+                if any((given or "") == code for given, _ in found):
+                    raise UserError(f"a pivot reference for {code or 'the pivot'} given twice")
+                found.append((code or None, decode_text(read_input_bytes(path, limit), path)))
+        except UserError as exc:
+            errors.append(DocumentError(document.origin, document.id, str(exc)))
+            continue
+        documents.append(replace(document, pivot_references=tuple(found)))
+    return replace(batch_input, documents=documents, errors=errors)
+
+
 # -- JSONL -----------------------------------------------------------------------------------
 
 
@@ -270,7 +306,24 @@ def _record_document(record: dict, doc_id: str, origin: str, limit: int) -> Docu
                 raise UserError(f'field "{name}" must be a string')
             _check_size(check_no_nul(value, f'field "{name}"'), f'field "{name}"', limit)
         extra[name] = value
-    return Document(doc_id, text, origin, **extra)
+    pivot_references = _pivot_references(record.get("pivot_reference"), limit)
+    return Document(doc_id, text, origin, **extra, pivot_references=pivot_references)
+
+
+def _pivot_references(value: object, limit: int) -> tuple[tuple[str | None, str], ...]:
+    """A JSONL record's ``pivot_reference``: a string (the translation into the run's one
+    pivot) or an object of them by pivot code (``{"ru": "...", "de": "..."}``)."""
+    if value is None:
+        return ()
+    what = 'field "pivot_reference"'
+    found = {None: value} if isinstance(value, str) else value
+    if not isinstance(found, dict) or not all(
+        isinstance(code, str | None) and isinstance(text, str) for code, text in found.items()
+    ):
+        raise UserError(f"{what} must be a string or an object of strings by pivot language")
+    for text in found.values():
+        _check_size(check_no_nul(text, what), what, limit)
+    return tuple(found.items())
 
 
 # -- WMT test sets ---------------------------------------------------------------------------

@@ -42,6 +42,11 @@ class TranslationOutputs:
     legs: LegScores | None = None
     # The outputs' language (ISO 639-1): BLEU's tokenizer, as sacrebleu's `-l` picks it.
     target_language: str | None = None
+    # A round trip's pivot texts, with a human translation into the pivot language (one line
+    # per segment) and that language (ISO 639-1), when one was given (``--pivot-ref``).
+    pivots: list[str] | None = None
+    pivot_references: list[str] | None = None
+    pivot_language: str | None = None
 
     @cached_property
     def streams(self) -> list[list[str | None]]:
@@ -55,6 +60,21 @@ class TranslationOutputs:
         from summarize.metrics.translation import corpus_scores
 
         return corpus_scores(self.outputs, self.streams, self.target_language)
+
+    @cached_property
+    def pivot_sacrebleu(self) -> dict[str, Score]:
+        """The first leg against people: corpus BLEU, chrF++ and TER of the pivot texts against
+        the pivot reference, tokenised for the pivot language; keyed ``pivot_bleu``... (empty
+        without a pivot reference)."""
+        from summarize.metrics.translation import corpus_scores
+
+        if self.pivots is None or self.pivot_references is None:
+            return {}
+        found = corpus_scores(self.pivots, self.pivot_references, self.pivot_language)
+        return {
+            f"pivot_{key}": Score(f"pivot_{key}", score.value, score.signature, score.details)
+            for key, score in found.items()
+        }
 
     @cached_property
     def cosines(self) -> list[float]:
@@ -77,26 +97,28 @@ class TranslationOutputs:
 @dataclass
 class SummaryOutput:
     """One summary of an article (``article_vector``: the article's mean sentence embedding),
-    with the supplied reference summary if any."""
+    with the supplied reference summary if any; ``language``: that of all three (ISO 639-1;
+    None: English)."""
 
     text: str
     article: str
     article_vector: np.ndarray
     embedder: Embedder
     reference: str | None = None
+    language: str | None = None
 
     @cached_property
     def rouge(self) -> dict[str, Score]:
         """ROUGE-1/2/L F1 against the article, precision and recall in ``details``."""
         from summarize.metrics.rouge import rouge_scores
 
-        return rouge_scores(self.text, self.article)
+        return rouge_scores(self.text, self.article, self.language)
 
     @cached_property
     def reference_rouge(self) -> dict[str, Score]:
         from summarize.metrics.rouge import rouge_scores
 
-        return rouge_scores(self.text, self.reference) if self.reference else {}
+        return rouge_scores(self.text, self.reference, self.language) if self.reference else {}
 
     @cached_property
     def fragments(self) -> Extractiveness:
@@ -120,6 +142,11 @@ SummaryScorer = Callable[[SummaryOutput], Score | None]
 
 def sacrebleu_corpus(key: str) -> TranslationScorer:
     return lambda output: output.sacrebleu[key]
+
+
+def pivot_corpus(key: str) -> TranslationScorer:
+    """``key`` (``pivot_bleu``...) of the pivot against its reference; None without one."""
+    return lambda output: output.pivot_sacrebleu.get(key)
 
 
 def translation_cosine(output: TranslationOutputs) -> Score:
@@ -155,7 +182,7 @@ def rouge_precision(rouge_type: str) -> SummaryScorer:
 
         key = f"{rouge_type}_precision"
         value = output.rouge[rouge_type].details["precision"]
-        return Score(key, value, rouge_signature(rouge_type, "precision"))
+        return Score(key, value, rouge_signature(rouge_type, "precision", output.language))
 
     return score
 

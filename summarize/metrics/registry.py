@@ -44,6 +44,11 @@ class MetricInputs:
     # sacrebleu's own options (None: its defaults).
     target_language: str | None = None
     sacrebleu: SacrebleuOptions | None = None
+    # The embedder's name (a preset, Hub id or directory: what ``--embedder`` names).
+    embedder_name: str = "minilm"
+    # The references' language as identified from their text, asked only by the embedding
+    # metrics when ``target_language`` is not given (None: not identified).
+    identify_language: Callable[[], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -271,18 +276,27 @@ def _sacrebleu(name: str) -> Callable[[MetricInputs], Any]:
 
 
 def _rouge(rouge_type: str) -> Callable[[MetricInputs], Any]:
-    def build(_inputs: MetricInputs) -> Any:
+    def build(inputs: MetricInputs) -> Any:
         from summarize.metrics.rouge import RougeMetric
 
-        return RougeMetric(rouge_type)
+        return RougeMetric(rouge_type, inputs.target_language)
 
     return build
 
 
 def _embedding(kind: str) -> Callable[[MetricInputs], Any]:
+    """An embedding metric; refused for a language its embedder does not know (the English
+    model's cosine of Russian text is not a number to report)."""
+
     def build(inputs: MetricInputs) -> Any:
+        from summarize.engines.embeddings import check_language
         from summarize.metrics import similarity
 
+        language = inputs.target_language
+        if language is None and inputs.identify_language is not None:
+            language = inputs.identify_language()
+        what = f"{getattr(similarity, kind).name} of {language} text"
+        check_language(inputs.embedder_name, language, what)
         return getattr(similarity, kind)(inputs.embedder)
 
     return build
@@ -360,6 +374,25 @@ for _spec in (
     ),
     *(
         MetricSpec(
+            f"pivot_{key}",
+            f"pivot {display}",
+            higher,
+            scale,
+            f"{display} of the pivot (the first leg) against the human translation into the pivot "
+            "language (--pivot-ref; sacrebleu, the pivot language's tokeniser)",
+            translation=outputs.pivot_corpus(f"pivot_{key}"),
+            shown=RUN_AND_BATCH,
+            table_rank=rank,
+            result_rank=rank,
+        )
+        for key, display, higher, scale, rank in (
+            ("bleu", "BLEU", True, "0-100", 32),
+            ("chrf++", "chrF2++", True, "0-100", 34),
+            ("ter", "TER", False, "0-100+, can exceed 100", 36),
+        )
+    ),
+    *(
+        MetricSpec(
             key,
             display,
             True,
@@ -433,8 +466,9 @@ for _spec in (
         "emb. cosine",
         True,
         "-1 to 1",
-        "cosine of sentence embeddings (all-MiniLM-L6-v2) of output and reference, averaged over "
-        "segments; for a summary, of the summary and the article",
+        "cosine of sentence embeddings (all-MiniLM-L6-v2, English, or --embedder) of output and "
+        "reference, averaged over segments; for a summary, of the summary and the article; not "
+        "reported for a language the embedder does not know",
         aliases=("emb", "emb_cosine"),
         build=_embedding("SegmentCosineMetric"),
         short="cos",

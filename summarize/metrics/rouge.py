@@ -1,4 +1,12 @@
-"""ROUGE-1/2/L through Google's rouge-score package (Porter stemming on).
+"""ROUGE-1/2/L through Google's rouge-score package, tokenised as the text's language needs.
+
+rouge-score's own tokeniser keeps the runs of ``[a-z0-9]`` of the lowercased text and Porter-stems
+them: right for English (and kept exactly for it), but it deletes every letter of Cyrillic,
+Greek, Arabic, Han... text. A language's ROUGE tokeniser is data (``rouge`` in
+``models/languages.toml``): ``rouge-score`` (English: rouge-score's tokeniser, Porter stemming)
+or, for every other language, :class:`UnicodeTokenizer` (runs of letters, marks and digits of any
+script; Han, Kana, Hangul, Thai, Lao, Khmer and Myanmar one character per token, as sacrebleu's
+``zh`` and ``char`` tokenisers split them; no stemming). The signature names the tokeniser.
 
 ROUGE-L is bounded. rouge-score fills a Python table of (hypothesis tokens × reference tokens)
 cells for the longest common subsequence: two 1 MB lines need hundreds of gigabytes. Here
@@ -24,6 +32,11 @@ ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 LCS_LIMITS = {"rougeL": 10**10, "rougeLsum": 4 * 10**6}
 # rouge-score's default tokeniser keeps the runs of [a-z0-9] of the lowercased text.
 _TOKEN = re.compile(r"[a-z0-9]+")
+# The language ROUGE assumes when it is told none (what it always assumed).
+DEFAULT_LANGUAGE = "en"
+ROUGE_SCORE_TOKENIZER = "rouge-score"
+# Scripts written without spaces between words: one token per character.
+_BY_CHARACTER = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}"
 # Bits of the reference handled at once: the vectors of one strip stay small.
 _STRIP = 1 << 14
 
@@ -34,25 +47,70 @@ def _sci(number: int) -> str:
     return f"{number / 10**exponent:g}e{exponent}"
 
 
-def rouge_signature(rouge_type: str, measure: str = "f") -> str:
+class UnicodeTokenizer:
+    """ROUGE tokens of any script: the lowercased runs of letters, combining marks and digits,
+    with each character of a script written without spaces (Han, Kana, Hangul, Thai...) a
+    token of its own. No stemming. Has rouge-score's ``Tokenizer`` interface."""
+
+    name = "unicode"
+    _pattern = None
+
+    def tokenize(self, text: str) -> list[str]:
+        if UnicodeTokenizer._pattern is None:
+            import regex
+
+            UnicodeTokenizer._pattern = regex.compile(
+                rf"[{_BY_CHARACTER}]|(?:(?![{_BY_CHARACTER}])[\p{{L}}\p{{M}}\p{{N}}])+"
+            )
+        return UnicodeTokenizer._pattern.findall(text.lower())
+
+
+@cache
+def tokenizer_name(language: str | None) -> str:
+    """The ROUGE tokeniser of ``language`` (ISO 639-1; None: :data:`DEFAULT_LANGUAGE`), as
+    ``models/languages.toml`` gives it: ``rouge-score`` or ``unicode`` (any language without an
+    entry, known or not)."""
+    from summarize.resources import load_toml
+
+    entry = load_toml("languages.toml").get(language or DEFAULT_LANGUAGE, {})
+    return entry.get("rouge", UnicodeTokenizer.name)
+
+
+def _uses_rouge_score(language: str | None) -> bool:
+    return tokenizer_name(language) == ROUGE_SCORE_TOKENIZER
+
+
+def rouge_signature(rouge_type: str, measure: str = "f", language: str | None = None) -> str:
     """One signature per ROUGE variant, in ``run``, ``batch`` and ``score`` alike (a single
     summary is a corpus of one segment, so its mean of segment F1 is its F1). ``measure``:
-    ``f`` (F1, the default) or ``precision``. ROUGE-L states its bound on compared token pairs."""
+    ``f`` (F1, the default) or ``precision``. ROUGE-L states its bound on compared token pairs.
+    English (rouge-score's tokeniser) keeps its signature (``stem:yes|tok:default``); another
+    language names its tokeniser and language (``stem:no|tok:unicode|lang:ru``)."""
     limit = LCS_LIMITS.get(rouge_type)
     bound = f"|lcs-max:{_sci(limit)}" if limit else ""
     aggregate = "mean-of-segment-f" if measure == "f" else f"mean-of-segment-{measure}"
-    return (
-        f"{rouge_type}|rouge-score:{version('rouge-score')}|stem:yes|tok:default{bound}"
-        f"|agg:{aggregate}"
+    tokens = (
+        "stem:yes|tok:default"
+        if _uses_rouge_score(language)
+        else f"stem:no|tok:{UnicodeTokenizer.name}|lang:{language}"
     )
+    return f"{rouge_type}|rouge-score:{version('rouge-score')}|{tokens}{bound}|agg:{aggregate}"
 
 
-def check_lcs_size(rouge_type: str, hypothesis: str, reference: str) -> None:
+def _count_tokens(text: str, language: str | None) -> int:
+    if _uses_rouge_score(language):
+        return len(_TOKEN.findall(text.lower()))
+    return len(UnicodeTokenizer().tokenize(text))
+
+
+def check_lcs_size(
+    rouge_type: str, hypothesis: str, reference: str, language: str | None = None
+) -> None:
     """Refuse a segment whose LCS would compare more token pairs than the limit allows."""
     limit = LCS_LIMITS.get(rouge_type)
     if limit is None:
         return
-    pairs = len(_TOKEN.findall(hypothesis.lower())) * len(_TOKEN.findall(reference.lower()))
+    pairs = _count_tokens(hypothesis, language) * _count_tokens(reference, language)
     if pairs > limit:
         raise UserError(
             f"{rouge_type} would compare {pairs:.2g} token pairs (hypothesis × reference "
@@ -104,39 +162,48 @@ def rouge_l(reference_tokens: Sequence[str], hypothesis_tokens: Sequence[str]):
 
 
 @cache
-def _scorer(rouge_types: tuple[str, ...]):
+def _scorer(rouge_types: tuple[str, ...], rouge_score_tokens: bool = True):
     from rouge_score import rouge_scorer
 
-    return rouge_scorer.RougeScorer(list(rouge_types), use_stemmer=True)
+    if rouge_score_tokens:
+        return rouge_scorer.RougeScorer(list(rouge_types), use_stemmer=True)
+    return rouge_scorer.RougeScorer(list(rouge_types), tokenizer=UnicodeTokenizer())
 
 
 @cache
-def _tokenizer():
+def _tokenizer(rouge_score_tokens: bool = True):
     from rouge_score import tokenizers
 
-    return tokenizers.DefaultTokenizer(use_stemmer=True)
+    if rouge_score_tokens:
+        return tokenizers.DefaultTokenizer(use_stemmer=True)
+    return UnicodeTokenizer()
 
 
-def _score(rouge_types: Sequence[str], reference: str, hypothesis: str) -> dict:
-    """rouge-score's ``RougeScorer.score`` result, with ``rougeL`` computed by :func:`rouge_l`."""
+def _score(
+    rouge_types: Sequence[str], reference: str, hypothesis: str, language: str | None = None
+) -> dict:
+    """rouge-score's ``RougeScorer.score`` result, with ``rougeL`` computed by :func:`rouge_l`,
+    tokenised as ``language`` needs."""
     for rouge_type in rouge_types:
-        check_lcs_size(rouge_type, hypothesis, reference)
+        check_lcs_size(rouge_type, hypothesis, reference, language)
+    own = _uses_rouge_score(language)
     others = tuple(rouge_type for rouge_type in rouge_types if rouge_type != "rougeL")
-    result = _scorer(others).score(reference, hypothesis) if others else {}
+    result = _scorer(others, own).score(reference, hypothesis) if others else {}
     if "rougeL" in rouge_types:
-        tokenize = _tokenizer().tokenize
+        tokenize = _tokenizer(own).tokenize
         result["rougeL"] = rouge_l(tokenize(reference), tokenize(hypothesis))
     return result
 
 
-def rouge_scores(candidate: str, reference: str) -> dict[str, Score]:
-    """F-measure (as ``value``) with precision and recall in ``details``, scaled to 0-100."""
-    raw = _score(ROUGE_TYPES, reference, candidate)
+def rouge_scores(candidate: str, reference: str, language: str | None = None) -> dict[str, Score]:
+    """F-measure (as ``value``) with precision and recall in ``details``, scaled to 0-100;
+    ``language``: that of both texts (ISO 639-1; None: :data:`DEFAULT_LANGUAGE`)."""
+    raw = _score(ROUGE_TYPES, reference, candidate, language)
     return {
         name: Score(
             name,
             100 * raw[name].fmeasure,
-            rouge_signature(name),
+            rouge_signature(name, language=language),
             {"precision": 100 * raw[name].precision, "recall": 100 * raw[name].recall},
         )
         for name in ROUGE_TYPES
@@ -155,12 +222,13 @@ class RougeMetric(StatsMetric):
     (rouge-score's ``score_multi``).
     """
 
-    def __init__(self, rouge_type: str) -> None:
+    def __init__(self, rouge_type: str, language: str | None = None) -> None:
         self.name = rouge_type
         self.rouge_type = rouge_type
+        self.language = language  # of hypotheses and references (None: DEFAULT_LANGUAGE)
 
     def signature(self) -> str:
-        return rouge_signature(self.rouge_type)
+        return rouge_signature(self.rouge_type, language=self.language)
 
     def check_sizes(self, hypotheses: list[str], references: list[str]) -> None:
         """Refuse an over-long segment up front, naming its line (from 1)."""
@@ -168,7 +236,7 @@ class RougeMetric(StatsMetric):
             zip(hypotheses, references, strict=True), 1
         ):
             try:
-                check_lcs_size(self.rouge_type, hypothesis, reference)
+                check_lcs_size(self.rouge_type, hypothesis, reference, self.language)
             except UserError as exc:
                 raise UserError(f"line {number}: {exc}") from None
 
@@ -189,10 +257,11 @@ class RougeMetric(StatsMetric):
             best = 0.0
             for target in targets:
                 try:
-                    check_lcs_size(self.rouge_type, hypothesis, target)
+                    check_lcs_size(self.rouge_type, hypothesis, target, self.language)
                 except UserError as exc:
                     raise UserError(f"line {number}: {exc}") from None
-                found = _score([self.rouge_type], target, hypothesis)[self.rouge_type]
+                found = _score([self.rouge_type], target, hypothesis, self.language)
+                found = found[self.rouge_type]
                 best = max(best, found.fmeasure)
             scores.append(100 * best)
         return scores

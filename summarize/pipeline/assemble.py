@@ -37,6 +37,7 @@ def score_summaries(
         options.extractive_sentences,
         prepared.info.reference_summary,
         prompts,
+        prepared.source.code,
     )
 
 

@@ -164,6 +164,7 @@ def _round_trips(
                     forward_prompt,
                     backward_prompt,
                     document_legs,
+                    document.pivot_references.get(system.pivot.code),
                 )
             )
     return scorers

@@ -53,6 +53,11 @@ class RunOptions:
     # sentences being split (reference-mode lines, which must stay aligned, are refused).
     max_input_mb: float = DEFAULT_MAX_INPUT_MB
     max_segment_chars: int = DEFAULT_MAX_SEGMENT_CHARS
+    # Round trip: human translations into a pivot language, each line-aligned with the input's
+    # non-empty lines, that the pivot texts are scored against (``--pivot-ref``): file paths by
+    # pivot code ("": the run's one pivot; a batch: folders of <document id>.txt). The input is
+    # then one segment per non-empty line.
+    pivot_references: dict[str, str] = field(default_factory=dict)
     # A batch on a WMT XML test set: its systems' outputs (``Document.systems``) are scored as
     # translation systems beside the translators, on the same segments (no model runs them).
     wmt_systems: bool = False

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +37,8 @@ class PreparedInput:
     source: Language
     pivots: list[Language]
     reference: ReferenceInput | None = None
+    # Round trip: per pivot code, a human translation into it, one line per segment.
+    pivot_references: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -58,7 +60,11 @@ def prepare(path: Path, options: RunOptions) -> PreparedInput:
     source, pivots = check_options(options)
     limit = max_bytes(options.max_input_mb)
     text = read_text_file(path, limit)
-    prepared = prepare_text(text, str(path), options, source, pivots)
+    pivot_texts = {
+        code or None: read_text_file(Path(pivot_path), limit)
+        for code, pivot_path in options.pivot_references.items()
+    }
+    prepared = prepare_text(text, str(path), options, source, pivots, pivot_references=pivot_texts)
     if options.source is not None:
         source_text = read_text_file(options.source, limit)
         prepared = with_reference(
@@ -80,11 +86,24 @@ def prepare_text(
     pivots: list[Language],
     document_id: str | None = None,
     reference_summary: str | None = None,
+    pivot_references: Mapping[str | None, str] | None = None,
 ) -> PreparedInput:
-    """Check the language of ``text`` and segment it (``label`` names it in messages)."""
+    """Check the language of ``text`` and segment it (``label`` names it in messages).
+
+    With ``pivot_references`` (human translations into pivot languages, by pivot code; None:
+    the one pivot) each non-empty line of ``text`` is one segment, not split into sentences,
+    so that line ``i`` of every pivot reference translates segment ``i``."""
     if options.language_check:
         check_language(text, source.code, label)
-    segments = segment_document(text, source.code, options.max_segment_chars)
+    pivot_lines = _pivot_reference_lines(
+        pivot_references or {}, pivots, label, options.source is not None
+    )
+    if pivot_lines:
+        lines = split_paragraphs(text)
+        _check_aligned(lines, pivot_lines, label, options.max_segment_chars)
+        segments = [Segment(i, i, line) for i, line in enumerate(lines)]
+    else:
+        segments = segment_document(text, source.code, options.max_segment_chars)
     if not segments:
         raise UserError(f"{label}: has no sentences to process")
     info = _input_info(
@@ -95,7 +114,70 @@ def prepare_text(
         document_id=document_id,
         reference_summary=reference_summary,
     )
-    return PreparedInput(text, segments, info, source, pivots)
+    return PreparedInput(text, segments, info, source, pivots, pivot_references=pivot_lines)
+
+
+def _pivot_reference_lines(
+    texts: Mapping[str | None, str],
+    pivots: list[Language],
+    label: str,
+    reference_mode: bool = False,
+) -> dict[str, list[str]]:
+    """The non-empty lines of each pivot reference, by pivot code. One without a language is
+    the run's only pivot; a language that is not a pivot of the run is an error."""
+    if not texts:
+        return {}
+    if reference_mode:
+        raise UserError(
+            f"{label}: a pivot reference scores the pivot of a round trip; reference mode "
+            "(⟨source⟩) has no pivot"
+        )
+    codes = [pivot.code for pivot in pivots]
+    lines: dict[str, list[str]] = {}
+    for code, text in texts.items():
+        if code is None and len(codes) != 1:
+            raise UserError(
+                f"{label}: a pivot reference without a language needs a single pivot, but "
+                f"there are {len(codes)} ({', '.join(codes)}); give each its pivot in "
+                f"⟨pivot_references⟩ ({codes[0]}=...)"
+            )
+        key = get_language(code).code if code is not None else codes[0]
+        if key not in codes:
+            raise UserError(
+                f"{label}: a pivot reference in {key!r}, which is not a pivot of this run "
+                f"({', '.join(codes)})"
+            )
+        lines[key] = split_paragraphs(text)
+    return lines
+
+
+def _check_aligned(
+    lines: list[str], pivot_lines: dict[str, list[str]], label: str, max_chars: int
+) -> None:
+    """Every pivot reference has one non-empty line per non-empty line of the input."""
+    for code, reference in pivot_lines.items():
+        if len(reference) != len(lines):
+            raise UserError(
+                f"{label} has {len(lines)} non-empty lines but its pivot reference ({code}) has "
+                f"{len(reference)}; a pivot reference needs one line per input line (each "
+                "non-empty line is then one segment)"
+            )
+    _refuse_long_lines([(label, lines)], max_chars, "a pivot reference")
+
+
+def _refuse_long_lines(
+    sides: Sequence[tuple[str, list[str]]], max_chars: int, what: str = "reference mode"
+) -> None:
+    """A line over ``max_chars`` cannot be split into segments without breaking the alignment
+    of line-aligned texts: it is refused, naming the side and the line."""
+    for side, lines in sides:
+        longest = max(range(len(lines)), key=lambda i: len(lines[i]), default=None)
+        if longest is not None and len(lines[longest]) > max_chars:
+            raise UserError(
+                f"{side}: non-empty line {longest + 1} has {len(lines[longest])} characters, "
+                f"over the {max_chars}-character segment limit of {what} (lines must "
+                "stay aligned, so it is not split; ⟨max_segment_chars⟩ raises the limit)"
+            )
 
 
 def _input_info(
@@ -116,6 +198,8 @@ def prepare_document(
     document: Document, options: RunOptions, english: Language, pivots: list[Language]
 ) -> PreparedInput:
     """Check and segment one document; with a ``source`` it goes through reference mode."""
+    pivot_references = dict(document.pivot_references)
+    _pivot_reference_lines(pivot_references, pivots, document.origin, document.source is not None)
     prepared = prepare_text(
         document.text,
         document.origin,
@@ -124,6 +208,7 @@ def prepare_document(
         pivots,
         document.id,
         document.reference_summary,
+        pivot_references,
     )
     if document.source is None:
         return prepared
@@ -175,14 +260,7 @@ def with_reference(
             f"{len(reference_lines)}; reference mode needs line-aligned texts "
             "(one sentence or paragraph per line in both)"
         )
-    for side, lines in ((label, source_lines), ("the reference", reference_lines)):
-        longest = max(range(len(lines)), key=lambda i: len(lines[i]), default=None)
-        if longest is not None and len(lines[longest]) > max_chars:
-            raise UserError(
-                f"{side}: non-empty line {longest + 1} has {len(lines[longest])} characters, "
-                f"over the {max_chars}-character segment limit of reference mode (lines must "
-                "stay aligned, so it is not split; ⟨max_segment_chars⟩ raises the limit)"
-            )
+    _refuse_long_lines(((label, source_lines), ("the reference", reference_lines)), max_chars)
     sources = [Segment(i, i, line) for i, line in enumerate(source_lines)]
     others = _other_reference_lines(other_references, len(reference_lines), label)
     references = [

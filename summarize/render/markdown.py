@@ -77,7 +77,7 @@ def render_markdown(result: RunResult) -> str:
     parts += [
         "## Metrics",
         "↑ higher is better, ↓ lower is better.",
-        "\n".join(f"- {line}" for line in rows.legend_lines()),
+        "\n".join(f"- {line}" for line in rows.legend_lines(result=result)),
         "## Flag codes",
         "\n".join(f"- {line}" for line in rows.flag_legend_lines()),
         "## Signatures",

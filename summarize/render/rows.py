@@ -28,14 +28,20 @@ def _column(key: str) -> str:
     return get(key).header
 
 
-def translation_score_table(result: RunResult) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the translation scores: a column for each metric of ``run``'s
-    tables that some system has (none has ``logprob`` under ``--scorer none``)."""
-    keys = [
+def present_translation_keys(result: RunResult) -> list[str]:
+    """The metrics of ``run``'s translation table that some system of ``result`` has (none has
+    ``logprob`` under ``--scorer none``, nor the pivot's scores without ``--pivot-ref``)."""
+    return [
         key
         for key in translation_score_keys()
         if any(key in system.scores for system in result.translations)
     ]
+
+
+def translation_score_table(result: RunResult) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the translation scores: a column for each metric of
+    :func:`present_translation_keys`."""
+    keys = present_translation_keys(result)
     header = ["system", *map(label, keys), "flagged segments", "flags by code"]
     return header, [translation_score_row(system, keys) for system in result.translations]
 
@@ -73,12 +79,14 @@ def numeric_columns() -> set[str]:
     }
 
 
-def legend_lines(keys: list[str] | None = None) -> list[str]:
-    """One line per metric shown (``keys``; default: the metrics of ``run``'s tables): what it
-    measures, its range and direction."""
+def legend_lines(keys: list[str] | None = None, result: RunResult | None = None) -> list[str]:
+    """One line per metric shown (``keys``; default: the metrics of ``run``'s tables, those
+    of its translation table that ``result`` has when given): what it measures, its range and
+    direction."""
     from summarize.metrics.registry import legend
 
-    default = translation_score_keys() + summary_score_keys()
+    translation = present_translation_keys(result) if result else translation_score_keys()
+    default = translation + summary_score_keys()
     return legend(keys if keys is not None else default)
 
 

@@ -86,7 +86,7 @@ def render_terminal(result: RunResult, console: Console | None = None) -> None:
                     f"  {name} {where} {flag.step}:{flag.code}: {flag.message}", markup=False
                 )
     console.print("[bold]Metrics[/bold] (↑ higher is better, ↓ lower is better)")
-    for line in rows.legend_lines():
+    for line in rows.legend_lines(result=result):
         console.print(f"  {line}", markup=False)
     console.print("[bold]Flag codes[/bold]")
     for line in rows.flag_legend_lines():

@@ -25,13 +25,15 @@ def score_round_trip(
     forward_prompt: Sequence[PromptText] = (),
     backward_prompt: Sequence[PromptText] = (),
     legs: LegScores | None = None,
+    pivot_reference: list[str] | None = None,
 ) -> TranslationResult:
     """Score and flag a finished round trip (pivot texts and back-translations, per segment).
 
     ``forward_prompt``/``backward_prompt``: what each direction's prompts hold besides the
     input (:func:`summarize.engines.base.prompt_texts`); an output that reproduces one of them
     is flagged ``prompt_leak``. The back-translation is compared with the original for lost and
-    made-up numbers and names (``consistency``)."""
+    made-up numbers and names (``consistency``). ``pivot_reference``: a human translation into
+    the pivot language, one line per segment, that the pivot texts are scored against."""
     texts = [segment.text for segment in segments]
     flags = []
     for text, pivot_text, output in zip(texts, pivots, outputs, strict=True):
@@ -63,6 +65,8 @@ def score_round_trip(
         embedder,
         legs=legs,
         target_language=source.code,
+        pivot_references=pivot_reference,
+        pivot_language=pivot.code,
     )
     return TranslationResult(
         name=f"{forward.name}:{source.code}→{pivot.code}→{source.code}",

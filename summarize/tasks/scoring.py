@@ -30,16 +30,30 @@ def score_outputs(
     other_references: list[list[str]] | None = None,
     legs: LegScores | None = None,
     target_language: str | None = None,
+    pivot_references: list[str] | None = None,
+    pivot_language: str | None = None,
 ) -> tuple[list[SegmentResult], dict[str, Score]]:
     """Per-segment chrF++, embedding cosine and leg scores, and every registered metric of the
     system's outputs (corpus BLEU/chrF++/TER/cosine...).
 
     ``other_references``: per segment, its further references (may be empty); ``legs``: each
     leg's reference-free scores, if scored; ``target_language``: the outputs' language (ISO
-    639-1), which picks BLEU's tokenizer as sacrebleu's ``-l`` does."""
+    639-1), which picks BLEU's tokenizer as sacrebleu's ``-l`` does; ``pivot_references``: per
+    segment, a human translation into ``pivot_language`` that the pivot is scored against
+    (round trip)."""
     others = other_references or [[] for _ in references]
     all_refs = [[ref, *more] for ref, more in zip(references, others, strict=True)]
-    system = TranslationOutputs(outputs, all_refs, sources, embedder, legs, target_language)
+    system = TranslationOutputs(
+        outputs,
+        all_refs,
+        sources,
+        embedder,
+        legs,
+        target_language,
+        pivots,
+        pivot_references,
+        pivot_language,
+    )
     results = [
         SegmentResult(
             index=segment.index,
@@ -53,6 +67,7 @@ def score_outputs(
             flags=flags[i],
             other_references=list(others[i]),
             logprob=legs.segment(i) if legs else {},
+            pivot_reference=pivot_references[i] if pivot_references else None,
         )
         for i, (segment, source) in enumerate(zip(segments, sources, strict=True))
     ]

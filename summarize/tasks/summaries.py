@@ -71,14 +71,16 @@ def score_summary(
     model: dict | None = None,
     reference: str | None = None,
     prompt: Sequence[PromptText] = (),
+    language: str | None = None,
 ) -> SummaryResult:
     """Every registered metric of a summary (ROUGE against the article, F1 and precision: how
     much of the summary the article supports; embedding similarity, compression ratio,
     extractiveness, the count of numbers and names the article does not contain; with a
     ``reference`` summary, ROUGE against it too) and every registered flag of a summary (among
     them ``consistency`` for those numbers and names, and ``prompt_leak`` when the summary
-    reproduces its prompt; ``prompt``: the example article and summary, or the instruction)."""
-    output = SummaryOutput(text, article, article_vector, embedder, reference)
+    reproduces its prompt; ``prompt``: the example article and summary, or the instruction).
+    ``language``: that of the article and its summaries (ROUGE's tokeniser; None: English)."""
+    output = SummaryOutput(text, article, article_vector, embedder, reference, language)
     scores = registry.score_summary(output)
     flags = flags_of(Output(OutputKind.SUMMARY, text, source=article, step=name, prompt=prompt))
     return SummaryResult(name, method, model, text, scores, flags)
@@ -119,10 +121,12 @@ def summarise_all(
     extractive_count: int,
     reference: str | None = None,
     prompts: Sequence[Sequence[PromptText]] | None = None,
+    language: str | None = None,
 ) -> list[SummaryResult]:
     """Every summary of the article, scored: the abstractive ones (model, text) already
     generated, extractive MMR and lead-N. ``prompts``: per abstractive summary, what its
-    model's prompt holds besides the article (for ``prompt_leak``)."""
+    model's prompt holds besides the article (for ``prompt_leak``); ``language``: the
+    article's."""
     article_vector = document_vector(sentence_vectors)
     prompts = prompts if prompts is not None else [() for _ in abstractive]
     results = [
@@ -136,6 +140,7 @@ def summarise_all(
             info.to_dict(),
             reference,
             prompt,
+            language,
         )
         for (info, text), prompt in zip(abstractive, prompts, strict=True)
     ]
@@ -154,6 +159,7 @@ def summarise_all(
                 "settings": {"mmr_lambda": MMR_LAMBDA, "sentences": extractive_count},
             },
             reference,
+            language=language,
         )
     )
     results.append(
@@ -165,6 +171,7 @@ def summarise_all(
             article_vector,
             embedder,
             reference=reference,
+            language=language,
         )
     )
     return results
