@@ -10,9 +10,11 @@ current code gives it, built the way the pipeline builds them (a back-translatio
 original, a reference-mode translation against its reference), and each flag is compared with
 the label of the damage it is for.
 
-Then every one of the 1,000 WMT21 news segments of reference B is flagged as a reference-mode
-translation against reference A (and A against B): a professional translation, so each flag
-is a false alarm by construction (the rate of segments flagged, all flags and per code).
+Then every pair of professional translations in the shared data is flagged, each as a
+reference-mode translation of its source against the other: the 1,000 WMT21 Russian→English
+news segments (reference B against A, and A against B) and the 2,037 WMT22 English→Chinese
+segments (Chinese reference B against A, and A against B). A professional translation, so each
+flag is a false alarm by construction (the rate of segments flagged, all flags and per code).
 
     python bench/flags.py --label after      # writes bench/results/flags-after.json
 """
@@ -27,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarize.engines.causal.prompted import translation_prompt_texts
-from summarize.input.languages import get_language
+from summarize.input.languages import Language, get_language
 from summarize.input.segment import segment_document
 from summarize.input.wmt_xml import TestSet, read_test_set
 from summarize.tasks.flags import Output, OutputKind, checks_for, flags_of
@@ -36,8 +38,9 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data"
 LABELS = REPO / "bench" / "flag-labels.jsonl"
 WMT21 = DATA / "wmt21" / "newstest2021.ru-en.all.xml"
+WMT22_EN_ZH = DATA / "wmt22" / "wmttest2022.en-zh.all.xml"
 CNNDM = DATA / "cnndm" / "test-articles.jsonl"
-EN, RU = get_language("en"), get_language("ru")
+EN, RU, ZH = get_language("en"), get_language("ru"), get_language("zh")
 # Flags that the set cannot show: a stored output is no longer a truncated generation.
 NOT_MEASURED = {"truncated"}
 
@@ -101,14 +104,17 @@ def output_of(record: dict, texts: Texts) -> Output:
     )
 
 
-def reference_output(source: str, output: str, reference: str) -> Output:
-    """A reference-mode translation of Russian into English (``tasks/reference.py``)."""
+def reference_output(
+    source: str, output: str, reference: str, language: Language = EN, source_language: Language = RU
+) -> Output:
+    """A reference-mode translation (``tasks/reference.py``); Russian into English unless
+    told otherwise."""
     return Output(
         OutputKind.TRANSLATION,
         output,
         source=source,
-        language=EN,
-        source_language=RU,
+        language=language,
+        source_language=source_language,
         reference=reference,
     )
 
@@ -170,16 +176,35 @@ def false_flags(outputs: Iterable[Output]) -> dict:
     }
 
 
-def reference_false_flags(test_set: TestSet, translator: str, reference: str) -> dict:
+def reference_false_flags(
+    test_set: TestSet, translator: str, reference: str, language: Language, source: Language
+) -> dict:
+    """One professional translation of ``test_set`` flagged against the other."""
     return false_flags(
-        reference_output(source, output, against)
-        for source, output, against in zip(
+        reference_output(text, output, against, language, source)
+        for text, output, against in zip(
             test_set.sources,
             test_set.references[translator],
             test_set.references[reference],
             strict=True,
         )
     )
+
+
+def professional_false_flags(wmt21: TestSet) -> dict[str, dict]:
+    """Every pair of professional translations in the shared data, each flagged as a
+    reference-mode translation of its source against the other."""
+    wmt22 = read_test_set(WMT22_EN_ZH)
+    return {
+        f"{test_set_name} {translator} against {reference}": reference_false_flags(
+            test_set, translator, reference, language, source
+        )
+        for test_set_name, test_set, language, source in (
+            ("WMT21 ru-en", wmt21, EN, RU),
+            ("WMT22 en-zh", wmt22, ZH, EN),
+        )
+        for translator, reference in (("B", "A"), ("A", "B"))
+    }
 
 
 def composition(items: list[Item]) -> dict:
@@ -201,9 +226,12 @@ def print_table(result: dict) -> None:
             f"{code:<14}{row['items']:>7}{row['damaged']:>9}{row['flagged']:>9}"
             f"{precision:>11}{recall:>8}"
         )
-    for name, rates in result["wmt21_references"].items():
+    for name, rates in result["professional_translations"].items():
         codes = ", ".join(f"{code} {row['flagged']}" for code, row in rates["by_code"].items())
-        print(f"{name}: {rates['flagged']} of {rates['segments']} segments flagged ({codes})")
+        print(
+            f"{name}: {rates['flagged']} of {rates['segments']} segments flagged "
+            f"({rates['rate']:.1%}; {codes})"
+        )
 
 
 def main() -> None:
@@ -215,10 +243,7 @@ def main() -> None:
     result = {
         "labelled_set": composition(items),
         "per_flag": precision_recall(items),
-        "wmt21_references": {
-            "B against A": reference_false_flags(texts.test_set, "B", "A"),
-            "A against B": reference_false_flags(texts.test_set, "A", "B"),
-        },
+        "professional_translations": professional_false_flags(texts.test_set),
         "disagreements": {
             item.id: {"damage": sorted(item.damage), "flags": sorted(item.flags)}
             for item in items
