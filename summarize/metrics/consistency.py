@@ -26,6 +26,7 @@ from summarize.metrics.name_match import (
     variant,
     vocabulary,
 )
+from summarize.metrics.numerals import han_numbers
 from summarize.metrics.source_support import SourceSupport
 
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0]\d{3})*(?:[.,]\d+)?")
@@ -209,7 +210,7 @@ def _supported_numbers(text: str) -> set[str]:
     values |= {
         _value(_scaled(Decimal(1), text, match.end())) for match in _ONE_SCALE.finditer(text)
     }
-    return values
+    return values | {_value(number) for number in han_numbers(text)}
 
 
 # What precedes a sentence's first word: the start, an end of sentence, or an opening quote or
@@ -349,19 +350,36 @@ def compare_facts(output: str, reference: str, source: SourceSupport | None = No
     reference has is lost only when the source has it too, what the output has is made up only
     when the source does not have it."""
     lost, added = _facts_missing(reference, output), _facts_missing(output, reference)
-    respelled = lost.respelled + [(before, after) for after, before in added.respelled]
+    respelled = list(
+        dict.fromkeys(lost.respelled + [(before, after) for after, before in added.respelled])
+    )
+    # One name, one verdict: a name whose every missing word is a respelling is respelled,
+    # neither lost nor made up ("Almaty → Alma-Ata").
+    lost_names = _unexplained(lost, {before for before, _ in respelled})
+    added_names = _unexplained(added, {after for _, after in respelled})
     if source is None:
-        return FactCheck(
-            lost.numbers, lost.names, added.numbers, added.names, list(dict.fromkeys(respelled))
-        )
+        return FactCheck(lost.numbers, lost_names, added.numbers, added_names, respelled)
     numbers = _supported_numbers(source.text) | source.numbers()
     return FactCheck(
         [number for number in lost.numbers if number in numbers],
-        [name for name in lost.names if source.has_any(lost.words[name])],
+        [name for name in lost_names if source.has_any(lost.words[name])],
         [number for number in added.numbers if number not in numbers],
-        [name for name in added.names if not source.has_any(added.words[name])],
-        list(dict.fromkeys(respelled)),
+        [
+            name
+            for name in added_names
+            if source.decides_absence and not source.has_any(added.words[name])
+        ],
+        respelled,
     )
+
+
+def _unexplained(missing: _Missing, respellings: set[str]) -> list[str]:
+    """The missing names that a respelling does not explain: some word of theirs that the other
+    text lacks is no respelled word, nor part of one (the ``Ata`` of ``Alma-Ata``)."""
+    explained = respellings | {part for word in respellings for part in re.split(r"[-\s]", word)}
+    return [
+        name for name in missing.names if not all(word in explained for word in missing.words[name])
+    ]
 
 
 UNSUPPORTED_SIGNATURE = "unsupported-numbers+names|vs:source|agg:mean-count"

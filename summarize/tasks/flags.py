@@ -12,7 +12,7 @@ from :mod:`summarize.tasks.text_checks`, :mod:`summarize.tasks.prompt_leak` or
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from summarize.engines.base import PromptText, TruncatedText
@@ -23,6 +23,7 @@ from summarize.result import Flag
 from summarize.tasks.prompt_leak import find_leak
 from summarize.tasks.text_checks import (
     commentary,
+    english_length,
     expected_length_ratio,
     has_repetition_loop,
     is_empty,
@@ -199,16 +200,25 @@ def _figure(value: float) -> str:
 
 
 def _length_ratio(output: Output) -> str | None:
+    """Lengths compared in characters of English (:func:`english_length`: a name kept in Latin
+    letters inside Chinese counts as in English), the band widened for a short source; the
+    message gives the ratio in characters, and what this segment's scripts make expected."""
     language, source_language = output.language, output.source_language
+    source_length = english_length(output.source, source_language)
     ratio = length_ratio(output.text, output.source)
-    low, high = length_ratio_range(language, source_language)
+    relative = english_length(output.text, language) / max(source_length, 1.0)
+    pair = expected_length_ratio(language, source_language)
+    expected = ratio / relative if relative else pair
+    low, high = (
+        bound * expected / pair
+        for bound in length_ratio_range(language, source_language, source_length)
+    )
     if low <= ratio <= high:
         return None
-    expected = ""
+    said = ""
     if language is not None and source_language is not None:
-        figure = _figure(expected_length_ratio(language, source_language))
-        expected = f" (expected {figure} for {source_language.code}→{language.code})"
-    return f"length ratio {ratio:.2f}{expected} outside {_figure(low)}-{_figure(high)}"
+        said = f" (expected {_figure(expected)} for {source_language.code}→{language.code})"
+    return f"length ratio {ratio:.2f}{said} outside {_figure(low)}-{_figure(high)}"
 
 
 def _not_shorter(output: Output) -> str | None:
@@ -253,7 +263,7 @@ def _source_support(output: Output) -> SourceSupport | None:
     language = output.source_language
     if output.kind is not OutputKind.TRANSLATION or language is None:
         return None
-    return source_support(output.source, language.script, language.code)
+    return source_support(output.source, language)
 
 
 def _translated_part(output: Output) -> str:
@@ -271,6 +281,10 @@ def _consistency(output: Output) -> str | None:
     if output.reference is None:
         return None
     facts = compare_facts(_translated_part(output), output.reference, _source_support(output))
+    if output.language is not None and output.language.names_by_meaning:
+        # A name the reference keeps in Latin letters may be written in the output's own
+        # script ("谷歌" for Google): nothing tells it lost.
+        facts = replace(facts, missing_names=[])
     against = "the original" if output.kind is OutputKind.BACK else "the reference"
     return None if facts.ok else facts.message(against)
 

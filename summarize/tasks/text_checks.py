@@ -23,6 +23,10 @@ MIN_SCRIPT_FRACTION = 0.5
 # the language pair is an outlier: from half to twice the expected length. Professional news
 # translations stay inside it on all but a few per mille of segments (bench/length_ratios.py).
 LENGTH_RATIO_BAND = (0.5, 2.0)
+# A source shorter than this many characters of English gets a wider length band: one word
+# more or less in "Tap Reset Now." or "没试过" doubles a ratio. Measured on the professional
+# translations of bench/flags.py: the shortest segments flagged were of 10-40 characters.
+SHORT_SEGMENT = 40.0
 # An n-gram occurring this often, or this low a share of distinct n-grams, is a loop.
 REPEAT_NGRAM = 4
 REPEAT_MIN_COUNT = 3
@@ -40,11 +44,23 @@ def not_in_language(text: str, language: Language, source: Language) -> bool:
     if is_empty(text):
         return False
     if language.script != source.script:
-        fraction = script_fraction(text, language.script)
+        fraction = _content_fraction(text, language, source)
         return fraction is not None and fraction < MIN_SCRIPT_FRACTION
     if len(text) < MIN_CHARS_FOR_LANGUAGE_ID:
         return False
     return identify_language(text) == source.code
+
+
+def _content_fraction(text: str, language: Language, source: Language) -> float | None:
+    """The share of ``text``'s content written in ``language``'s script: its letters weighed
+    by how much English each stands for (``chars_per_en_char``). A Chinese character says as
+    much as three English letters, so "Android 硬件清洁技巧" is mostly Chinese, while "我 love
+    you very much" is not."""
+    fraction = script_fraction(text, language.script)
+    if fraction is None or fraction in (0.0, 1.0):
+        return fraction
+    own = fraction / language.chars_per_en_char
+    return own / (own + (1 - fraction) / source.chars_per_en_char)
 
 
 # -- Words left untranslated -----------------------------------------------------------------
@@ -145,7 +161,8 @@ def untranslated_words(
     Latin, a word part that is a capitalised name or acronym of ``source`` (or that name
     inflected): Latin names are routinely kept as written in other scripts ("INTERFAX", "CSTO"),
     while a kept non-Latin name ("Москва" in English) is still untranslated. A lower-case
-    word is untranslated even when the source has it ("gangs").
+    word is untranslated even when the source has it ("gangs"), unless ``language`` keeps
+    Latin words as written (``latin_words_kept``: Chinese "App", "party").
     """
     script, target = source_language.script, language.script
     if script == target or not_in_language(text, language, source_language):
@@ -154,6 +171,8 @@ def untranslated_words(
     source_words = {word.lower() for word in words(source)}
     reference_words = {word.lower() for word in words(reference)}
     names = _names(source) if script == "Latin" else set()
+    # Chinese or Japanese writers keep English names and product words in Latin letters.
+    kept_as_written = script == "Latin" and language.latin_words_kept
     found: list[str] = []
     for word in words(text):
         parts = _script_parts(word, script, target)
@@ -166,12 +185,25 @@ def untranslated_words(
         stems = [re.split(f"[{_APOSTROPHES}]", part)[0] for part in parts]
         if all(_is_name_of(stem, names) for stem in stems):
             continue
+        if kept_as_written and word.lower() in source_words:
+            continue
         found.append(word)
     return found
 
 
 def length_ratio(output: str, source: str) -> float:
     return len(output.strip()) / max(len(source.strip()), 1)
+
+
+def english_length(text: str, language: Language | None) -> float:
+    """How many characters of English ``text`` stands for: its characters over its language's
+    ``chars_per_en_char``, but a letter of another script as one (a name kept in Latin
+    letters inside Chinese text is as long as in English)."""
+    text = text.strip()
+    if language is None or language.chars_per_en_char == 1.0:
+        return float(len(text))
+    foreign = sum(1 for char in text if char.isalpha() and not in_script(char, language.script))
+    return foreign + (len(text) - foreign) / language.chars_per_en_char
 
 
 def expected_length_ratio(language: Language | None, source_language: Language | None) -> float:
@@ -186,13 +218,24 @@ def expected_length_ratio(language: Language | None, source_language: Language |
 
 
 def length_ratio_range(
-    language: Language | None, source_language: Language | None
+    language: Language | None, source_language: Language | None, source_length: float = 0.0
 ) -> tuple[float, float]:
     """The length ratios of a translation from ``source_language`` into ``language`` that are
-    no outliers: :data:`LENGTH_RATIO_BAND` around the expected ratio."""
+    no outliers: :data:`LENGTH_RATIO_BAND` around the expected ratio, widened for a short
+    source (``source_length``: :func:`english_length`; see :func:`band_widening`)."""
     expected = expected_length_ratio(language, source_language)
     low, high = LENGTH_RATIO_BAND
-    return low * expected, high * expected
+    widening = band_widening(source_length)
+    return low * expected / widening, high * expected * widening
+
+
+def band_widening(source_length: float) -> float:
+    """How much wider the band is for a source this long (in characters of English): not at
+    all from :data:`SHORT_SEGMENT` on, by the square root of how much shorter it is below
+    (twice for a quarter of it: "没试过" is "I haven't tried it before.")."""
+    if source_length <= 0 or source_length >= SHORT_SEGMENT:
+        return 1.0
+    return (SHORT_SEGMENT / source_length) ** 0.5
 
 
 def _ngram_counts(text: str) -> tuple[dict[tuple[str, ...], int], int]:
@@ -249,13 +292,20 @@ def commentary(output: str, source: str = "") -> str | None:
 
     Every language's phrases are tried. A pattern that also matches ``source`` does not count,
     nor does any other of its kind (start or anywhere), in any language: the input said it too
-    ("Извините, но..." translated as "I'm sorry, but...").
+    ("Извините, но..." translated as "I'm sorry, but..."); nor does a remark in brackets when
+    ``source`` has brackets too ("(not included)" for "(не входят в комплект)").
     """
+    bracketed = any(bracket in source for bracket in _OPENING_BRACKETS)
     for patterns in _commentary_patterns():
         if any(pattern.search(source) for pattern in patterns):
             continue
         for pattern in patterns:
             match = pattern.search(output)
-            if match:
+            if match and not (bracketed and match.group().lstrip()[:1] in _OPENING_BRACKETS):
                 return match.group().strip()
     return None
+
+
+# A remark in brackets is the text's own when its input has one too: "(not included)" for
+# "(не входят в комплект)".
+_OPENING_BRACKETS = "(（[【"
