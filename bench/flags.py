@@ -105,7 +105,11 @@ def output_of(record: dict, texts: Texts) -> Output:
 
 
 def reference_output(
-    source: str, output: str, reference: str, language: Language = EN, source_language: Language = RU
+    source: str,
+    output: str,
+    reference: str,
+    language: Language = EN,
+    source_language: Language = RU,
 ) -> Output:
     """A reference-mode translation (``tasks/reference.py``); Russian into English unless
     told otherwise."""

@@ -24,7 +24,7 @@ def _table() -> tuple[dict[str, int], dict[str, int], dict[str, int], re.Pattern
 def _value(lead: str | None, characters: str) -> Decimal | None:
     digits, units, large, _ = _table()
     if not any(char in units or char in large for char in characters):
-        if lead is not None or len(characters) < 2 and characters not in digits:
+        if lead is not None:
             return None
         return Decimal("".join(str(digits[char]) for char in characters))  # 二〇二二
     total = section = Decimal(0)

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import cache
+from typing import Any
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -55,7 +56,7 @@ def _pinyin(text: str) -> list[list[str]]:
 
 
 @cache
-def _kakasi():  # noqa: ANN202 (pykakasi has no type hints)
+def _kakasi() -> Any:  # pykakasi has no type hints
     import pykakasi
 
     return pykakasi.kakasi()
