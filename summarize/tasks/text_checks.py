@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
+from itertools import pairwise
 
 from summarize.input.languages import Language, identify_language, in_script, script_fraction
 from summarize.resources import load_toml
@@ -238,31 +239,59 @@ def band_widening(source_length: float) -> float:
     return (SHORT_SEGMENT / source_length) ** 0.5
 
 
-def _ngram_counts(text: str) -> tuple[dict[tuple[str, ...], int], int]:
-    words = text.lower().split()
-    grams = [tuple(words[i : i + REPEAT_NGRAM]) for i in range(len(words) - REPEAT_NGRAM + 1)]
-    counts: dict[tuple[str, ...], int] = {}
-    for gram in grams:
-        counts[gram] = counts.get(gram, 0) + 1
-    return counts, len(grams)
+def _ngram_positions(words: list[str]) -> dict[tuple[str, ...], list[int]]:
+    positions: dict[tuple[str, ...], list[int]] = {}
+    for i in range(len(words) - REPEAT_NGRAM + 1):
+        positions.setdefault(tuple(words[i : i + REPEAT_NGRAM]), []).append(i)
+    return positions
+
+
+def _back_to_back(words: list[str], positions: list[int]) -> int:
+    """How many times in a row the words from one occurrence of an n-gram to the next repeat
+    (a loop: "Here is the translation: Here is the translation: ..."); 1 when they never do."""
+    most = 1
+    for start, following in pairwise(positions):
+        period = words[start:following]
+        repeats = 1
+        while words[start + repeats * len(period) : start + (repeats + 1) * len(period)] == period:
+            repeats += 1
+        most = max(most, repeats)
+    return most
+
+
+def loop_repeats(text: str, source: str = "") -> int:
+    """The most times a span of ``text`` repeats back to back, beyond what ``source`` repeats
+    (an n-gram ``source`` has as often does not count); 1 when nothing loops."""
+    words, source_words = text.lower().split(), source.lower().split()
+    source_positions = _ngram_positions(source_words)
+    return max(
+        (
+            _back_to_back(words, found)
+            for gram, found in _ngram_positions(words).items()
+            if len(found) >= REPEAT_MIN_COUNT and len(found) > len(source_positions.get(gram, ()))
+        ),
+        default=1,
+    )
 
 
 def has_repetition_loop(text: str, source: str = "") -> bool:
-    """Detect degenerate repetition: a word n-gram repeated more often than in ``source``, or
-    few distinct n-grams overall.
+    """Detect degenerate repetition: a span repeated back to back :data:`REPEAT_MIN_COUNT`
+    times, more than ``source`` repeats any span of its own, or few distinct n-grams overall.
 
-    Comparing with the source keeps legitimate repetition ("the Republic of Belarus, the
-    Republic of Armenia, ...") that the model merely reproduced from being flagged.
+    A long sentence may say one phrase three times ("at 18:30 - in ... at 18:30 - in ..."; "the
+    provincial Party committee ... the Party"), with other words between: no loop. Comparing
+    with the source keeps repetition the model merely reproduced ("the Republic of Belarus, the
+    Republic of Armenia, ..."; "Ура! Ура! Ура!") from being flagged, in any language.
     """
-    counts, total = _ngram_counts(text)
+    words = text.lower().split()
+    total = len(words) - REPEAT_NGRAM + 1
     if total < REPEAT_MIN_COUNT:
         return False
-    source_counts, _ = _ngram_counts(source)
-    repeated = any(
-        count >= REPEAT_MIN_COUNT and count > source_counts.get(gram, 0)
-        for gram, count in counts.items()
-    )
-    return repeated or (total >= 8 and len(counts) / total < REPEAT_MIN_DISTINCT_SHARE)
+    repeats = loop_repeats(text, source)
+    if repeats >= REPEAT_MIN_COUNT and repeats > loop_repeats(source):
+        return True
+    distinct = len(_ngram_positions(words))
+    return total >= 8 and distinct / total < REPEAT_MIN_DISTINCT_SHARE
 
 
 # What may open an output before a start pattern: space, and a quote mark or bracket.
