@@ -13,7 +13,9 @@ the label of the damage it is for.
 Then every pair of professional translations in the shared data is flagged, each as a
 reference-mode translation of its source against the other: the 1,000 WMT21 Russian→English
 news segments (reference B against A, and A against B) and the 2,037 WMT22 English→Chinese
-segments (Chinese reference B against A, and A against B). A professional translation, so each
+segments (Chinese reference B against A, and A against B); where there is one professional
+translation only (WMT21 Japanese→English and English→Japanese, reference A), it is flagged
+against its source alone (every flag but ``consistency``). A professional translation, so each
 flag is a false alarm by construction (the rate of segments flagged, all flags and per code).
 
     python bench/flags.py --label after      # writes bench/results/flags-after.json
@@ -39,8 +41,10 @@ DATA = REPO.parent / "shared" / "data"
 LABELS = REPO / "bench" / "flag-labels.jsonl"
 WMT21 = DATA / "wmt21" / "newstest2021.ru-en.all.xml"
 WMT22_EN_ZH = DATA / "wmt22" / "wmttest2022.en-zh.all.xml"
+WMT21_JA_EN = DATA / "wmt21" / "newstest2021.ja-en.all.xml"
+WMT21_EN_JA = DATA / "wmt21" / "newstest2021.en-ja.all.xml"
 CNNDM = DATA / "cnndm" / "test-articles.jsonl"
-EN, RU, ZH = get_language("en"), get_language("ru"), get_language("zh")
+EN, RU, ZH, JA = (get_language(code) for code in ("en", "ru", "zh", "ja"))
 # Flags that the set cannot show: a stored output is no longer a truncated generation.
 NOT_MEASURED = {"truncated"}
 
@@ -107,7 +111,7 @@ def output_of(record: dict, texts: Texts) -> Output:
 def reference_output(
     source: str,
     output: str,
-    reference: str,
+    reference: str | None,
     language: Language = EN,
     source_language: Language = RU,
 ) -> Output:
@@ -181,17 +185,15 @@ def false_flags(outputs: Iterable[Output]) -> dict:
 
 
 def reference_false_flags(
-    test_set: TestSet, translator: str, reference: str, language: Language, source: Language
+    test_set: TestSet, translator: str, reference: str | None, language: Language, source: Language
 ) -> dict:
-    """One professional translation of ``test_set`` flagged against the other."""
+    """One professional translation of ``test_set`` flagged against the other, or, with no
+    ``reference``, against its source alone (every flag but ``consistency``)."""
+    outputs = test_set.references[translator]
+    references = test_set.references[reference] if reference else [None] * len(outputs)
     return false_flags(
         reference_output(text, output, against, language, source)
-        for text, output, against in zip(
-            test_set.sources,
-            test_set.references[translator],
-            test_set.references[reference],
-            strict=True,
-        )
+        for text, output, against in zip(test_set.sources, outputs, references, strict=True)
     )
 
 
@@ -208,6 +210,14 @@ def professional_false_flags(wmt21: TestSet) -> dict[str, dict]:
             ("WMT22 en-zh", wmt22, ZH, EN),
         )
         for translator, reference in (("B", "A"), ("A", "B"))
+    } | {
+        f"{name} A against its source alone": reference_false_flags(
+            read_test_set(path), "A", None, language, source
+        )
+        for name, path, language, source in (
+            ("WMT21 ja-en", WMT21_JA_EN, EN, JA),
+            ("WMT21 en-ja", WMT21_EN_JA, JA, EN),
+        )
     }
 
 
