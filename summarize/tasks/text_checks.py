@@ -145,11 +145,14 @@ def _is_name_of(part: str, names: set[str]) -> bool:
     return False
 
 
-def _kept_as_written(part: str, source_words: set[str]) -> bool:
-    """A Latin word part that a language keeping Latin words (``latin_words_kept``) writes as
-    is: a capitalised name, brand or acronym (Japanese "英国EU離脱", "SNS", "AP通信社"), or a
-    lower-case word of the source ("App" for "app", "party")."""
-    return part[:1].isupper() or part.lower() in source_words
+def _kept_as_written(part: str, text: str) -> bool:
+    """A Latin word part of ``text`` that a language keeping Latin words (``latin_words_kept``)
+    writes as is: a name, brand or acronym, with a capital letter anywhere (Japanese "英国EU離脱",
+    "SNS"; "Google", "iOS"), or a small word inside such a name ("Bank of England"). A
+    lower-case word on its own ("和平keeping contingent转移") is left untranslated."""
+    if any(char.isupper() for char in part):
+        return True
+    return re.search(rf"[A-Z][\w'’.-]*\s+{re.escape(part)}\s+[A-Z]", text) is not None
 
 
 # Degrees Celsius typed with the Cyrillic letter С: a symbol, not a word left untranslated.
@@ -170,9 +173,9 @@ def untranslated_words(
     inflected): Latin names are routinely kept as written in other scripts ("INTERFAX", "CSTO"),
     while a kept non-Latin name ("Москва" in English) is still untranslated. A lower-case
     word is untranslated even when the source has it ("gangs"), unless ``language`` keeps
-    Latin words as written (``latin_words_kept``: Chinese or Japanese text keeps any capitalised
-    Latin word, "Google", "SNS", and lower-case words of the source, "party"; a lower-case
-    English word the source lacks still counts).
+    Latin words as written (``latin_words_kept``: Chinese or Japanese text keeps a Latin name,
+    brand or acronym, "Google", "iOS", "SNS", with its small words, "Bank of England"; a
+    lower-case English word on its own still counts).
     """
     script, target = source_language.script, language.script
     if script == target or not_in_language(text, language, source_language):
@@ -195,7 +198,7 @@ def untranslated_words(
         stems = [re.split(f"[{_APOSTROPHES}]", part)[0] for part in parts]
         if all(_is_name_of(stem, names) for stem in stems):
             continue
-        if kept_as_written and all(_kept_as_written(stem, source_words) for stem in stems):
+        if kept_as_written and all(_kept_as_written(stem, text) for stem in stems):
             continue
         found.append(word)
     return found
