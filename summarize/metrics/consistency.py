@@ -184,11 +184,19 @@ def _24_hour(match: re.Match[str]) -> str:
 def stated_numbers(text: str) -> list[str]:
     """The numbers ``text`` writes in digits, with their scale words (``10 thousand`` and
     ``10,000`` are ``10000``); not the digits of a name (``COVID-19``, ``Pantsir-S1``)."""
+    dates = [match.span() for match in _NUMERIC_DATE.finditer(text)]
     return [
         _value(_scaled(Decimal(normalise_number(match.group())), text, match.end()))
         for match in _NUMBER.finditer(text)
         if not re.search(r"[^\W\d_]-?$", text[: match.start()])
+        and not any(start <= match.start() < end for start, end in dates)
     ]
+
+
+# A day and month in digits ("1/6"): which is the month the text does not say, and
+# months are compared as names, so neither part is a number of its own (each still supports
+# the same number in the other text: "January 6th" keeps its 6).
+_NUMERIC_DATE = re.compile(r"(?<![\d/.,])\d{1,2}/\d{1,2}(?![\d/]|[.,]\d)")
 
 
 def _years(match: re.Match[str]) -> set[str]:
