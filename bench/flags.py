@@ -60,20 +60,33 @@ class Item:
     flags: frozenset[str]
 
 
+# The WMT test sets the labelled set points into: its ``source`` → the file, and the languages
+# of its outputs and of its sources.
+TEST_SETS = {"wmt21": (WMT21, "en", "ru"), "wmt21-ja-en": (WMT21_JA_EN, "en", "ja")}
+
+
 class Texts:
     """The texts that the labelled set points to: the seed, CNN/DailyMail articles (by
-    sentence, segmented as the pipeline does) and the WMT21 test set."""
+    sentence, segmented as the pipeline does) and the WMT21 test sets."""
 
     def __init__(self) -> None:
-        self.test_set: TestSet = read_test_set(WMT21)
-        self.position = {
-            (doc, seg): i
-            for i, (doc, seg) in enumerate(
-                zip(self.test_set.doc_ids, self.test_set.seg_ids, strict=True)
-            )
+        self.test_sets: dict[str, TestSet] = {
+            name: read_test_set(path) for name, (path, _, _) in TEST_SETS.items()
+        }
+        self.positions = {
+            name: {
+                (doc, seg): i
+                for i, (doc, seg) in enumerate(zip(test.doc_ids, test.seg_ids, strict=True))
+            }
+            for name, test in self.test_sets.items()
         }
         articles = (json.loads(line) for line in CNNDM.read_text(encoding="utf-8").splitlines())
         self.articles = {article["id"]: article["text"] for article in articles}
+
+    @property
+    def test_set(self) -> TestSet:
+        """WMT21 Russian→English."""
+        return self.test_sets["wmt21"]
 
     def sentence(self, source: str, document: str, segment: int) -> str:
         """A sentence of our own round trips' originals."""
@@ -84,27 +97,31 @@ class Texts:
         return segment_document(text, "en")[segment].text
 
     def wmt(self, record: dict) -> tuple[str, str, str]:
-        """A WMT21 translation: its Russian source, the output and the reference."""
-        i = self.position[(record["document"], record["segment"])]
-        test_set = self.test_set
+        """A WMT21 translation: its source, the output and the reference."""
+        test_set = self.test_sets[record["source"]]
+        i = self.positions[record["source"]][(record["document"], record["segment"])]
         outputs = test_set.references.get(record["system"]) or test_set.systems[record["system"]]
         return test_set.sources[i], outputs[i], test_set.references[record["reference"]][i]
 
 
 def output_of(record: dict, texts: Texts) -> Output:
     """The output of one labelled record, as the pipeline builds it."""
-    if record["source"] == "wmt21":
+    if record["source"] in TEST_SETS:
         source, output, reference = texts.wmt(record)
-        return reference_output(source, output, reference)
+        _, language, source_language = TEST_SETS[record["source"]]
+        return reference_output(
+            source, output, reference, get_language(language), get_language(source_language)
+        )
     original = texts.sentence(record["source"], record["document"], record["segment"])
+    pivot_language = get_language(record.get("pivot_language", "ru"))
     return Output(
         OutputKind.BACK,
         record["output"],
         source=record["pivot"],
         language=EN,
-        source_language=RU,
+        source_language=pivot_language,
         reference=original,
-        prompt=translation_prompt_texts(record["prompt"] == "chat", RU, EN),
+        prompt=translation_prompt_texts(record["prompt"] == "chat", pivot_language, EN),
     )
 
 
