@@ -60,9 +60,9 @@ class Item:
     flags: frozenset[str]
 
 
-# The WMT test sets the labelled set points into: its ``source`` → the file, and the languages
-# of its outputs and of its sources.
-TEST_SETS = {"wmt21": (WMT21, "en", "ru"), "wmt21-ja-en": (WMT21_JA_EN, "en", "ja")}
+# The WMT21 test sets the labelled set points into: a record's ``pair`` (Russian→English when
+# it has none) → the file, and the languages of its outputs and of its sources.
+TEST_SETS = {"ru-en": (WMT21, "en", "ru"), "ja-en": (WMT21_JA_EN, "en", "ja")}
 
 
 class Texts:
@@ -86,7 +86,7 @@ class Texts:
     @property
     def test_set(self) -> TestSet:
         """WMT21 Russian→English."""
-        return self.test_sets["wmt21"]
+        return self.test_sets["ru-en"]
 
     def sentence(self, source: str, document: str, segment: int) -> str:
         """A sentence of our own round trips' originals."""
@@ -98,17 +98,18 @@ class Texts:
 
     def wmt(self, record: dict) -> tuple[str, str, str]:
         """A WMT21 translation: its source, the output and the reference."""
-        test_set = self.test_sets[record["source"]]
-        i = self.positions[record["source"]][(record["document"], record["segment"])]
+        pair = record.get("pair", "ru-en")
+        test_set = self.test_sets[pair]
+        i = self.positions[pair][(record["document"], record["segment"])]
         outputs = test_set.references.get(record["system"]) or test_set.systems[record["system"]]
         return test_set.sources[i], outputs[i], test_set.references[record["reference"]][i]
 
 
 def output_of(record: dict, texts: Texts) -> Output:
     """The output of one labelled record, as the pipeline builds it."""
-    if record["source"] in TEST_SETS:
+    if record["source"] == "wmt21":
         source, output, reference = texts.wmt(record)
-        _, language, source_language = TEST_SETS[record["source"]]
+        _, language, source_language = TEST_SETS[record.get("pair", "ru-en")]
         return reference_output(
             source, output, reference, get_language(language), get_language(source_language)
         )
@@ -151,8 +152,18 @@ def labelled_items(texts: Texts) -> list[Item]:
         output = output_of(record, texts)
         flags = frozenset(flag.code for flag in flags_of(output))
         damage = frozenset(record["damage"])
-        items.append(Item(record["id"], record["source"], output.kind, damage, flags))
+        items.append(Item(record["id"], _part(record), output.kind, damage, flags))
     return items
+
+
+def _part(record: dict) -> str:
+    """Which part of the labelled set a record is in: its source, with its language pair or
+    pivot where not Russian (``wmt21 ja-en``, ``seed zh pivot``)."""
+    if "pair" in record:
+        return f"{record['source']} {record['pair']}"
+    if "pivot_language" in record:
+        return f"{record['source']} {record['pivot_language']} pivot"
+    return record["source"]
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:

@@ -370,13 +370,14 @@ def compare_facts(output: str, reference: str, source: SourceSupport | None = No
     numbers = _supported_numbers(source.text) | source.numbers()
     return FactCheck(
         [number for number in lost.numbers if number in numbers],
-        [name for name in lost_names if source.has_any(lost.words[name])],
-        [number for number in added.numbers if number not in numbers],
         [
             name
-            for name in added_names
-            if source.decides_absence and not source.has_any(added.words[name])
+            for name in lost_names
+            if source.has_any(lost.words[name])
+            and not source.spelled_as_in(output, lost.words[name])
         ],
+        [number for number in added.numbers if number not in numbers],
+        [name for name in added_names if source.lacks(added.words[name])],
         respelled,
     )
 
