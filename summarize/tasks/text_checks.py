@@ -174,8 +174,10 @@ def untranslated_words(
     while a kept non-Latin name ("Москва" in English) is still untranslated. A lower-case
     word is untranslated even when the source has it ("gangs"), unless ``language`` keeps
     Latin words as written (``latin_words_kept``: Chinese or Japanese text keeps a Latin name,
-    brand or acronym, "Google", "iOS", "SNS", with its small words, "Bank of England"; a
-    lower-case English word on its own still counts).
+    brand or acronym, "Google", "iOS", "SNS", with its small words, "Bank of England", and a
+    word of the source set apart as a word of its own, "您的帐户是 anjahoehn。"; a lower-case
+    English word glued to the language's own letters, half translated, still counts:
+    "和平keeping").
     """
     script, target = source_language.script, language.script
     if script == target or not_in_language(text, language, source_language):
@@ -198,7 +200,10 @@ def untranslated_words(
         stems = [re.split(f"[{_APOSTROPHES}]", part)[0] for part in parts]
         if all(_is_name_of(stem, names) for stem in stems):
             continue
-        if kept_as_written and all(_kept_as_written(stem, text) for stem in stems):
+        if kept_as_written and (
+            all(_kept_as_written(stem, text) for stem in stems)
+            or (parts == [word] and word.lower() in source_words)
+        ):
             continue
         found.append(word)
     return found
