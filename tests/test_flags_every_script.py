@@ -194,3 +194,10 @@ def test_numbers_in_chinese_characters() -> None:
         Decimal(2022),
         Decimal(305),
     ]
+
+
+def test_an_interjection_and_a_technology_s_other_name_are_kept() -> None:
+    """German customer-service chat: "OK" is no name, "Wlan" is WiFi."""
+    assert compare_facts("OK, I will check it.", "Fine, I will check it.").ok
+    assert compare_facts("Is the Wlan working?", "Is the WiFi working?").ok
+    assert not compare_facts("Is the router working?", "Is the WiFi working?").ok

@@ -62,6 +62,7 @@ previously recently currently initially finally additionally subsequently report
 apparently afterwards regarding concerning considering near toward towards across around along
 beside between via per whereas
 i'm i've i'll i'd
+ok okay
 """
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
 
