@@ -115,6 +115,15 @@ def output_of(record: dict, texts: Texts) -> Output:
         )
     original = texts.sentence(record["source"], record["document"], record["segment"])
     pivot_language = get_language(record.get("pivot_language", "ru"))
+    if record.get("step") == "pivot":
+        return Output(
+            OutputKind.PIVOT,
+            record["pivot"],
+            source=original,
+            language=pivot_language,
+            source_language=EN,
+            prompt=translation_prompt_texts(record["prompt"] == "chat", EN, pivot_language),
+        )
     return Output(
         OutputKind.BACK,
         record["output"],
@@ -162,7 +171,8 @@ def _part(record: dict) -> str:
     if "pair" in record:
         return f"{record['source']} {record['pair']}"
     if "pivot_language" in record:
-        return f"{record['source']} {record['pivot_language']} pivot"
+        step = " (the pivots)" if record.get("step") == "pivot" else ""
+        return f"{record['source']} {record['pivot_language']} pivot{step}"
     return record["source"]
 
 
