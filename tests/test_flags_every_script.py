@@ -201,3 +201,11 @@ def test_an_interjection_and_a_technology_s_other_name_are_kept() -> None:
     assert compare_facts("OK, I will check it.", "Fine, I will check it.").ok
     assert compare_facts("Is the Wlan working?", "Is the WiFi working?").ok
     assert not compare_facts("Is the router working?", "Is the WiFi working?").ok
+
+
+def test_a_chinese_source_that_says_our_country_cannot_deny_china() -> None:
+    """The held-out zh-en false alarm: "China" made up where the source says 我国."""
+    source = "我国经济增长百分之五，省委表示。"
+    against = "The country's economy grew by five per cent, the provincial Party committee said."
+    output = "China's economy grew by 5 percent, the Party committee said."
+    assert "consistency" not in reference(output, against, source, "zh")
