@@ -207,5 +207,5 @@ def test_a_chinese_source_that_says_our_country_cannot_deny_china() -> None:
     """The held-out zh-en false alarm: "China" made up where the source says 我国."""
     source = "我国经济增长百分之五，省委表示。"
     against = "The country's economy grew by five per cent, the provincial Party committee said."
-    output = "China's economy grew by 5 percent, the Party committee said."
+    output = "The economy of China grew by 5 percent, the Party committee said."
     assert "consistency" not in reference(output, against, source, "zh")
