@@ -10,9 +10,13 @@ current code gives it, built the way the pipeline builds them (a back-translatio
 original, a reference-mode translation against its reference), and each flag is compared with
 the label of the damage it is for.
 
-Then every one of the 1,000 WMT21 news segments of reference B is flagged as a reference-mode
-translation against reference A (and A against B): a professional translation, so each flag
-is a false alarm by construction (the rate of segments flagged, all flags and per code).
+Then every pair of professional translations in the shared data is flagged, each as a
+reference-mode translation of its source against the other: the 1,000 WMT21 Russian→English
+news segments (reference B against A, and A against B) and the 2,037 WMT22 English→Chinese
+segments (Chinese reference B against A, and A against B); where there is one professional
+translation only (WMT21 Japanese→English and English→Japanese, reference A), it is flagged
+against its source alone (every flag but ``consistency``). A professional translation, so each
+flag is a false alarm by construction (the rate of segments flagged, all flags and per code).
 
     python bench/flags.py --label after      # writes bench/results/flags-after.json
 """
@@ -27,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from summarize.engines.causal.prompted import translation_prompt_texts
-from summarize.input.languages import get_language
+from summarize.input.languages import Language, get_language
 from summarize.input.segment import segment_document
 from summarize.input.wmt_xml import TestSet, read_test_set
 from summarize.tasks.flags import Output, OutputKind, checks_for, flags_of
@@ -36,8 +40,11 @@ REPO = Path(__file__).resolve().parent.parent
 DATA = REPO.parent / "shared" / "data"
 LABELS = REPO / "bench" / "flag-labels.jsonl"
 WMT21 = DATA / "wmt21" / "newstest2021.ru-en.all.xml"
+WMT22_EN_ZH = DATA / "wmt22" / "wmttest2022.en-zh.all.xml"
+WMT21_JA_EN = DATA / "wmt21" / "newstest2021.ja-en.all.xml"
+WMT21_EN_JA = DATA / "wmt21" / "newstest2021.en-ja.all.xml"
 CNNDM = DATA / "cnndm" / "test-articles.jsonl"
-EN, RU = get_language("en"), get_language("ru")
+EN, RU, ZH, JA = (get_language(code) for code in ("en", "ru", "zh", "ja"))
 # Flags that the set cannot show: a stored output is no longer a truncated generation.
 NOT_MEASURED = {"truncated"}
 
@@ -53,20 +60,33 @@ class Item:
     flags: frozenset[str]
 
 
+# The WMT21 test sets the labelled set points into: a record's ``pair`` (Russian→English when
+# it has none) → the file, and the languages of its outputs and of its sources.
+TEST_SETS = {"ru-en": (WMT21, "en", "ru"), "ja-en": (WMT21_JA_EN, "en", "ja")}
+
+
 class Texts:
     """The texts that the labelled set points to: the seed, CNN/DailyMail articles (by
-    sentence, segmented as the pipeline does) and the WMT21 test set."""
+    sentence, segmented as the pipeline does) and the WMT21 test sets."""
 
     def __init__(self) -> None:
-        self.test_set: TestSet = read_test_set(WMT21)
-        self.position = {
-            (doc, seg): i
-            for i, (doc, seg) in enumerate(
-                zip(self.test_set.doc_ids, self.test_set.seg_ids, strict=True)
-            )
+        self.test_sets: dict[str, TestSet] = {
+            name: read_test_set(path) for name, (path, _, _) in TEST_SETS.items()
+        }
+        self.positions = {
+            name: {
+                (doc, seg): i
+                for i, (doc, seg) in enumerate(zip(test.doc_ids, test.seg_ids, strict=True))
+            }
+            for name, test in self.test_sets.items()
         }
         articles = (json.loads(line) for line in CNNDM.read_text(encoding="utf-8").splitlines())
         self.articles = {article["id"]: article["text"] for article in articles}
+
+    @property
+    def test_set(self) -> TestSet:
+        """WMT21 Russian→English."""
+        return self.test_sets["ru-en"]
 
     def sentence(self, source: str, document: str, segment: int) -> str:
         """A sentence of our own round trips' originals."""
@@ -77,9 +97,10 @@ class Texts:
         return segment_document(text, "en")[segment].text
 
     def wmt(self, record: dict) -> tuple[str, str, str]:
-        """A WMT21 translation: its Russian source, the output and the reference."""
-        i = self.position[(record["document"], record["segment"])]
-        test_set = self.test_set
+        """A WMT21 translation: its source, the output and the reference."""
+        pair = record.get("pair", "ru-en")
+        test_set = self.test_sets[pair]
+        i = self.positions[pair][(record["document"], record["segment"])]
         outputs = test_set.references.get(record["system"]) or test_set.systems[record["system"]]
         return test_set.sources[i], outputs[i], test_set.references[record["reference"]][i]
 
@@ -88,27 +109,47 @@ def output_of(record: dict, texts: Texts) -> Output:
     """The output of one labelled record, as the pipeline builds it."""
     if record["source"] == "wmt21":
         source, output, reference = texts.wmt(record)
-        return reference_output(source, output, reference)
+        _, language, source_language = TEST_SETS[record.get("pair", "ru-en")]
+        return reference_output(
+            source, output, reference, get_language(language), get_language(source_language)
+        )
     original = texts.sentence(record["source"], record["document"], record["segment"])
+    pivot_language = get_language(record.get("pivot_language", "ru"))
+    if record.get("step") == "pivot":
+        return Output(
+            OutputKind.PIVOT,
+            record["pivot"],
+            source=original,
+            language=pivot_language,
+            source_language=EN,
+            prompt=translation_prompt_texts(record["prompt"] == "chat", EN, pivot_language),
+        )
     return Output(
         OutputKind.BACK,
         record["output"],
         source=record["pivot"],
         language=EN,
-        source_language=RU,
+        source_language=pivot_language,
         reference=original,
-        prompt=translation_prompt_texts(record["prompt"] == "chat", RU, EN),
+        prompt=translation_prompt_texts(record["prompt"] == "chat", pivot_language, EN),
     )
 
 
-def reference_output(source: str, output: str, reference: str) -> Output:
-    """A reference-mode translation of Russian into English (``tasks/reference.py``)."""
+def reference_output(
+    source: str,
+    output: str,
+    reference: str | None,
+    language: Language = EN,
+    source_language: Language = RU,
+) -> Output:
+    """A reference-mode translation (``tasks/reference.py``); Russian into English unless
+    told otherwise."""
     return Output(
         OutputKind.TRANSLATION,
         output,
         source=source,
-        language=EN,
-        source_language=RU,
+        language=language,
+        source_language=source_language,
         reference=reference,
     )
 
@@ -120,8 +161,19 @@ def labelled_items(texts: Texts) -> list[Item]:
         output = output_of(record, texts)
         flags = frozenset(flag.code for flag in flags_of(output))
         damage = frozenset(record["damage"])
-        items.append(Item(record["id"], record["source"], output.kind, damage, flags))
+        items.append(Item(record["id"], _part(record), output.kind, damage, flags))
     return items
+
+
+def _part(record: dict) -> str:
+    """Which part of the labelled set a record is in: its source, with its language pair or
+    pivot where not Russian (``wmt21 ja-en``, ``seed zh pivot``)."""
+    if "pair" in record:
+        return f"{record['source']} {record['pair']}"
+    if "pivot_language" in record:
+        step = " (the pivots)" if record.get("step") == "pivot" else ""
+        return f"{record['source']} {record['pivot_language']} pivot{step}"
+    return record["source"]
 
 
 def _ratio(numerator: int, denominator: int) -> float | None:
@@ -170,16 +222,41 @@ def false_flags(outputs: Iterable[Output]) -> dict:
     }
 
 
-def reference_false_flags(test_set: TestSet, translator: str, reference: str) -> dict:
+def reference_false_flags(
+    test_set: TestSet, translator: str, reference: str | None, language: Language, source: Language
+) -> dict:
+    """One professional translation of ``test_set`` flagged against the other, or, with no
+    ``reference``, against its source alone (every flag but ``consistency``)."""
+    outputs = test_set.references[translator]
+    references = test_set.references[reference] if reference else [None] * len(outputs)
     return false_flags(
-        reference_output(source, output, against)
-        for source, output, against in zip(
-            test_set.sources,
-            test_set.references[translator],
-            test_set.references[reference],
-            strict=True,
-        )
+        reference_output(text, output, against, language, source)
+        for text, output, against in zip(test_set.sources, outputs, references, strict=True)
     )
+
+
+def professional_false_flags(wmt21: TestSet) -> dict[str, dict]:
+    """Every pair of professional translations in the shared data, each flagged as a
+    reference-mode translation of its source against the other."""
+    wmt22 = read_test_set(WMT22_EN_ZH)
+    return {
+        f"{test_set_name} {translator} against {reference}": reference_false_flags(
+            test_set, translator, reference, language, source
+        )
+        for test_set_name, test_set, language, source in (
+            ("WMT21 ru-en", wmt21, EN, RU),
+            ("WMT22 en-zh", wmt22, ZH, EN),
+        )
+        for translator, reference in (("B", "A"), ("A", "B"))
+    } | {
+        f"{name} A against its source alone": reference_false_flags(
+            read_test_set(path), "A", None, language, source
+        )
+        for name, path, language, source in (
+            ("WMT21 ja-en", WMT21_JA_EN, EN, JA),
+            ("WMT21 en-ja", WMT21_EN_JA, JA, EN),
+        )
+    }
 
 
 def composition(items: list[Item]) -> dict:
@@ -201,9 +278,12 @@ def print_table(result: dict) -> None:
             f"{code:<14}{row['items']:>7}{row['damaged']:>9}{row['flagged']:>9}"
             f"{precision:>11}{recall:>8}"
         )
-    for name, rates in result["wmt21_references"].items():
+    for name, rates in result["professional_translations"].items():
         codes = ", ".join(f"{code} {row['flagged']}" for code, row in rates["by_code"].items())
-        print(f"{name}: {rates['flagged']} of {rates['segments']} segments flagged ({codes})")
+        print(
+            f"{name}: {rates['flagged']} of {rates['segments']} segments flagged "
+            f"({rates['rate']:.1%}; {codes})"
+        )
 
 
 def main() -> None:
@@ -215,10 +295,7 @@ def main() -> None:
     result = {
         "labelled_set": composition(items),
         "per_flag": precision_recall(items),
-        "wmt21_references": {
-            "B against A": reference_false_flags(texts.test_set, "B", "A"),
-            "A against B": reference_false_flags(texts.test_set, "A", "B"),
-        },
+        "professional_translations": professional_false_flags(texts.test_set),
         "disagreements": {
             item.id: {"damage": sorted(item.damage), "flags": sorted(item.flags)}
             for item in items

@@ -31,13 +31,27 @@ class Language:
     # Characters of this language per character of English for the same content: what a
     # faithful translation's length is expected to be (``length_ratio``). 1.0 when not known.
     chars_per_en_char: float = 1.0
+    # How names in its text are read in Latin letters (``summarize.metrics.romanise``); None
+    # for a Latin-script language, read as written.
+    romaniser: str | None = None
+    # Its writers may write a foreign name by its meaning (中国 for China): a name missing from
+    # its romanised text may still be there.
+    names_by_meaning: bool = False
+    # Its writers keep English names and product words in Latin letters inside its script.
+    latin_words_kept: bool = False
 
 
 def known_languages() -> dict[str, Language]:
     table = load_toml("languages.toml")
     return {
         code: Language(
-            code, entry["name"], entry["script"], float(entry.get("chars_per_en_char", 1.0))
+            code,
+            entry["name"],
+            entry["script"],
+            float(entry.get("chars_per_en_char", 1.0)),
+            entry.get("romaniser"),
+            bool(entry.get("names_by_meaning", False)),
+            bool(entry.get("latin_words_kept", False)),
         )
         for code, entry in table.items()
     }

@@ -26,6 +26,7 @@ from summarize.metrics.name_match import (
     variant,
     vocabulary,
 )
+from summarize.metrics.numerals import han_numbers
 from summarize.metrics.source_support import SourceSupport
 
 _NUMBER = re.compile(r"\d+(?:[.,\u00a0]\d{3})*(?:[.,]\d+)?")
@@ -61,6 +62,7 @@ previously recently currently initially finally additionally subsequently report
 apparently afterwards regarding concerning considering near toward towards across around along
 beside between via per whereas
 i'm i've i'll i'd
+ok okay
 """
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
 
@@ -183,11 +185,19 @@ def _24_hour(match: re.Match[str]) -> str:
 def stated_numbers(text: str) -> list[str]:
     """The numbers ``text`` writes in digits, with their scale words (``10 thousand`` and
     ``10,000`` are ``10000``); not the digits of a name (``COVID-19``, ``Pantsir-S1``)."""
+    dates = [match.span() for match in _NUMERIC_DATE.finditer(text)]
     return [
         _value(_scaled(Decimal(normalise_number(match.group())), text, match.end()))
         for match in _NUMBER.finditer(text)
         if not re.search(r"[^\W\d_]-?$", text[: match.start()])
+        and not any(start <= match.start() < end for start, end in dates)
     ]
+
+
+# A day and month in digits ("1/6"): which is the month the text does not say, and
+# months are compared as names, so neither part is a number of its own (each still supports
+# the same number in the other text: "January 6th" keeps its 6).
+_NUMERIC_DATE = re.compile(r"(?<![\d/.,])\d{1,2}/\d{1,2}(?![\d/]|[.,]\d)")
 
 
 def _years(match: re.Match[str]) -> set[str]:
@@ -209,7 +219,7 @@ def _supported_numbers(text: str) -> set[str]:
     values |= {
         _value(_scaled(Decimal(1), text, match.end())) for match in _ONE_SCALE.finditer(text)
     }
-    return values
+    return values | {_value(number) for number in han_numbers(text)}
 
 
 # What precedes a sentence's first word: the start, an end of sentence, or an opening quote or
@@ -349,19 +359,37 @@ def compare_facts(output: str, reference: str, source: SourceSupport | None = No
     reference has is lost only when the source has it too, what the output has is made up only
     when the source does not have it."""
     lost, added = _facts_missing(reference, output), _facts_missing(output, reference)
-    respelled = lost.respelled + [(before, after) for after, before in added.respelled]
+    respelled = list(
+        dict.fromkeys(lost.respelled + [(before, after) for after, before in added.respelled])
+    )
+    # One name, one verdict: a name whose every missing word is a respelling is respelled,
+    # neither lost nor made up ("Almaty → Alma-Ata").
+    lost_names = _unexplained(lost, {before for before, _ in respelled})
+    added_names = _unexplained(added, {after for _, after in respelled})
     if source is None:
-        return FactCheck(
-            lost.numbers, lost.names, added.numbers, added.names, list(dict.fromkeys(respelled))
-        )
+        return FactCheck(lost.numbers, lost_names, added.numbers, added_names, respelled)
     numbers = _supported_numbers(source.text) | source.numbers()
     return FactCheck(
         [number for number in lost.numbers if number in numbers],
-        [name for name in lost.names if source.has_any(lost.words[name])],
+        [
+            name
+            for name in lost_names
+            if source.has_any(lost.words[name])
+            and not source.spelled_as_in(output, lost.words[name])
+        ],
         [number for number in added.numbers if number not in numbers],
-        [name for name in added.names if not source.has_any(added.words[name])],
-        list(dict.fromkeys(respelled)),
+        [name for name in added_names if source.lacks(added.words[name])],
+        respelled,
     )
+
+
+def _unexplained(missing: _Missing, respellings: set[str]) -> list[str]:
+    """The missing names that a respelling does not explain: some word of theirs that the other
+    text lacks is no respelled word, nor part of one (the ``Ata`` of ``Alma-Ata``)."""
+    explained = respellings | {part for word in respellings for part in re.split(r"[-\s]", word)}
+    return [
+        name for name in missing.names if not all(word in explained for word in missing.words[name])
+    ]
 
 
 UNSUPPORTED_SIGNATURE = "unsupported-numbers+names|vs:source|agg:mean-count"

@@ -128,6 +128,7 @@ class _Data:
     forms: dict[str, int]  # a form (lower case, or as written when in capitals) → its group
     groups: list[list[str]]
     generic: frozenset[str]
+    generic_suffixes: tuple[str, ...]
 
 
 @cache
@@ -139,7 +140,12 @@ def _data() -> _Data:
         groups.append(group)
         for form in group:
             forms[form if form.isupper() else form.lower()] = number
-    return _Data(forms, groups, frozenset(key(word) for word in table["generic"].split()))
+    return _Data(
+        forms,
+        groups,
+        frozenset(key(word) for word in table["generic"].split()),
+        tuple(table["generic_suffixes"].split()),
+    )
 
 
 def is_generic(word: str) -> bool:
@@ -311,6 +317,26 @@ def _optional(word: str, own: Vocabulary, vocab: Vocabulary) -> bool:
     return group is not None and not vocab.groups - own.groups
 
 
+def _kept(vocab: Vocabulary, word: str) -> bool:
+    """``vocab`` has ``word``, spelled so or otherwise, or without a place type written onto it
+    (``generic_suffixes``: Misakubocho is Misakubo, or Mizukubo, Town)."""
+    if has_word(vocab, word) or variant(vocab, word):
+        return True
+    stem = _without_generic_suffix(word)
+    return stem is not None and (has_word(vocab, stem) or bool(variant(vocab, stem)))
+
+
+def _without_generic_suffix(word: str) -> str | None:
+    for suffix in _data().generic_suffixes:
+        if word.lower().endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM:
+            return word[: -len(suffix)]
+    return None
+
+
+# A name word without its place type keeps at least this many letters (Karatsushi: Karatsu).
+_MIN_STEM = 4
+
+
 def unmatched_words(name: str, own: Vocabulary, vocab: Vocabulary) -> list[str]:
     """The distinctive words of ``name`` (from the text ``own``) that ``vocab`` lacks; none
     when it keeps the name. A name of three or more distinctive words is kept with one of them
@@ -318,7 +344,7 @@ def unmatched_words(name: str, own: Vocabulary, vocab: Vocabulary) -> list[str]:
     if _has_form(vocab, name):
         return []
     words = distinctive_words(name)
-    missing = [word for word in words if not (has_word(vocab, word) or variant(vocab, word))]
+    missing = [word for word in words if not _kept(vocab, word)]
     if not missing or _spelled_out(missing, own, vocab):
         return []
     if len(missing) < len(words):

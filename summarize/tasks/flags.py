@@ -12,7 +12,7 @@ from :mod:`summarize.tasks.text_checks`, :mod:`summarize.tasks.prompt_leak` or
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from summarize.engines.base import PromptText, TruncatedText
@@ -23,6 +23,7 @@ from summarize.result import Flag
 from summarize.tasks.prompt_leak import find_leak
 from summarize.tasks.text_checks import (
     commentary,
+    english_length,
     expected_length_ratio,
     has_repetition_loop,
     is_empty,
@@ -199,16 +200,25 @@ def _figure(value: float) -> str:
 
 
 def _length_ratio(output: Output) -> str | None:
+    """Lengths compared in characters of English (:func:`english_length`: a name kept in Latin
+    letters inside Chinese counts as in English), the band widened for a short source; the
+    message gives the ratio in characters, and what this segment's scripts make expected."""
     language, source_language = output.language, output.source_language
+    source_length = english_length(output.source, source_language)
     ratio = length_ratio(output.text, output.source)
-    low, high = length_ratio_range(language, source_language)
+    relative = english_length(output.text, language) / max(source_length, 1.0)
+    pair = expected_length_ratio(language, source_language)
+    expected = ratio / relative if relative else pair
+    low, high = (
+        bound * expected / pair
+        for bound in length_ratio_range(language, source_language, source_length)
+    )
     if low <= ratio <= high:
         return None
-    expected = ""
+    said = ""
     if language is not None and source_language is not None:
-        figure = _figure(expected_length_ratio(language, source_language))
-        expected = f" (expected {figure} for {source_language.code}→{language.code})"
-    return f"length ratio {ratio:.2f}{expected} outside {_figure(low)}-{_figure(high)}"
+        said = f" (expected {_figure(expected)} for {source_language.code}→{language.code})"
+    return f"length ratio {ratio:.2f}{said} outside {_figure(low)}-{_figure(high)}"
 
 
 def _not_shorter(output: Output) -> str | None:
@@ -253,7 +263,7 @@ def _source_support(output: Output) -> SourceSupport | None:
     language = output.source_language
     if output.kind is not OutputKind.TRANSLATION or language is None:
         return None
-    return source_support(output.source, language.script, language.code)
+    return source_support(output.source, language)
 
 
 def _translated_part(output: Output) -> str:
@@ -271,6 +281,10 @@ def _consistency(output: Output) -> str | None:
     if output.reference is None:
         return None
     facts = compare_facts(_translated_part(output), output.reference, _source_support(output))
+    if output.language is not None and output.language.names_by_meaning:
+        # A name the reference keeps in Latin letters may be written in the output's own
+        # script ("谷歌" for Google): nothing tells it lost.
+        facts = replace(facts, missing_names=[])
     against = "the original" if output.kind is OutputKind.BACK else "the reference"
     return None if facts.ok else facts.message(against)
 
@@ -290,9 +304,10 @@ register(
         "not in the target language, or identical to its input: the input was copied",
         TRANSLATIONS,
         _copy_through,
-        details="the pivot is not in the pivot language (less than half its letters in the "
-        "pivot's script, or, for Latin-script pivots, language identification says English), "
-        "or an output equals its input",
+        details="the pivot is not in the pivot language (less than half its content in the "
+        "pivot's script, each letter weighed by how much English it stands for: a Chinese "
+        "character as three, so `Android 硬件清洁技巧` is Chinese; or, for Latin-script pivots, "
+        "language identification says English), or an output equals its input",
     )
 )
 register(
@@ -307,7 +322,12 @@ register(
         "Not counted: numbers (Roman numerals; `6th` where the input has it), words that the "
         "reference (the original of a round trip) has too, and, from a Latin-script input, its "
         "capitalised names and acronyms kept as written (`INTERFAX`, `CSTO`; inflected, "
-        "`Shpaka`); a lower-case word counts even when the input has it. A non-Latin name kept "
+        "`Shpaka`); a lower-case word counts even when the input has it. In a language whose "
+        "writers keep English names in Latin letters (`latin_words_kept` in "
+        "`models/languages.toml`: Chinese, Japanese, Korean), any Latin word with a capital "
+        "(`Google`, `iOS`, `SNS`), the small words of such a name, and a word of the input set "
+        "apart (`您的帐户是 anjahoehn。`) are kept as written; English glued to the language's "
+        "letters (`和平keeping`) counts. A non-Latin name kept "
         "(`Москва` in English) counts. Nothing is checked when the input and the output share "
         "a script (English → German) or the output is mostly in the input's script "
         "(`copy_through`)",
@@ -324,9 +344,11 @@ register(
         "ratio expected for the language pair: the output language's characters per character "
         "of English over the input language's (`chars_per_en_char` in `models/languages.toml`: "
         "Chinese into English is expected at 1.0 / 0.3 = 3.3, so 1.7-6.7 passes; English into "
-        "Russian at 1.04, so 0.52-2.1). A language without the figure counts as 1.0 (0.5-2.0). "
-        "Faithful professional news translations stay inside on all but a few per mille of "
-        "segments (`bench/length_ratios.py`); the message names the expected ratio",
+        "Russian at 1.04, so 0.52-2.1). A letter of another script counts as one character of "
+        "English (Latin names inside Chinese), and the band widens for an input shorter than "
+        "40 characters of English, by the square root of how much shorter (`没试过`: "
+        "twice as wide). A language without the figure counts as 1.0 (0.5-2.0). "
+        "See [Length ratio](#length-ratio); the message names the expected ratio",
     )
 )
 register(
@@ -340,11 +362,14 @@ register(
 register(
     FlagSpec(
         "repetition",
-        "a generation loop: a 4-word sequence repeated 3+ times (more than the input)",
+        "a generation loop: a span repeated back to back 3+ times (more than the input)",
         EVERY_OUTPUT,
         _repetition,
-        details="a 4-word sequence occurs 3+ times (more often than in the input), or fewer "
-        "than half of the 4-grams are distinct: a generation loop",
+        details="a span that starts with a 4-word sequence repeats back to back 3+ times, more "
+        "often than the input repeats one of its own and with that sequence more often than "
+        "in the input, or fewer than half of the 4-grams are distinct: a generation loop. A "
+        "long sentence or schedule that says a phrase three times with other words between "
+        '("at 18:30 - in ... at 18:30 - in") is none',
     )
 )
 register(
@@ -358,7 +383,9 @@ register(
         'preamble ("Here is the translation:", "Вот перевод", "Hier ist die Übersetzung:", '
         '"以下是翻译："), a note, an apology or a refusal, in any language the tool knows '
         "(phrases per language in `models/commentary.toml`, every language's tried on every "
-        "output: a German pivot may open in English), unless the input says the same",
+        "output: a German pivot may open in English), unless the input says the same, or the "
+        'remark is in brackets and the input has brackets too ("(not included)" for '
+        '"(не входят в комплект)")',
     )
 )
 register(
@@ -410,7 +437,12 @@ register(
         'words are not checked (in a translation, "three" counts as support for a lost "3"). '
         "In reference mode the source decides where translation and reference disagree: a "
         "reference's name is lost only when the source has it, a translation's made up only "
-        "when the source lacks it. See [Names and numbers](#names-and-numbers)",
+        "when the source lacks it, read through a romanisation in any script (pinyin, Hepburn, "
+        "Cyrillic, letter by letter); a Chinese, Japanese or Korean source can confirm a name "
+        "but not deny one. Into such a language, a name the reference keeps in Latin letters "
+        'may be written in the output\'s own script ("谷歌" for Google): not lost. A name that '
+        "`respelled` explains is neither lost nor made up. "
+        "See [Names and numbers](#names-and-numbers)",
         after={OutputKind.SUMMARY: "truncated"},
     )
 )

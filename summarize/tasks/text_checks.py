@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
+from itertools import pairwise
 
 from summarize.input.languages import Language, identify_language, in_script, script_fraction
 from summarize.resources import load_toml
@@ -23,6 +24,11 @@ MIN_SCRIPT_FRACTION = 0.5
 # the language pair is an outlier: from half to twice the expected length. Professional news
 # translations stay inside it on all but a few per mille of segments (bench/length_ratios.py).
 LENGTH_RATIO_BAND = (0.5, 2.0)
+# A source shorter than this many characters of English gets a wider length band: one word
+# more or less in "Tap Reset Now." or "没试过" doubles a ratio. Measured on the professional
+# translations of bench/flags.py (docs/flags.md, "Length ratio"): en-zh A against B 34
+# segments flagged with no widening, 13 from 40; a full news sentence keeps the measured band.
+SHORT_SEGMENT = 40.0
 # An n-gram occurring this often, or this low a share of distinct n-grams, is a loop.
 REPEAT_NGRAM = 4
 REPEAT_MIN_COUNT = 3
@@ -40,11 +46,23 @@ def not_in_language(text: str, language: Language, source: Language) -> bool:
     if is_empty(text):
         return False
     if language.script != source.script:
-        fraction = script_fraction(text, language.script)
+        fraction = _content_fraction(text, language, source)
         return fraction is not None and fraction < MIN_SCRIPT_FRACTION
     if len(text) < MIN_CHARS_FOR_LANGUAGE_ID:
         return False
     return identify_language(text) == source.code
+
+
+def _content_fraction(text: str, language: Language, source: Language) -> float | None:
+    """The share of ``text``'s content written in ``language``'s script: its letters weighed
+    by how much English each stands for (``chars_per_en_char``). A Chinese character says as
+    much as three English letters, so "Android 硬件清洁技巧" is mostly Chinese, while "我 love
+    you very much" is not."""
+    fraction = script_fraction(text, language.script)
+    if fraction is None or fraction in (0.0, 1.0):
+        return fraction
+    own = fraction / language.chars_per_en_char
+    return own / (own + (1 - fraction) / source.chars_per_en_char)
 
 
 # -- Words left untranslated -----------------------------------------------------------------
@@ -128,6 +146,16 @@ def _is_name_of(part: str, names: set[str]) -> bool:
     return False
 
 
+def _kept_as_written(part: str, text: str) -> bool:
+    """A Latin word part of ``text`` that a language keeping Latin words (``latin_words_kept``)
+    writes as is: a name, brand or acronym, with a capital letter anywhere (Japanese "英国EU離脱",
+    "SNS"; "Google", "iOS"), or a small word inside such a name ("Bank of England"). A
+    lower-case word on its own ("和平keeping contingent转移") is left untranslated."""
+    if any(char.isupper() for char in part):
+        return True
+    return re.search(rf"[A-Z][\w'’.-]*\s+{re.escape(part)}\s+[A-Z]", text) is not None
+
+
 # Degrees Celsius typed with the Cyrillic letter С: a symbol, not a word left untranslated.
 _CELSIUS = re.compile("°\\s?[\u0421\u0441]")
 
@@ -145,7 +173,12 @@ def untranslated_words(
     Latin, a word part that is a capitalised name or acronym of ``source`` (or that name
     inflected): Latin names are routinely kept as written in other scripts ("INTERFAX", "CSTO"),
     while a kept non-Latin name ("Москва" in English) is still untranslated. A lower-case
-    word is untranslated even when the source has it ("gangs").
+    word is untranslated even when the source has it ("gangs"), unless ``language`` keeps
+    Latin words as written (``latin_words_kept``: Chinese or Japanese text keeps a Latin name,
+    brand or acronym, "Google", "iOS", "SNS", with its small words, "Bank of England", and a
+    word of the source set apart as a word of its own, "您的帐户是 anjahoehn。"; a lower-case
+    English word glued to the language's own letters, half translated, still counts:
+    "和平keeping").
     """
     script, target = source_language.script, language.script
     if script == target or not_in_language(text, language, source_language):
@@ -154,6 +187,8 @@ def untranslated_words(
     source_words = {word.lower() for word in words(source)}
     reference_words = {word.lower() for word in words(reference)}
     names = _names(source) if script == "Latin" else set()
+    # Chinese or Japanese writers keep English names and product words in Latin letters.
+    kept_as_written = script == "Latin" and language.latin_words_kept
     found: list[str] = []
     for word in words(text):
         parts = _script_parts(word, script, target)
@@ -166,12 +201,28 @@ def untranslated_words(
         stems = [re.split(f"[{_APOSTROPHES}]", part)[0] for part in parts]
         if all(_is_name_of(stem, names) for stem in stems):
             continue
+        if kept_as_written and (
+            all(_kept_as_written(stem, text) for stem in stems)
+            or (parts == [word] and word.lower() in source_words)
+        ):
+            continue
         found.append(word)
     return found
 
 
 def length_ratio(output: str, source: str) -> float:
     return len(output.strip()) / max(len(source.strip()), 1)
+
+
+def english_length(text: str, language: Language | None) -> float:
+    """How many characters of English ``text`` stands for: its characters over its language's
+    ``chars_per_en_char``, but a letter of another script as one (a name kept in Latin
+    letters inside Chinese text is as long as in English)."""
+    text = text.strip()
+    if language is None or language.chars_per_en_char == 1.0:
+        return float(len(text))
+    foreign = sum(1 for char in text if char.isalpha() and not in_script(char, language.script))
+    return foreign + (len(text) - foreign) / language.chars_per_en_char
 
 
 def expected_length_ratio(language: Language | None, source_language: Language | None) -> float:
@@ -186,40 +237,79 @@ def expected_length_ratio(language: Language | None, source_language: Language |
 
 
 def length_ratio_range(
-    language: Language | None, source_language: Language | None
+    language: Language | None, source_language: Language | None, source_length: float = 0.0
 ) -> tuple[float, float]:
     """The length ratios of a translation from ``source_language`` into ``language`` that are
-    no outliers: :data:`LENGTH_RATIO_BAND` around the expected ratio."""
+    no outliers: :data:`LENGTH_RATIO_BAND` around the expected ratio, widened for a short
+    source (``source_length``: :func:`english_length`; see :func:`band_widening`)."""
     expected = expected_length_ratio(language, source_language)
     low, high = LENGTH_RATIO_BAND
-    return low * expected, high * expected
+    widening = band_widening(source_length)
+    return low * expected / widening, high * expected * widening
 
 
-def _ngram_counts(text: str) -> tuple[dict[tuple[str, ...], int], int]:
-    words = text.lower().split()
-    grams = [tuple(words[i : i + REPEAT_NGRAM]) for i in range(len(words) - REPEAT_NGRAM + 1)]
-    counts: dict[tuple[str, ...], int] = {}
-    for gram in grams:
-        counts[gram] = counts.get(gram, 0) + 1
-    return counts, len(grams)
+def band_widening(source_length: float) -> float:
+    """How much wider the band is for a source this long (in characters of English): not at
+    all from :data:`SHORT_SEGMENT` on, by the square root of how much shorter it is below
+    (twice for a quarter of it: "没试过" is "I haven't tried it before.")."""
+    if source_length <= 0 or source_length >= SHORT_SEGMENT:
+        return 1.0
+    return (SHORT_SEGMENT / source_length) ** 0.5
+
+
+def _ngram_positions(words: list[str]) -> dict[tuple[str, ...], list[int]]:
+    positions: dict[tuple[str, ...], list[int]] = {}
+    for i in range(len(words) - REPEAT_NGRAM + 1):
+        positions.setdefault(tuple(words[i : i + REPEAT_NGRAM]), []).append(i)
+    return positions
+
+
+def _back_to_back(words: list[str], positions: list[int]) -> int:
+    """How many times in a row the words from one occurrence of an n-gram to the next repeat
+    (a loop: "Here is the translation: Here is the translation: ..."); 1 when they never do."""
+    most = 1
+    for start, following in pairwise(positions):
+        period = words[start:following]
+        repeats = 1
+        while words[start + repeats * len(period) : start + (repeats + 1) * len(period)] == period:
+            repeats += 1
+        most = max(most, repeats)
+    return most
+
+
+def loop_repeats(text: str, source: str = "") -> int:
+    """The most times a span of ``text`` repeats back to back, beyond what ``source`` repeats
+    (an n-gram ``source`` has as often does not count); 1 when nothing loops."""
+    words, source_words = text.lower().split(), source.lower().split()
+    source_positions = _ngram_positions(source_words)
+    return max(
+        (
+            _back_to_back(words, found)
+            for gram, found in _ngram_positions(words).items()
+            if len(found) >= REPEAT_MIN_COUNT and len(found) > len(source_positions.get(gram, ()))
+        ),
+        default=1,
+    )
 
 
 def has_repetition_loop(text: str, source: str = "") -> bool:
-    """Detect degenerate repetition: a word n-gram repeated more often than in ``source``, or
-    few distinct n-grams overall.
+    """Detect degenerate repetition: a span repeated back to back :data:`REPEAT_MIN_COUNT`
+    times, more than ``source`` repeats any span of its own, or few distinct n-grams overall.
 
-    Comparing with the source keeps legitimate repetition ("the Republic of Belarus, the
-    Republic of Armenia, ...") that the model merely reproduced from being flagged.
+    A long sentence may say one phrase three times ("at 18:30 - in ... at 18:30 - in ..."; "the
+    provincial Party committee ... the Party"), with other words between: no loop. Comparing
+    with the source keeps repetition the model merely reproduced ("the Republic of Belarus, the
+    Republic of Armenia, ..."; "Ура! Ура! Ура!") from being flagged, in any language.
     """
-    counts, total = _ngram_counts(text)
+    words = text.lower().split()
+    total = len(words) - REPEAT_NGRAM + 1
     if total < REPEAT_MIN_COUNT:
         return False
-    source_counts, _ = _ngram_counts(source)
-    repeated = any(
-        count >= REPEAT_MIN_COUNT and count > source_counts.get(gram, 0)
-        for gram, count in counts.items()
-    )
-    return repeated or (total >= 8 and len(counts) / total < REPEAT_MIN_DISTINCT_SHARE)
+    repeats = loop_repeats(text, source)
+    if repeats >= REPEAT_MIN_COUNT and repeats > loop_repeats(source):
+        return True
+    distinct = len(_ngram_positions(words))
+    return total >= 8 and distinct / total < REPEAT_MIN_DISTINCT_SHARE
 
 
 # What may open an output before a start pattern: space, and a quote mark or bracket.
@@ -249,13 +339,20 @@ def commentary(output: str, source: str = "") -> str | None:
 
     Every language's phrases are tried. A pattern that also matches ``source`` does not count,
     nor does any other of its kind (start or anywhere), in any language: the input said it too
-    ("Извините, но..." translated as "I'm sorry, but...").
+    ("Извините, но..." translated as "I'm sorry, but..."); nor does a remark in brackets when
+    ``source`` has brackets too ("(not included)" for "(не входят в комплект)").
     """
+    bracketed = any(bracket in source for bracket in _OPENING_BRACKETS)
     for patterns in _commentary_patterns():
         if any(pattern.search(source) for pattern in patterns):
             continue
         for pattern in patterns:
             match = pattern.search(output)
-            if match:
+            if match and not (bracketed and match.group().lstrip()[:1] in _OPENING_BRACKETS):
                 return match.group().strip()
     return None
+
+
+# A remark in brackets is the text's own when its input has one too: "(not included)" for
+# "(не входят в комплект)".
+_OPENING_BRACKETS = "(（[【"
