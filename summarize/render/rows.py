@@ -189,6 +189,28 @@ def summary_score_row(summary: SummaryResult) -> list[str]:
     return [summary.name, *cells, flag_text(summary.flags)]
 
 
+def flagged_segments(system: TranslationResult) -> list[SegmentResult]:
+    """A system's flagged segments, furthest from their reference first (lowest sentence
+    chrF++, then in document order): the ones a first screen shows when not all fit."""
+    flagged = [segment for segment in system.segments if segment.flags]
+    return sorted(flagged, key=lambda segment: (segment.chrf, segment.index))
+
+
+def flagged_segment_header(system: TranslationResult) -> list[str]:
+    if system.mode == "reference":
+        return ["#", "reference", "translation", "flags"]
+    return ["#", "original", "came back", "flags"]
+
+
+def flagged_segment_row(segment: SegmentResult) -> list[str]:
+    """``#``, what the output is compared with, what came back (the pivot too when a flag is
+    the pivot's), and every flag with its message."""
+    output = segment.output
+    if segment.pivot is not None and any(flag.step == "pivot" for flag in segment.flags):
+        output = f"pivot: {segment.pivot}\nback: {segment.output}"
+    return [str(segment.index + 1), segment.reference, output, flag_messages(segment.flags)]
+
+
 def flagged_outputs(result: RunResult) -> list[tuple[str, str, list]]:
     """(system or summary, where, flags) of every flagged segment and summary: the flag
     messages every report lists."""
