@@ -196,19 +196,17 @@ def flagged_segments(system: TranslationResult) -> list[SegmentResult]:
     return sorted(flagged, key=lambda segment: (segment.chrf, segment.index))
 
 
-def flagged_segment_header(system: TranslationResult) -> list[str]:
-    if system.mode == "reference":
-        return ["#", "reference", "translation", "flags"]
-    return ["#", "original", "came back", "flags"]
-
-
-def flagged_segment_row(segment: SegmentResult) -> list[str]:
-    """``#``, what the output is compared with, what came back (the pivot too when a flag is
-    the pivot's), and every flag with its message."""
-    output = segment.output
-    if segment.pivot is not None and any(flag.step == "pivot" for flag in segment.flags):
-        output = f"pivot: {segment.pivot}\nback: {segment.output}"
-    return [str(segment.index + 1), segment.reference, output, flag_messages(segment.flags)]
+def flagged_segment_rows(system: TranslationResult, segment: SegmentResult) -> list[list[str]]:
+    """A flagged segment as (``#``, label, text) rows: what the output is compared with, what
+    came back (the back-translation of a round trip, the translation in reference mode), and
+    each flag with its message (a pivot's flag says what is wrong with the pivot)."""
+    compared = "reference" if system.mode == "reference" else "original"
+    output = "translation" if system.mode == "reference" else "came back"
+    return [
+        [f"#{segment.index + 1}", compared, segment.reference],
+        ["", output, segment.output],
+        *(["", f"{flag.step}:{flag.code}", flag.message] for flag in segment.flags),
+    ]
 
 
 def flagged_outputs(result: RunResult) -> list[tuple[str, str, list]]:

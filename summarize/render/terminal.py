@@ -130,43 +130,54 @@ def render_first_screen(
         console.print(part, markup=False, highlight=False)
 
 
-def _summary_texts(result: RunResult) -> Text:
-    """Each summary's text under its name (most faithful first), its flags' messages below."""
-    text = Text()
-    text.append("Summaries", style="bold")
-    for summary in rows.ranked_summaries(result):
-        text.append(f"\n{summary.name}: ", style="bold")
-        text.append(summary.text or "(empty)")
+def _summary_texts(result: RunResult) -> Table:
+    """Each summary's text after its name, its flags' messages below. An abstractive summary
+    is shown whole; the others copy the article's sentences and take one line each."""
+    table = Table.grid(padding=(0, 1))
+    table.title = "Summaries"
+    table.title_justify = "left"
+    table.add_column(no_wrap=True)
+    table.add_column(overflow="fold")
+    for summary in result.summaries:
+        whole = summary.method == "abstractive"
+        text = Text(summary.text or "(empty)", no_wrap=not whole, overflow="fold")
+        if not whole:
+            text.overflow = "ellipsis"
         for flag in summary.flags:
-            text.append(f"\n  {flag.step}:{flag.code}: {flag.message}", style="yellow")
-    return text
+            text.append(f"\n{flag.step}:{flag.code}: {flag.message}", style="yellow")
+        table.add_row(Text(f"{summary.name}:", style="bold"), text)
+    return table
 
 
 def _flagged_table(
     console: Console, system: TranslationResult, room: int
-) -> tuple[Table | None, int]:
-    """The system's flagged sentences that fit in ``room`` lines, and the room left; the title
-    says how many of them there are and how many are shown."""
+) -> tuple[RenderableType | None, int]:
+    """The system's flagged sentences that fit in ``room`` lines (a line naming their count
+    when none fits), and the room left; the title says how many there are and are shown."""
     flagged = rows.flagged_segments(system)
     if not flagged:
         return None, room
-    header = rows.flagged_segment_header(system)
+    count = f"Flagged sentences of {system.name}: {len(flagged)} of {len(system.segments)}"
 
     def table(shown: int) -> Table:
-        title = f"Flagged sentences of {system.name}: {len(flagged)} of {len(system.segments)}" + (
-            "" if shown == len(flagged) else f", the {shown} furthest from the original shown"
+        more = (
+            "" if shown == len(flagged) else f" ({shown} shown, furthest from the original first)"
         )
-        built = _table(console, title, header, [])
-        for column, ratio in zip(built.columns, (None, 3, 3, 2), strict=True):
-            column.ratio = ratio
+        built = Table.grid(padding=(0, 1))
+        built.title, built.title_justify = count + more, "left"
+        built.add_column(justify="right", no_wrap=True, style="bold")
+        built.add_column(no_wrap=True)
+        built.add_column(overflow="fold")
         for segment in flagged[:shown]:
-            built.add_row(*rows.flagged_segment_row(segment))
+            for number, label, text in rows.flagged_segment_rows(system, segment):
+                flag = label not in ("original", "reference", "came back", "translation")
+                built.add_row(number, label, text, style="yellow" if flag else None)
         return built
 
     shown = 0
     while shown < len(flagged) and _height(console, table(shown + 1)) <= room:
         shown += 1
-    best = table(shown)
+    best: RenderableType = table(shown) if shown else Text(f"{count} (--details shows them)")
     return best, room - _height(console, best)
 
 
