@@ -110,6 +110,19 @@ def test_a_first_screen_shows_every_flagged_sentence_when_they_fit() -> None:
             assert f"{flag.step}:{flag.code} " + " ".join(flag.message.split()[:3]) in flat
 
 
+def test_text_is_shown_as_written_not_as_markup() -> None:
+    from summarize.result import Flag
+
+    result = seed_result()
+    worst = min(result.translations[0].segments, key=lambda segment: segment.chrf)
+    worst.output = "[/] [bold]x[/bold] [link=javascript:alert(1)]y"
+    summary = result.summaries[0]
+    summary.flags.append(Flag("consistency", summary.name, "not in the article: [/b]"))
+    screen = plain(render_first_screen, result)
+    assert "came back          [/] [bold]x[/bold] [link=javascript:alert(1)]y" in screen
+    assert f"{summary.name}:consistency: not in the article: [/b]" in screen
+
+
 def test_details_is_the_whole_view_as_before() -> None:
     """The renderer `--details` calls prints, for the seed's result, what the terminal view
     printed before the first screen existed, line for line."""

@@ -134,18 +134,18 @@ def _summary_texts(result: RunResult) -> Table:
     """Each summary's text after its name, its flags' messages below. An abstractive summary
     is shown whole; the others copy the article's sentences and take one line each."""
     table = Table.grid(padding=(0, 1))
-    table.title = "Summaries"
-    table.title_justify = "left"
-    table.add_column(no_wrap=True)
+    table.title, table.title_justify = "Summaries", "left"
+    table.add_column(no_wrap=True, style="bold")
     table.add_column(overflow="fold")
     for summary in result.summaries:
         whole = summary.method == "abstractive"
-        text = Text(summary.text or "(empty)", no_wrap=not whole, overflow="fold")
-        if not whole:
-            text.overflow = "ellipsis"
+        overflow = "fold" if whole else "ellipsis"
+        table.add_row(
+            Text(f"{summary.name}:"),
+            Text(summary.text or "(empty)", no_wrap=not whole, overflow=overflow),
+        )
         for flag in summary.flags:
-            text.append(f"\n{flag.step}:{flag.code}: {flag.message}", style="yellow")
-        table.add_row(Text(f"{summary.name}:", style="bold"), text)
+            table.add_row("", Text(f"{flag.step}:{flag.code}: {flag.message}"), style="yellow")
     return table
 
 
@@ -169,9 +169,9 @@ def _flagged_table(
         built.add_column(no_wrap=True)
         built.add_column(overflow="fold")
         for segment in flagged[:shown]:
-            for number, label, text in rows.flagged_segment_rows(system, segment):
-                flag = label not in ("original", "reference", "came back", "translation")
-                built.add_row(number, label, text, style="yellow" if flag else None)
+            # Two rows of text (compared, came back), then one per flag.
+            for index, row in enumerate(rows.flagged_segment_rows(system, segment)):
+                built.add_row(*map(Text, row), style="yellow" if index >= 2 else None)
         return built
 
     shown = 0
