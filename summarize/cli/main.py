@@ -78,14 +78,6 @@ def _split_list(values: list[str] | None, flag: str = "") -> list[str]:
 
 
 # Shared by run and batch.
-DetailsOption = Annotated[
-    bool,
-    typer.Option(
-        "--details",
-        help="Print the whole view: every sentence (original, pivot, back-translation, scores, "
-        "flags), the metric and flag legend, signatures and models (default: a first screen).",
-    ),
-]
 ScorerOption = Annotated[
     str | None,
     typer.Option(
@@ -195,7 +187,15 @@ def run(
         bool,
         typer.Option("--json", help="Print the result as one JSON document instead of tables."),
     ] = False,
-    details: DetailsOption = False,
+    details: Annotated[
+        bool,
+        typer.Option(
+            "--details",
+            help="Print the whole view: every sentence (original, pivot, back-translation, "
+            "scores, flags), the metric and flag legend, signatures and models (default: a first "
+            "screen).",
+        ),
+    ] = False,
     out: Annotated[
         list[Path] | None,
         typer.Option(

@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import TYPE_CHECKING
 
 from summarize.render import batch_rows as rows
 from summarize.render.markdown import _cell, code_span, markdown_table
 from summarize.render.rows import flag_legend_lines
 from summarize.result import BatchResult
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 # Spreadsheet programs run cells starting with these as formulas (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -87,7 +91,9 @@ BATCH_HINT = (
 )
 
 
-def render_batch_terminal(batch: BatchResult, console=None, details: bool = False) -> None:
+def render_batch_terminal(
+    batch: BatchResult, console: Console | None = None, details: bool = False
+) -> None:
     """The one-screen summary: system tables, failures (first few), flag totals and run
     statistics; ``details`` adds the metric legend (the reports always have it)."""
     from rich import box
