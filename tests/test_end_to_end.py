@@ -30,6 +30,7 @@ def seed_run(cache_dir: Path, tmp_path_factory) -> tuple[CliResult, Path]:
         str(out / "report.md"),
         "--out",
         str(out / "report.json"),
+        "--details",  # the whole view: every table
         cache=cache_dir,
     )
     assert result.returncode == 0, result.stderr
@@ -51,6 +52,18 @@ def test_terminal_output_has_all_tables(seed_run) -> None:
     for summary in ("abstractive:bundled", "extractive-mmr-3", "lead-3"):
         assert summary in result.stdout
     assert "\x1b[" not in result.stdout  # plain text when stdout is not a terminal
+
+
+def test_the_default_output_is_the_first_screen(seed_run, cache_dir: Path) -> None:
+    """Without --details (outputs cached by the run above): at most 60 lines at 160 columns,
+    whatever the model wrote, ending with how to see the rest."""
+    from summarize.render.terminal import DETAILS_HINT, FIRST_SCREEN_LINES
+
+    result = run_cli("run", "seeds/000_e93c88f19b9118b4.txt", cache=cache_dir)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) <= FIRST_SCREEN_LINES and lines[-1] == DETAILS_HINT
+    assert "Translation scores" in result.stdout and "Signatures" not in result.stdout
 
 
 def test_json_report_scores_are_reproducible(seed_run) -> None:

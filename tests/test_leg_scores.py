@@ -176,7 +176,7 @@ def test_run_json_has_each_legs_score_and_the_terminal_its_column(
     outputs = [s["output"] for s in segments]
     assert backward.score_translations(pivot_texts, outputs, RU, EN) == pytest.approx(backs)
 
-    terminal = round_trip(marian, tmp_path)
+    terminal = round_trip(marian, tmp_path, "--details")  # the sentence table and legend
     assert terminal.exit_code == 0, terminal.output
     assert "LP ↑" in terminal.stdout and "log-prob ↑" in terminal.stdout
     first = segments[0]["logprob"]
@@ -193,7 +193,7 @@ def test_scorer_none_turns_it_off_and_a_scorer_is_any_translator(
     system = json.loads(off.stdout)["translations"][0]
     assert "logprob" not in system["scores"]
     assert all(segment["logprob"] == {} for segment in system["segments"])
-    terminal = round_trip(marian, tmp_path, "--scorer", "none")
+    terminal = round_trip(marian, tmp_path, "--scorer", "none", "--details")
     assert terminal.exit_code == 0, terminal.output
     assert "LP ↑" not in terminal.stdout  # no empty column
     assert "log-prob ↑ |" not in terminal.stdout.replace("│", "|")

@@ -226,6 +226,15 @@ def run(
         bool,
         typer.Option("--json", help="Print the result as one JSON document instead of tables."),
     ] = False,
+    details: Annotated[
+        bool,
+        typer.Option(
+            "--details",
+            help="Print the whole view: every sentence (original, pivot, back-translation, "
+            "scores, flags), the metric and flag legend, signatures and models (default: a first "
+            "screen).",
+        ),
+    ] = False,
     out: Annotated[
         list[Path] | None,
         typer.Option(
@@ -275,7 +284,10 @@ def run(
     ] = DEFAULT_MAX_SEGMENT_CHARS,
 ) -> None:
     """Re-translate (English → pivot → English, or --source → English against --reference) and
-    summarise one article, then score it all."""
+    summarise one article, then score it all.
+
+    Prints a first screen (at most 60 lines): the scores, the summaries and the flagged
+    sentences; --details prints everything, --json and --out keep everything."""
     from summarize.pipeline.prepare import prepare
     from summarize.pipeline.session import run as run_pipeline
     from summarize.progress import RichProgress
@@ -331,9 +343,9 @@ def run(
     if json_output:
         sys.stdout.write(render_to_string(result, "json"))
     else:
-        from summarize.render.terminal import render_terminal
+        from summarize.render.terminal import render_first_screen, render_terminal
 
-        render_terminal(result)
+        (render_terminal if details else render_first_screen)(result)
     for path, fmt in outputs:
         content = _html_page(result, options) if fmt == "html" else render_to_string(result, fmt)
         write_atomically(path, content)
@@ -601,6 +613,12 @@ def batch(
     max_segment_chars: Annotated[
         int, typer.Option(help="Split longer sentences (characters).")
     ] = DEFAULT_MAX_SEGMENT_CHARS,
+    details: Annotated[
+        bool,
+        typer.Option(
+            "--details", help="End with the metric legend too (the reports in --out have it)."
+        ),
+    ] = False,
     with_wmt_systems: Annotated[
         bool,
         typer.Option(
@@ -675,7 +693,7 @@ def batch(
         finally:
             progress.close()
     written = write_batch_reports(result, out)
-    render_batch_terminal(result)
+    render_batch_terminal(result, details=details)
     typer.echo(f"wrote {', '.join(str(p) for p in [*written, out / 'results.jsonl'])}", err=True)
     if result.errors:
         typer.echo(f"summarize: {len(result.errors)} documents failed", err=True)

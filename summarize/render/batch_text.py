@@ -5,11 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import TYPE_CHECKING
 
 from summarize.render import batch_rows as rows
 from summarize.render.markdown import _cell, code_span, markdown_table
 from summarize.render.rows import flag_legend_lines
 from summarize.result import BatchResult
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 # Spreadsheet programs run cells starting with these as formulas (CSV injection).
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -81,8 +85,17 @@ def render_batch_csv(batch: BatchResult) -> str:
     return buffer.getvalue()
 
 
-def render_batch_terminal(batch: BatchResult, console=None) -> None:
-    """The one-screen summary: system tables, failures (first few) and run statistics."""
+BATCH_HINT = (
+    "Every document, flag, signature and model: report.html and report.md in the --out folder; "
+    "--details adds the metric legend here."
+)
+
+
+def render_batch_terminal(
+    batch: BatchResult, console: Console | None = None, details: bool = False
+) -> None:
+    """The one-screen summary: system tables, failures (first few), flag totals and run
+    statistics; ``details`` adds the metric legend (the reports always have it)."""
     from rich import box
     from rich.table import Table
 
@@ -110,9 +123,10 @@ def render_batch_terminal(batch: BatchResult, console=None) -> None:
         if len(batch.errors) > 10:
             console.print(f"  ... and {len(batch.errors) - 10} more (see report.md)")
     console.print(rows.flag_totals(batch), markup=False, highlight=False)
-    console.print("Metrics (↑ higher is better, ↓ lower is better):", markup=False)
-    for line in rows.legend_lines(batch):
-        console.print(f"  {line}", markup=False, highlight=False)
+    if details:
+        console.print("Metrics (↑ higher is better, ↓ lower is better):", markup=False)
+        for line in rows.legend_lines(batch):
+            console.print(f"  {line}", markup=False, highlight=False)
     stats = batch.run_stats
     wall = stats.get("wall_s", 0.0)
     processed = int(stats.get("processed", 0))
@@ -125,6 +139,8 @@ def render_batch_terminal(batch: BatchResult, console=None) -> None:
         markup=False,
         highlight=False,
     )
+    if not details:
+        console.print(BATCH_HINT, markup=False, highlight=False)
 
 
 REPORT_FILES = ("report.html", "report.md", "summary.csv")

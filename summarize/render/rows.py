@@ -197,6 +197,26 @@ def summary_score_row(summary: SummaryResult) -> list[str]:
     return [summary.name, *cells, flag_text(summary.flags)]
 
 
+def flagged_segments(system: TranslationResult) -> list[SegmentResult]:
+    """A system's flagged segments, furthest from their reference first (lowest sentence
+    chrF++, then in document order): the ones a first screen shows when not all fit."""
+    flagged = [segment for segment in system.segments if segment.flags]
+    return sorted(flagged, key=lambda segment: (segment.chrf, segment.index))
+
+
+def flagged_segment_rows(system: TranslationResult, segment: SegmentResult) -> list[list[str]]:
+    """A flagged segment as (``#``, label, text) rows: what the output is compared with, what
+    came back (the back-translation of a round trip, the translation in reference mode), and
+    each flag with its message (a pivot's flag says what is wrong with the pivot)."""
+    compared = "reference" if system.mode == "reference" else "original"
+    output = "translation" if system.mode == "reference" else "came back"
+    return [
+        [f"#{segment.index + 1}", compared, segment.reference],
+        ["", output, segment.output],
+        *(["", f"{flag.step}:{flag.code}", flag.message] for flag in segment.flags),
+    ]
+
+
 def flagged_outputs(result: RunResult) -> list[tuple[str, str, list]]:
     """(system or summary, where, flags) of every flagged segment and summary: the flag
     messages every report lists."""
