@@ -15,6 +15,7 @@ names is refused with one line, never run.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,10 +33,6 @@ LIGHTNING_DICTS = (
     "pytorch_lightning.utilities.parsing.AttributeDict",
     "lightning.fabric.utilities.data.AttributeDict",
 )
-
-
-class _PlainDict(dict):
-    """What a Lightning AttributeDict is read as: its items, nothing else."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +55,17 @@ def gated_message(model_id: str) -> str:
     )
 
 
+def unavailable(model_id: str, why: str) -> ModelUnavailableError:
+    from huggingface_hub import constants
+
+    return ModelUnavailableError(
+        f"model {model_id!r} is not available: {why}; it is not in the Hugging Face cache "
+        f"({constants.HF_HUB_CACHE}). Run the same command once where the Hub is reachable "
+        "(it caches the model and its encoder's tokenizer), then copy that cache or set HF_HOME "
+        "to it"
+    )
+
+
 def fetch(model_id: str, patterns: list[str], revision: str | None = None) -> Path:
     """The cached snapshot of ``patterns`` of a Hub model, downloaded when the Hub answers;
     one line naming the model when it cannot be had (gated, missing, offline)."""
@@ -68,7 +76,7 @@ def fetch(model_id: str, patterns: list[str], revision: str | None = None) -> Pa
         cached = hub.cached_snapshot(model_id, revision)
         if cached is None:
             why = "HF_HUB_OFFLINE is set" if hub.hub_offline() else "the Hub is unreachable"
-            raise hub.unavailable(model_id, why)
+            raise unavailable(model_id, why)
         return cached
     try:
         return Path(snapshot_download(model_id, revision=revision, allow_patterns=patterns))
@@ -80,7 +88,7 @@ def fetch(model_id: str, patterns: list[str], revision: str | None = None) -> Pa
         cached = hub.cached_snapshot(model_id, revision)
         if cached is None:
             why = f"the Hub did not answer ({type(exc).__name__})"
-            raise hub.unavailable(model_id, why) from exc
+            raise unavailable(model_id, why) from exc
         return cached
 
 
@@ -131,14 +139,15 @@ def load_tensors(path: Path, model_id: str) -> dict[str, Any]:
 
     if not path.is_file():
         raise UserError(f"COMET model {model_id!r}: {path} is missing (incomplete download?)")
-    aliases = [(_PlainDict, name) for name in LIGHTNING_DICTS]
+    aliases = [(dict, name) for name in LIGHTNING_DICTS]
     try:
         with torch.serialization.safe_globals(aliases):
             checkpoint = torch.load(path, map_location="cpu", weights_only=True)
     except pickle.UnpicklingError as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        named = re.search(r"GLOBAL ([\w.]+)", str(exc))
+        what = f"it names {named.group(1)}" if named else "objects other than tensors"
         raise UserError(
-            f"COMET model {model_id!r}: {path.name} holds more than tensors ({first}); "
+            f"COMET model {model_id!r}: {path.name} holds more than tensors ({what}); "
             "summarize loads tensors only and runs no pickled code"
         ) from exc
     except (OSError, RuntimeError, EOFError) as exc:

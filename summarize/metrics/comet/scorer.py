@@ -1,7 +1,9 @@
 """Segment scores of a COMET model from lists of texts.
 
-Sequences are scored in batches of one length, never padded, so a segment scores the same
-bits whatever else is scored with it (``run`` equals ``batch``). COMET-22 embeds each distinct
+Sequences are encoded one at a time by default, never padded, so a segment scores the same
+bits whatever else is scored with it (``run`` equals ``batch``; on CPU even a batch of equal
+lengths changes the last bits). A larger ``batch_size`` groups sequences of one length, faster
+but no longer bit-for-bit invariant. COMET-22 embeds each distinct
 text once (a reference shared by several systems is encoded once) and combines the three
 embeddings of every segment; CometKiwi encodes each translation joined with its source.
 """
@@ -16,7 +18,7 @@ from typing import Any
 from summarize.errors import UserError
 from summarize.metrics.comet import estimator, files, inputs
 
-BATCH_SIZE = 16
+BATCH_SIZE = 1
 
 
 @dataclass
