@@ -54,7 +54,7 @@ EXPECTED_BLOCKS = {
     "docs/performance.md": {"not-run": 2, "runnable": 1},
     "docs/python.md": {"not-run": 1, "runnable": 1},
     "docs/run.md": {"not-run": 3},
-    "docs/scoring.md": {"not-run": 3, "runnable": 1, "synopsis": 1},
+    "docs/scoring.md": {"not-run": 4, "runnable": 1, "synopsis": 1},
 }
 
 FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")
