@@ -237,11 +237,14 @@ def test_scorer_names_that_mean_cometkiwi() -> None:
 def test_cometkiwi_scores_each_leg() -> None:
     from summarize.input.languages import get_language
     from summarize.pipeline.chunk import score_legs
+    from summarize.pipeline.loading import leg_scorer
+    from summarize.pipeline.options import RunOptions
     from summarize.progress import SilentProgress
 
-    scorer = kiwi_leg_scorer(str(FIXTURES / "wmt22-cometkiwi-da"))
-    assert isinstance(scorer, KiwiLegScorer)
     en, ru = get_language("en"), get_language("ru")
+    options = RunOptions(scorer=f"cometkiwi:{FIXTURES / 'wmt22-cometkiwi-da'}")
+    scorer = leg_scorer(None, options, "any-translator", ru, en)  # type: ignore[arg-type]
+    assert isinstance(scorer, KiwiLegScorer)
     sources, outputs = [SOURCES[:3], SOURCES[3:5]], [OUTPUTS[:3], OUTPUTS[3:5]]
     legs = score_legs([(scorer, "translation", ru, en, sources, outputs)], SilentProgress())
     expected = EXPECTED["models"]["wmt22-cometkiwi-da"]["scores"]
