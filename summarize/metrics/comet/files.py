@@ -26,7 +26,13 @@ from summarize.errors import ModelUnavailableError, UserError
 CHECKPOINT = "checkpoints/model.ckpt"
 HPARAMS = "hparams.yaml"
 # What an encoder folder needs besides weights (the checkpoint has them).
-ENCODER_FILES = ("config.json", "tokenizer.json", "tokenizer_config.json", "*.model", "*.txt")
+ENCODER_FILES = (
+    "config.json",
+    "tokenizer.json",
+    "tokenizer_config.json",
+    "special_tokens_map.json",
+    "*.model",
+)
 # Lightning stores hyper-parameters as its AttributeDict (a dict): read as a plain dict.
 LIGHTNING_DICTS = (
     "lightning_fabric.utilities.data.AttributeDict",
