@@ -55,7 +55,7 @@ EXPECTED_BLOCKS = {
     "docs/performance.md": {"not-run": 2, "runnable": 1},
     "docs/python.md": {"not-run": 1, "runnable": 1},
     "docs/run.md": {"not-run": 4},
-    "docs/scoring.md": {"not-run": 3, "runnable": 2, "synopsis": 1},
+    "docs/scoring.md": {"not-run": 4, "runnable": 2, "synopsis": 1},
 }
 
 FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})(?P<info>[^`]*)$")

@@ -88,7 +88,8 @@ ScorerOption = Annotated[
         help="Model that scores each leg without a reference (mean log-probability per token of "
         "each output given its input, with the prompt it translates with): a model as for "
         "--translator (default: the model that made the output; a WMT set's systems: the first "
-        "--translator); 'none' turns it off."
+        "--translator); 'cometkiwi' scores with CometKiwi instead (Hub, gated: accept its "
+        "licence); 'none' turns it off."
     ),
 ]
 

@@ -63,5 +63,6 @@ class LegScores:
 
 def leg_signature(legs: Sequence[Leg]) -> str:
     """The signature of a system's leg scores (sacrebleu style)."""
-    parts = [f"{METRIC_KEY}:mean-token-logprob", *(leg.signature() for leg in legs)]
+    measure = getattr(legs[0].scorer, "measure", "mean-token-logprob")  # CometKiwi's differs
+    parts = [f"{METRIC_KEY}:{measure}", *(leg.signature() for leg in legs)]
     return "|".join([*parts, "agg:mean-of-segments,mean-of-legs|ref:none"])

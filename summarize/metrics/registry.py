@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from summarize.errors import UserError
 from summarize.metrics import outputs
+from summarize.metrics.comet import COMET_MODEL, KIWI_MODEL
 from summarize.metrics.outputs import SummaryOutput, TranslationOutputs
 from summarize.result import RunResult, Score
 
@@ -311,6 +312,15 @@ def _extractiveness(key: str) -> Callable[[MetricInputs], Any]:
     return build
 
 
+def _comet(key: str, model: str) -> Callable[[MetricInputs], Any]:
+    def build(inputs: MetricInputs) -> Any:
+        from summarize.metrics.comet.metric import comet_metric
+
+        return comet_metric(key, model, inputs.sources or [])
+
+    return build
+
+
 def _unsupported(inputs: MetricInputs) -> Any:
     from summarize.metrics.consistency import UnsupportedMetric
 
@@ -488,7 +498,8 @@ for _spec in (
         "<= 0, nats per token",
         "reference-free: the scoring model's mean log-probability per token of each output given "
         "its input (forced decoding with the prompt it translates with; --scorer, default the "
-        "model that made it); per leg in the sentence tables (pivot / back), their mean here",
+        "model that made it; --scorer cometkiwi: CometKiwi's 0-1 estimate instead); per leg in "
+        "the sentence tables (pivot / back), their mean here",
         aliases=("lp", "likelihood"),
         short="LP",
         translation=outputs.leg_logprob,
@@ -517,6 +528,30 @@ for _spec in (
         aliases=("bertscore_f",),
         build=_embedding("GreedyTokenMetric"),
         score_digits=1,
+    ),
+    MetricSpec(
+        "comet",
+        "COMET-22",
+        True,
+        "about 0-1",
+        "learned estimate of translation quality from source, output and reference "
+        f"({COMET_MODEL} on XLM-R large, from the Hugging Face Hub)",
+        aliases=("comet22", "wmt22-comet-da"),
+        build=_comet("comet", COMET_MODEL),
+        needs_source=True,
+        score_digits=4,
+    ),
+    MetricSpec(
+        "cometkiwi",
+        "CometKiwi",
+        True,
+        "about 0-1",
+        "reference-free: learned estimate of translation quality from source and output "
+        f"({KIWI_MODEL}, gated on the Hugging Face Hub); references are not used",
+        aliases=("kiwi", "wmt22-cometkiwi-da"),
+        build=_comet("cometkiwi", KIWI_MODEL),
+        needs_source=True,
+        score_digits=4,
     ),
     MetricSpec(
         "coverage",

@@ -126,13 +126,18 @@ def leg_scorer(
     target: Language,
 ) -> LegScorer | None:
     """The model scoring the outputs ``producer`` makes from ``source`` into ``target``: the
-    ``--scorer``, else ``producer`` itself (loaded once either way); None when scoring is off,
-    or when the producer cannot score (``--scorer`` naming such a model is an error)."""
+    ``--scorer`` (CometKiwi for ``cometkiwi``), else ``producer`` itself (loaded once either
+    way); None when scoring is off, or when the producer cannot score (``--scorer`` naming such
+    a model is an error)."""
     from summarize.engines.base import can_score
     from summarize.errors import UserError
+    from summarize.metrics.comet.legs import kiwi_leg_scorer, kiwi_model
 
     if options.scorer == NO_SCORER:
         return None
+    kiwi = kiwi_model(options.scorer)
+    if kiwi is not None:
+        return kiwi_leg_scorer(kiwi)
     engine = registry.translator(options.scorer or producer, source, target)
     if can_score(engine):
         return engine  # type: ignore[return-value]

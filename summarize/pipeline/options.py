@@ -30,7 +30,7 @@ class RunOptions:
     translator: str = field(default_factory=_default_model)
     back_translator: str | None = None
     # The model scoring each leg without a reference (None: the model that made the output;
-    # NO_SCORER: no scoring).
+    # NO_SCORER: no scoring; "cometkiwi": CometKiwi).
     scorer: str | None = None
     # Several translation systems side by side (default: just ``translator``).
     translators: list[str] = field(default_factory=list)
@@ -87,7 +87,9 @@ def check_options(options: RunOptions) -> tuple[Language, list[Language]]:
         resolve_source(name, "translator")
     if options.source is None:
         resolve_source(options.back_translator or options.translator, "translator")
-    if options.scorer not in (None, NO_SCORER):
+    from summarize.metrics.comet.legs import kiwi_model
+
+    if options.scorer not in (None, NO_SCORER) and kiwi_model(options.scorer) is None:
         resolve_source(options.scorer, "translator")
     for name in options.summarizers:
         resolve_source(name, "summarizer")
