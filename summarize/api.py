@@ -64,8 +64,11 @@ def score(
     names and defaults: ``language_pair="en-zh"`` scores as ``sacrebleu -l en-zh`` (BLEU's
     tokenizer by the target: ``zh``, ``ja-mecab``, ``ko-mecab``, else ``13a``), ``tokenize``
     overrides it, ``chrf_word_order`` applies to ``"chrf"``, the ``ter_`` ones to TER.
-    ``embedder`` (a preset, Hub id or directory) is the embedding metrics' model; it must know
-    the references' language (the target of ``language_pair``).
+    ``embedder`` (a preset, Hub id or directory) is the embedding metrics' model; where it does
+    not know the references' language (the target of ``language_pair``, else identified from
+    their text) the embedding metrics are not applicable: their scores are ``None``, their
+    :class:`~summarize.scoring.MetricInfo` says why (``not_applicable``), the other metrics are
+    scored as usual and the model is never loaded.
     """
     from summarize.metrics.translation import SacrebleuOptions
     from summarize.scoring import ScoreOptions, score_segments

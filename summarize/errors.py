@@ -23,11 +23,17 @@ class UserError(Exception):
     exit_code = 2
 
     def __str__(self) -> str:
-        return SETTING.sub(r"\1", super().__str__())
+        return spell_settings(super().__str__())
 
     def for_command_line(self, flags: Mapping[str, str]) -> str:
         """The message with each marked setting replaced by its command-line flag."""
-        return SETTING.sub(lambda m: flags.get(m.group(1), m.group(1)), super().__str__())
+        return spell_settings(super().__str__(), flags)
+
+
+def spell_settings(text: str, flags: Mapping[str, str] | None = None) -> str:
+    """``text`` with each marked setting (``⟨embedder⟩``) spelled as ``flags`` spell it (the
+    command line's ``--embedder``), else by its library name (``embedder``)."""
+    return SETTING.sub(lambda m: (flags or {}).get(m.group(1), m.group(1)), text)
 
 
 class ModelUnavailableError(UserError):

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from summarize import __version__
-from summarize.errors import UserError
+from summarize.errors import UserError, spell_settings
 from summarize.input.text import DEFAULT_SCORE_MAX_INPUT_MB, check_no_nul, max_bytes, read_text_file
 from summarize.metrics import registry
 from summarize.metrics.base import count_references, reference_streams
@@ -88,19 +88,24 @@ def read_segments(
 
 @dataclass
 class MetricInfo:
+    """``not_applicable``: why the metric gives no number for this text (its scores are then
+    ``None``, with no interval, p-value or segment scores); None: it applies."""
+
     name: str
     display: str
     signature: str
     segment_signature: str | None
     higher_is_better: bool
+    not_applicable: str | None = None
 
 
 @dataclass
 class MetricValue:
     """A corpus score, its bootstrap mean and 95% interval, and the p-value of the paired test
-    against the baseline (``None`` for the baseline, or with a single system)."""
+    against the baseline (``None`` for the baseline, or with a single system). ``score`` is
+    ``None`` for a metric that does not apply (:attr:`MetricInfo.not_applicable`)."""
 
-    score: float
+    score: float | None
     mean: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
@@ -129,7 +134,8 @@ class ScoreReport:
     test: str | None
     n_samples: int
     seed: int | None
-    ranked_by: str
+    # The first metric that applies (None: none does, and the systems keep their input order).
+    ranked_by: str | None
     metrics: list[MetricInfo]
     systems: list[SystemScores]
     notes: list[str] = field(default_factory=list)
@@ -150,6 +156,9 @@ class ScoreReport:
             parts = []
             for metric in self.metrics:
                 value = system.scores[metric.name]
+                if value.score is None:
+                    parts.append(f"{metric.display} = n/a")
+                    continue
                 text = f"{metric.display} = {value.score:.1f}"
                 if value.ci_low is not None and value.ci_high is not None:
                     text += f" [{value.ci_low:.1f}, {value.ci_high:.1f}]"
@@ -178,6 +187,9 @@ class ScoreOptions:
     # when not given, else unknown and scored as English.
     language_pair: str | None = None
     sacrebleu: SacrebleuOptions = field(default_factory=SacrebleuOptions)
+    # How the report spells a setting that a reason names (a metric's ``not_applicable``): the
+    # command line passes its flags (``embedder`` -> ``--embedder``); default the Python name.
+    setting_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def target_language(self) -> str | None:
@@ -238,7 +250,9 @@ def build_metrics(
     """Metric objects keyed by metric key; embedding metrics share one lazily loaded model
     (``embedder_name``); sacrebleu's metrics for ``target_language`` (that of hypotheses and
     references; None: not known, and the embedding metrics identify it from ``references``, the
-    first stream) with its ``sacrebleu`` options."""
+    first stream) with its ``sacrebleu`` options. A metric that cannot judge the text (an
+    embedder that does not know its language) is a :class:`~summarize.metrics.registry.
+    NotApplicable`, and its model is never loaded."""
     shared: dict[str, Any] = {}
 
     def embedder():
@@ -309,9 +323,18 @@ def _checked(options: ScoreOptions | None) -> ScoreOptions:
     return options
 
 
+def _applicable(metrics: dict[str, Any]) -> dict[str, Any]:
+    """The metrics that give numbers (not :class:`~summarize.metrics.registry.NotApplicable`)."""
+    return {
+        key: metric
+        for key, metric in metrics.items()
+        if not isinstance(metric, registry.NotApplicable)
+    }
+
+
 def _check_sizes(metrics: dict[str, Any], hypotheses: list[str], streams, label: str) -> None:
     """ROUGE-L refuses an over-long segment before any work, naming the system."""
-    for metric in metrics.values():
+    for metric in _applicable(metrics).values():
         if hasattr(metric, "check_sizes"):
             for references in streams:
                 try:
@@ -508,7 +531,11 @@ def _test_set_language(
     return given, [note]
 
 
-def _value(score: float, interval: Interval | None, p_value: float | None = None) -> MetricValue:
+def _value(
+    score: float | None, interval: Interval | None, p_value: float | None = None
+) -> MetricValue:
+    if score is None:
+        return MetricValue(None)
     if interval is None:
         return MetricValue(float(score), p_value=p_value)
     return MetricValue(float(score), interval.mean, interval.low, interval.high, p_value)
@@ -563,7 +590,9 @@ def score_systems(
     target_language: str | None = None,
 ) -> ScoreReport:
     """Corpus scores, intervals, paired tests and segment scores for line-aligned
-    ``(name, path, hypotheses)`` systems; ranked by the first metric, the first is the baseline.
+    ``(name, path, hypotheses)`` systems; ranked by the first metric that applies (a
+    :class:`~summarize.metrics.registry.NotApplicable` one gets no number, interval, test or
+    segment score), the first is the baseline.
     ``target_language`` is the hypotheses' language (segment-level BLEU's tokenizer).
 
     ``references`` is sacrebleu's ``list[list[str]]``, one list per reference stream (a single
@@ -576,13 +605,30 @@ def score_systems(
     names = list(reference_names) if reference_names else [reference] * len(streams)
     if len(names) != len(streams):
         raise ValueError("one name per reference stream")
-    paired = len(systems) > 1 and options.confidence
+    applicable = _applicable(metrics)
+    # Intervals and paired tests only for the metrics that give numbers.
+    paired = len(systems) > 1 and options.confidence and bool(applicable)
     compute = _paired_values if paired else _single_values
-    values, signatures, n_samples = compute(systems, streams, metrics, options)
+    values, signatures, n_samples = compute(systems, streams, applicable, options)
+    if not applicable:
+        n_samples = 0
 
     infos = []
     segment_values: list[dict[str, list[float | None]]] = [{} for _ in systems]
     for key, metric in metrics.items():
+        spec = registry.get(key)
+        if key not in applicable:
+            infos.append(
+                MetricInfo(
+                    key,
+                    spec.display,
+                    metric.signature,
+                    None,
+                    spec.higher_is_better is not False,
+                    spell_settings(metric.reason, options.setting_names),
+                )
+            )
+            continue
         segment_signature = None
         if options.segment_scores:
             for index, (_, _, hyps) in enumerate(systems):
@@ -591,7 +637,6 @@ def score_systems(
                 )
                 if scores is not None:
                     segment_values[index][key] = scores
-        spec = registry.get(key)
         infos.append(
             MetricInfo(
                 key,
@@ -601,11 +646,18 @@ def score_systems(
                 spec.higher_is_better is not False,
             )
         )
+    # Every system has every metric, in the order asked; one that does not apply has no number.
+    values = [{key: scores.get(key, _value(None, None)) for key in metrics} for scores in values]
 
-    first = infos[0]
+    # Ranked by the first metric that applies; where none does, the systems keep their order.
+    first = next((info for info in infos if info.not_applicable is None), None)
     order = sorted(
         range(len(systems)),
-        key=lambda i: values[i][first.name].score * (-1 if first.higher_is_better else 1),
+        key=lambda i: (
+            0.0
+            if first is None
+            else values[i][first.name].score * (-1 if first.higher_is_better else 1)
+        ),
     )
     rank = {index: position + 1 for position, index in enumerate(order)}
     results = [
@@ -621,7 +673,7 @@ def score_systems(
         test=options.test if paired else None,
         n_samples=n_samples,
         seed=options.seed,
-        ranked_by=first.name,
+        ranked_by=None if first is None else first.name,
         metrics=infos,
         systems=results,
         notes=_empty_line_notes(systems, streams, names),

@@ -481,6 +481,7 @@ def score(
     from summarize.metrics.translation import SacrebleuOptions
     from summarize.render.scores import (
         FORMATS,
+        not_applicable_lines,
         print_score_report,
         render_score_report,
         render_segments,
@@ -511,6 +512,7 @@ def score(
             ter_no_punct=ter_no_punct,
         ),
         embedder=embedder,
+        setting_names=FLAGS,
     )
     if test_set is not None:
         if test_set.suffix.lower() != ".xml":
@@ -532,6 +534,8 @@ def score(
         report = score_files(hyp or [], ref, src, options, baseline=baseline)
     if segments and fmt != "json":
         sys.stdout.write(render_segments(report, fmt))
+        for line in not_applicable_lines(report):  # the table has n/a cells; say why
+            typer.echo(f"note: {line}", err=True)
     elif fmt == "text":
         print_score_report(report)
     else:

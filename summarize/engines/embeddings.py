@@ -42,13 +42,6 @@ def not_applicable(name: str, language: str | None) -> str | None:
     )
 
 
-def check_language(name: str, language: str | None, what: str) -> None:
-    """Refuse to compute ``what`` (an embedding metric) for text its embedder cannot judge."""
-    reason = not_applicable(name, language)
-    if reason is not None:
-        raise UserError(f"{what} is not applicable: {reason}")
-
-
 class SentenceTransformerEmbedder:
     """Wraps a SentenceTransformer; returns L2-normalised embeddings."""
 

@@ -285,19 +285,33 @@ def _rouge(rouge_type: str) -> Callable[[MetricInputs], Any]:
     return build
 
 
+@dataclass(frozen=True)
+class NotApplicable:
+    """What ``build`` gives for a metric that cannot judge this text (the English embedder's
+    cosine of Chinese text): `summarize score` reports it with no number and ``reason`` (which
+    may name a setting, marked ``⟨...⟩``), and computes nothing for it."""
+
+    reason: str
+    signature: str
+
+
 def _embedding(kind: str) -> Callable[[MetricInputs], Any]:
-    """An embedding metric; refused for a language its embedder does not know (the English
-    model's cosine of Russian text is not a number to report)."""
+    """An embedding metric; not applicable for a language its embedder does not know (the
+    English model's cosine of Russian text is not a number to report): the model is then
+    never loaded."""
 
     def build(inputs: MetricInputs) -> Any:
-        from summarize.engines.embeddings import check_language
+        from summarize.engines.embeddings import not_applicable
         from summarize.metrics import similarity
 
         language = inputs.target_language
         if language is None and inputs.identify_language is not None:
             language = inputs.identify_language()
-        what = f"{getattr(similarity, kind).name} of {language} text"
-        check_language(inputs.embedder_name, language, what)
+        reason = not_applicable(inputs.embedder_name, language)
+        if reason is not None:
+            metric = getattr(similarity, kind).name
+            signature = f"{metric}|emb:{inputs.embedder_name}|lang:{language}|not-applicable"
+            return NotApplicable(reason, signature)
         return getattr(similarity, kind)(inputs.embedder)
 
     return build

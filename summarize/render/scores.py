@@ -12,6 +12,7 @@ from summarize.scoring import MetricInfo, ScoreReport, SystemScores
 
 FORMATS = ("text", "json", "md", "csv", "tsv")
 SIGNIFICANCE_LEVEL = 0.05
+NOT_APPLICABLE = "n/a"  # the cell of a metric that gives no number for this text
 
 
 def _digits(metric: MetricInfo) -> int:
@@ -22,8 +23,11 @@ def _digits(metric: MetricInfo) -> int:
 
 
 def value_cell(system: SystemScores, metric: MetricInfo, separator: str = " ") -> str:
-    """``score (mean ± half-width)`` and ``p = …`` (``*`` below 0.05), as sacrebleu prints."""
+    """``score (mean ± half-width)`` and ``p = …`` (``*`` below 0.05), as sacrebleu prints;
+    ``n/a`` for a metric that does not apply (the legend says why)."""
     value = system.scores[metric.name]
+    if value.score is None:
+        return NOT_APPLICABLE
     digits = _digits(metric)
     text = f"{value.score:.{digits}f}"
     if value.mean is not None and value.ci_high is not None:
@@ -47,11 +51,26 @@ def table_rows(report: ScoreReport, separator: str = " ") -> tuple[list[str], li
     return header, body
 
 
+def not_applicable_lines(report: ScoreReport) -> list[str]:
+    """``emb. cosine: n/a: the embedder 'minilm' knows only en, not 'zh'; ...``: one line per
+    metric that gives no number, with the reason."""
+    return [
+        f"{metric.display}: {NOT_APPLICABLE}: {metric.not_applicable}"
+        for metric in report.metrics
+        if metric.not_applicable is not None
+    ]
+
+
 def explanation(report: ScoreReport) -> list[str]:
     label = "references" if len(report.references) > 1 else "reference"
+    ranked = (
+        f"ranked by {report.ranked_by}"
+        if report.ranked_by is not None
+        else "not ranked (no metric applies; systems in input order)"
+    )
     lines = [
         f"{len(report.systems)} system(s), {report.segments} segments, "
-        f"{label} {report.reference}; ranked by {report.ranked_by}."
+        f"{label} {report.reference}; {ranked}."
     ]
     if report.test:
         name = "paired bootstrap resampling" if report.test == "bs" else "approximate randomisation"
@@ -64,7 +83,7 @@ def explanation(report: ScoreReport) -> list[str]:
             f"Score (bootstrap mean ± 95% CI half-width), {report.n_samples} resamples, "
             f"seed {report.seed}."
         )
-    return lines + [f"note: {note}" for note in report.notes]
+    return lines + not_applicable_lines(report) + [f"note: {note}" for note in report.notes]
 
 
 def signature_lines(report: ScoreReport) -> list[tuple[str, str]]:
@@ -95,7 +114,8 @@ def render_markdown(report: ScoreReport) -> str:
 
 def render_delimited(report: ScoreReport, delimiter: str) -> str:
     """One row per system, plain numbers: ``<metric>``, ``<metric>_mean``, ``_ci_low``,
-    ``_ci_high``, ``_p``."""
+    ``_ci_high``, ``_p``; a metric that does not apply has ``n/a`` as its score and nothing
+    else."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\n")
     columns = ["rank", "system", "path", "baseline"]
@@ -108,23 +128,28 @@ def render_delimited(report: ScoreReport, delimiter: str) -> str:
         row: list[object] = [system.rank, system.name, system.path, int(system.baseline)]
         for metric in report.metrics:
             value = system.scores[metric.name]
+            row += [NOT_APPLICABLE if value.score is None else repr(float(value.score))]
             row += [
                 "" if number is None else repr(float(number))
-                for number in (value.score, value.mean, value.ci_low, value.ci_high, value.p_value)
+                for number in (value.mean, value.ci_low, value.ci_high, value.p_value)
             ]
         writer.writerow(row)
     return buffer.getvalue()
 
 
 def segment_rows(report: ScoreReport) -> tuple[list[str], list[list[str]]]:
-    """One row per system and segment (1-based line number), with every segment-level score."""
-    metrics = [m for m in report.metrics if m.segment_signature]
+    """One row per system and segment (1-based line number), with every segment-level score
+    (``n/a`` for a metric that does not apply)."""
+    metrics = [m for m in report.metrics if m.segment_signature or m.not_applicable]
     header = ["system", "line"] + [m.name for m in metrics]
     body = []
     for system in report.systems:
         for line in range(report.segments):
             cells = []
             for metric in metrics:
+                if metric.not_applicable is not None:
+                    cells.append(NOT_APPLICABLE)
+                    continue
                 value = system.segments.get(metric.name, [None] * report.segments)[line]
                 cells.append("" if value is None else f"{value:.{_digits(metric) + 3}f}")
             body.append([system.name, str(line + 1), *cells])
@@ -169,8 +194,8 @@ def print_score_report(report: ScoreReport) -> None:
     for row in body:
         table.add_row(*row)
     console.print(table)
-    for line in explanation(report):
-        console.print(line, markup=False)
+    for line in explanation(report):  # unwrapped, as the signatures: a reason stays one line
+        console.print(line, markup=False, soft_wrap=True)
     console.print("Signatures:")
     for name, signature in signature_lines(report):
         console.print(f"  {name}: {signature}", markup=False, soft_wrap=True)
