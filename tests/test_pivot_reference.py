@@ -122,7 +122,7 @@ def test_cli_run_scores_the_pivot_against_its_reference(tmp_path: Path, marian) 
     assert {"bleu", "chrf++", "ter"} <= set(system["scores"])  # the round trip's, beside
     markdown = report.read_text(encoding="utf-8")
     assert "pivot BLEU ↑" in markdown and "pivot TER ↓" in markdown
-    terminal = run_cli(*args)
+    terminal = run_cli(*args, "--details")  # the whole view: its legend names every column
     assert terminal.returncode == 0, terminal.stderr
     assert "pivot BLEU" in terminal.stdout
     assert f"{expected['pivot_chrf++']:.1f}" in terminal.stdout
