@@ -32,9 +32,11 @@ def aggregate(documents: Sequence[RunResult]) -> list[SystemStats]:
     kinds: dict[str, str] = {}
     columns: dict[str, dict[str, list[float]]] = {}
     pooled: dict[str, tuple[list[str], list[list[str]]]] = {}
+    self_scored: dict[str, dict[str, None]] = {}
     for result in documents:
         for system in result.translations:
             kinds.setdefault(system.name, "translation")
+            self_scored.setdefault(system.name, {}).update(dict.fromkeys(system.self_scored))
             outputs, references = pooled.setdefault(system.name, ([], []))
             outputs += [segment.output for segment in system.segments]
             references += [[s.reference, *s.other_references] for s in system.segments]
@@ -52,5 +54,6 @@ def aggregate(documents: Sequence[RunResult]) -> list[SystemStats]:
         if name in pooled:
             outputs, references = pooled[name]
             corpus = corpus_scores(outputs, streams_from_segments(references))
-        stats.append(SystemStats(name, kind, documents_count, metrics, corpus))
+        own = list(self_scored.get(name, {}))
+        stats.append(SystemStats(name, kind, documents_count, metrics, corpus, own))
     return stats

@@ -442,8 +442,10 @@ for _spec in (
         True,
         "<= 0, nats per token",
         "reference-free: the scoring model's mean log-probability per token of each output given "
-        "its input (forced decoding with the prompt it translates with; --scorer, default the "
-        "model that made it); per leg in the sentence tables (pivot / back), their mean here",
+        "its input (forced decoding with the prompt it translates with; one --scorer for every "
+        "system, default the first translator); per leg in the sentence tables (pivot / back), "
+        "their mean here; † the model that made the output scored it (self-scored: a model "
+        "rates its own text above others', see docs/scoring.md)",
         aliases=("lp", "likelihood"),
         short="LP",
         translation=outputs.leg_logprob,
