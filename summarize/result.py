@@ -141,6 +141,9 @@ class TranslationResult:
     backward_model: dict[str, Any] | None
     segments: list[SegmentResult]
     scores: dict[str, Score]
+    # The legs (pivot, back, translation) whose ``logprob`` the model that made them scored:
+    # a model rates its own text above others' (marked in every view).
+    self_scored: list[str] = field(default_factory=list)
 
     def segment_flags(self) -> FlagCount:
         """Flagged segments of this system, of all, and its flags by code."""
@@ -248,6 +251,8 @@ class SystemStats:
     metrics: dict[str, MeanCI]
     # Translation systems: sacrebleu corpus scores over every segment of every document.
     corpus: dict[str, Score] = field(default_factory=dict)
+    # The legs scored by the model that made them, in any document (TranslationResult's).
+    self_scored: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from pathlib import Path
 
 import pytest
@@ -241,3 +242,97 @@ def test_a_test_sets_systems_are_scored_by_the_first_translator(
     assert "log-prob" in (out / "report.md").read_text(encoding="utf-8")
     assert "logprob" in (out / "summary.csv").read_text(encoding="utf-8").splitlines()[0]
     assert "log-prob" in (out / "report.html").read_text(encoding="utf-8")
+
+
+# -- one judge for a comparison, its own outputs marked --------------------------------------
+
+
+def test_two_translators_are_scored_by_one_scorer_and_its_own_scores_are_marked(
+    short_marian: dict[str, Path], tmp_path: Path
+) -> None:
+    """`batch` with two translators (and a test set's systems): the first translator scores
+    every system's outputs, and only its own outputs' scores carry the self-scored mark, in
+    results.jsonl, report.md, report.html, summary.csv and the terminal, with its legend."""
+    from typer.testing import CliRunner
+
+    from summarize.cli.main import app
+    from summarize.metrics.likelihood import SELF_SCORED_MARK
+    from tests.test_batch_wmt_systems import SOURCE, build_test_set
+
+    test_set = tmp_path / "newstest2021.ru-en.xml"
+    test_set.write_text(build_test_set(), encoding="utf-8")
+    out = tmp_path / "out"
+    judge, other = short_marian["ru-en"], short_marian["en-ru"]  # distinct ids
+    args = ["batch", str(test_set), "--out", str(out), "--summarizer", "none"]
+    args += ["--translator", str(judge), "--translator", str(other), "--with-wmt-systems"]
+    cli = CliRunner().invoke(app, args)
+    assert cli.exit_code == 0, cli.output
+    first = json.loads((out / "results.jsonl").read_text().splitlines()[0])
+    systems = first["translations"]
+    assert [system["name"].split(":")[0] for system in systems[:2]] == [str(judge), str(other)]
+    scorer = EngineRegistry("cpu", None, lambda _m: None).translator(str(judge), RU, EN)
+    for system in systems:
+        assert f"translation:{judge}@" in system["scores"]["logprob"]["signature"]
+        outputs = [segment["output"] for segment in system["segments"]]
+        values = [segment["logprob"]["translation"] for segment in system["segments"]]
+        assert values == pytest.approx(
+            scorer.score_translations(SOURCE[: len(outputs)], outputs, RU, EN)
+        )
+    assert [system["self_scored"] for system in systems] == [["translation"]] + [[]] * (
+        len(systems) - 1
+    )
+    assert "translation-scorer:author" in systems[0]["scores"]["logprob"]["signature"]
+    assert "scorer:author" not in systems[1]["scores"]["logprob"]["signature"]
+
+    def assert_only_the_judge_marked(text: str, view: str) -> None:
+        """Some row has the mark, none of the other systems' rows (legend lines aside)."""
+        rows = [line for line in text.splitlines() if SELF_SCORED_MARK in line]
+        rows = [row for row in rows if "self-scored" not in row]
+        assert rows, view
+        assert not [row for row in rows if other.name in row or "wmt:" in row], view
+        assert "self-scored" in text, view  # the legend says what the mark means
+
+    for view in ("report.md", "report.html"):
+        assert_only_the_judge_marked((out / view).read_text(encoding="utf-8"), view)
+    assert_only_the_judge_marked(cli.stdout, "terminal")
+    rows = (out / "summary.csv").read_text(encoding="utf-8").splitlines()
+    header = rows[0].split(",")
+    column = header.index("logprob_self_scored")
+    own = {row.split(",")[1]: row.split(",")[column] for row in rows[1:]}
+    assert own[systems[0]["name"]] == "translation"
+    assert {own[system["name"]] for system in systems[1:]} == {""}
+
+
+def test_a_round_trips_legs_scored_by_their_authors_are_marked_in_the_run_views(
+    short_marian: dict[str, Path], tmp_path: Path
+) -> None:
+    """The seed's round trip keeps its per-leg scores: each leg scored by the model that made
+    it (the only one here), so both are marked, per sentence and for the system."""
+    from summarize.metrics.likelihood import SELF_SCORED_MARK
+
+    markdown = tmp_path / "run.md"
+    result = round_trip(short_marian, tmp_path, "--out", str(markdown))
+    assert result.exit_code == 0, result.output
+    system = json.loads(round_trip(short_marian, tmp_path, "--json").stdout)["translations"][0]
+    assert system["self_scored"] == ["pivot", "back"]
+    first = system["segments"][0]["logprob"]
+    cell = f"{first['pivot']:.2f} / {first['back']:.2f} {SELF_SCORED_MARK}"
+    mean = f"{system['scores']['logprob']['value']:.2f}{SELF_SCORED_MARK}"
+    for text in (result.stdout, markdown.read_text(encoding="utf-8")):
+        assert cell in text and mean in text
+        assert "self-scored" in text
+
+    # The forward model as --scorer made the pivots only; a copy of it made nothing.
+    judge = tmp_path / "judge"
+    shutil.copytree(short_marian["en-ru"], judge)
+    for scorer, own in ((short_marian["en-ru"], ["pivot"]), (judge, [])):
+        judged = round_trip(short_marian, tmp_path, "--json", "--scorer", str(scorer))
+        assert judged.exit_code == 0, judged.output
+        system = json.loads(judged.stdout)["translations"][0]
+        assert system["self_scored"] == own
+        first = system["segments"][0]["logprob"]
+        terminal = round_trip(short_marian, tmp_path, "--scorer", str(scorer))
+        assert terminal.exit_code == 0, terminal.output
+        cell = f"{first['pivot']:.2f} / {first['back']:.2f}"
+        assert (f"{cell} {SELF_SCORED_MARK}pivot" in terminal.stdout) == bool(own)
+        assert (f"{cell} {SELF_SCORED_MARK}" in terminal.stdout) == bool(own)

@@ -33,10 +33,12 @@ def aggregate(documents: Sequence[RunResult]) -> list[SystemStats]:
     columns: dict[str, dict[str, list[float]]] = {}
     pooled: dict[str, tuple[list[str], list[list[str]]]] = {}
     languages: dict[str, str] = {}
+    self_scored: dict[str, dict[str, None]] = {}
     for result in documents:
         for system in result.translations:
             kinds.setdefault(system.name, "translation")
             languages.setdefault(system.name, system.target_lang)
+            self_scored.setdefault(system.name, {}).update(dict.fromkeys(system.self_scored))
             outputs, references = pooled.setdefault(system.name, ([], []))
             outputs += [segment.output for segment in system.segments]
             references += [[s.reference, *s.other_references] for s in system.segments]
@@ -55,5 +57,6 @@ def aggregate(documents: Sequence[RunResult]) -> list[SystemStats]:
             outputs, references = pooled[name]
             streams = streams_from_segments(references)
             corpus = corpus_scores(outputs, streams, languages[name])
-        stats.append(SystemStats(name, kind, documents_count, metrics, corpus))
+        own = list(self_scored.get(name, {}))
+        stats.append(SystemStats(name, kind, documents_count, metrics, corpus, own))
     return stats

@@ -13,10 +13,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from summarize.engines.base import LegScorer
+from summarize.engines.base import LegScorer, ModelInfo
 from summarize.input.languages import Language
 
 METRIC_KEY = "logprob"
+# Beside a score that the model which made the output gave it (every view; see the legend).
+SELF_SCORED_MARK = "†"
+
+
+def mark_self_scored(cell: str, self_scored: bool) -> str:
+    """``cell`` with :data:`SELF_SCORED_MARK` when the score is the author's own."""
+    return f"{cell}{SELF_SCORED_MARK}" if self_scored else cell
 
 
 @dataclass(frozen=True)
@@ -27,15 +34,26 @@ class Leg:
     scorer: LegScorer
     source: Language
     target: Language
+    author: ModelInfo | None = None  # the model that made the outputs (None: no model here)
+
+    @property
+    def self_scored(self) -> bool:
+        """Whether the scoring model made the outputs it scores: a model rates its own text
+        above others', so such a score is marked in every view."""
+        return self.author is not None and (
+            self.author.fingerprint() == self.scorer.info.fingerprint()
+        )
 
     def signature(self) -> str:
-        """``pivot:qwen-1.5b@3f2a…/prompt:9c1e…``: the scorer (name, weights and settings),
-        and the prompt its scores are conditioned on."""
+        """``pivot:qwen-1.5b@3f2a…|pivot-prompt:en-ru:9c1e…``: the scorer (name, weights and
+        settings), the prompt its scores are conditioned on, and ``pivot-scorer:author`` when
+        the scorer made the outputs."""
         info = self.scorer.info
         prompt = self.scorer.scoring_prompt(self.source, self.target)
+        author = f"|{self.step}-scorer:author" if self.self_scored else ""
         return (
             f"{self.step}:{info.name}@{info.fingerprint()[:12]}|"
-            f"{self.step}-prompt:{self.source.code}-{self.target.code}:{prompt}"
+            f"{self.step}-prompt:{self.source.code}-{self.target.code}:{prompt}{author}"
         )
 
 
@@ -45,6 +63,8 @@ class LegScores:
 
     values: dict[str, list[float | None]]
     signature: str
+    # The steps scored by the model that made them (see :attr:`Leg.self_scored`).
+    self_scored: tuple[str, ...] = ()
 
     def segment(self, index: int) -> dict[str, float]:
         """The scored legs of segment ``index``."""

@@ -511,9 +511,12 @@ for _spec in (
         True,
         "<= 0, nats per token",
         "reference-free: the scoring model's mean log-probability per token of each output given "
-        "its input (forced decoding with the prompt it translates with; --scorer, default the "
-        "model that made it; --scorer cometkiwi: CometKiwi's 0-1 estimate instead); per leg in "
-        "the sentence tables (pivot / back), their mean here",
+        "its input (forced decoding with the prompt it translates with; one --scorer for every "
+        "system, default the first translator; --scorer cometkiwi: CometKiwi's 0-1 estimate "
+        "instead); per leg in the sentence tables (pivot / back), their mean here; † the model "
+        "that made the output scored it (self-scored: a model rates its own text above "
+        "others'; Qwen2.5-Coder 1.5B ranks its own WMT21 ru-en and ja-en translations first by "
+        "this score and last by chrF, see docs/scoring.md)",
         aliases=("lp", "likelihood"),
         short="LP",
         translation=outputs.leg_logprob,

@@ -145,6 +145,7 @@ def _round_trips(
                     (system.forward_scorer, "pivot", english, system.pivot, texts, pivots),
                     (system.backward_scorer, "back", system.pivot, english, pivots, outputs),
                 ],
+                [system.forward.info, system.backward.info],
                 progress,
             )
         for document, pivot_texts, back, own, document_legs in zip(
@@ -186,7 +187,9 @@ def _reference_translations(
         with call.around(texts):
             outputs = translate_documents(translator, texts, language, english, progress)
             legs = score_legs(
-                [(leg_scorer, "translation", language, english, texts, outputs)], progress
+                [(leg_scorer, "translation", language, english, texts, outputs)],
+                [translator.info],
+                progress,
             )
         for reference, translated, own, document_legs in zip(
             references, outputs, scorers, legs, strict=True
@@ -219,6 +222,7 @@ def _score_test_set_systems(
         system_outputs = [outputs for _, outputs in members]
         legs = score_legs(
             [(leg_scorer, "translation", language, english, texts, system_outputs)],
+            [None],
             progress,
             f" {name}",
         )
@@ -265,16 +269,20 @@ LegWork = tuple[LegScorer | None, str, Language, Language, list[list[str]], list
 
 
 def score_legs(
-    work: Sequence[LegWork], progress: Progress, what: str = ""
+    work: Sequence[LegWork],
+    authors: Sequence[ModelInfo | None],
+    progress: Progress,
+    what: str = "",
 ) -> list[LegScores | None]:
     """Per document, the reference-free scores of its legs (None when no leg has a scorer):
-    one scoring call per leg over all documents' segments."""
+    one scoring call per leg over all documents' segments. ``authors``: per leg, the model
+    that made its outputs (None: a test set's own system)."""
     documents = len(work[0][4])
     legs, values = [], {}
-    for scorer, step, source, target, inputs, outputs in work:
+    for (scorer, step, source, target, inputs, outputs), author in zip(work, authors, strict=True):
         if scorer is None:
             continue
-        leg = Leg(step, scorer, source, target)
+        leg = Leg(step, scorer, source, target, author)
         flat_in = [text for texts in inputs for text in texts]
         flat_out = [text for texts in outputs for text in texts]
         title = f"Scoring{what} {step} ({source.code}→{target.code}) with {scorer.info.name}"
@@ -285,8 +293,9 @@ def score_legs(
     if not legs:
         return [None] * documents
     signature = leg_signature(legs)
+    own = tuple(leg.step for leg in legs if leg.self_scored)
     return [
-        LegScores({step: per_document[d] for step, per_document in values.items()}, signature)
+        LegScores({step: per_document[d] for step, per_document in values.items()}, signature, own)
         for d in range(documents)
     ]
 

@@ -92,8 +92,8 @@ def load_engines(
             pivot,
             registry.translator(name, english, pivot),
             registry.translator(back or name, pivot, english),
-            leg_scorer(registry, options, name, english, pivot),
-            leg_scorer(registry, options, back or name, pivot, english),
+            leg_scorer(registry, options, names[0], english, pivot),
+            leg_scorer(registry, options, back or names[0], pivot, english),
         )
         for name in names
         for pivot in pivots
@@ -103,7 +103,7 @@ def load_engines(
         for code, language in languages.items()
     }
     reference_scorers = {
-        code: [leg_scorer(registry, options, name, language, english) for name in names]
+        code: [leg_scorer(registry, options, names[0], language, english) for _name in names]
         for code, language in languages.items()
     }
     system_scorers = {
@@ -121,14 +121,16 @@ def load_engines(
 def leg_scorer(
     registry: EngineRegistry,
     options: RunOptions,
-    producer: str,
+    first: str,
     source: Language,
     target: Language,
 ) -> LegScorer | None:
-    """The model scoring the outputs ``producer`` makes from ``source`` into ``target``: the
-    ``--scorer`` (CometKiwi for ``cometkiwi``), else ``producer`` itself (loaded once either
-    way); None when scoring is off, or when the producer cannot score (``--scorer`` naming such
-    a model is an error)."""
+    """The one model scoring every system's outputs from ``source`` into ``target``, so that
+    systems compared side by side are judged alike: the ``--scorer`` (CometKiwi for
+    ``cometkiwi``), else ``first``, the model of the first system in that direction (the first
+    translator; for a round trip's way back, the back-translator if one is given), loaded once
+    either way. None when scoring
+    is off, or when ``first`` cannot score (``--scorer`` naming such a model is an error)."""
     from summarize.engines.base import can_score
     from summarize.errors import UserError
     from summarize.metrics.comet.legs import kiwi_leg_scorer, kiwi_model
@@ -138,7 +140,7 @@ def leg_scorer(
     kiwi = kiwi_model(options.scorer)
     if kiwi is not None:
         return kiwi_leg_scorer(kiwi)
-    engine = registry.translator(options.scorer or producer, source, target)
+    engine = registry.translator(options.scorer or first, source, target)
     if can_score(engine):
         return engine  # type: ignore[return-value]
     if options.scorer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from summarize.metrics.likelihood import METRIC_KEY, mark_self_scored
 from summarize.metrics.registry import KINDS, METRICS, columns, document_values, label
 from summarize.render.rows import flag_text
 from summarize.result import BatchResult, MeanCI, RunResult, SystemStats
@@ -22,7 +23,16 @@ def csv_columns() -> list[str]:
     """One row per document and system: every per-document number of either kind (the
     registry's ``batch`` view), each once."""
     metrics = dict.fromkeys(key for kind in KINDS for key in columns("batch", kind))
-    return ["document_id", "system", "kind", "sentences", "article_words", *metrics, "flags"]
+    return [
+        "document_id",
+        "system",
+        "kind",
+        "sentences",
+        "article_words",
+        *metrics,
+        f"{METRIC_KEY}_self_scored",
+        "flags",
+    ]
 
 
 def metric_labels(kind: str) -> list[tuple[str, str]]:
@@ -92,7 +102,13 @@ def system_header(batch: BatchResult, kind: str) -> list[str]:
 def system_row(batch: BatchResult, system: SystemStats) -> list[str]:
     row = [system.name, str(system.documents)]
     metrics = shown_metrics(batch, system.kind)
-    row += [mean_ci(system.metrics.get(key), digits(key)) for key, _ in metrics]
+    row += [
+        mark_self_scored(
+            mean_ci(system.metrics.get(key), digits(key)),
+            key == METRIC_KEY and bool(system.self_scored),
+        )
+        for key, _ in metrics
+    ]
     if system.kind == "translation":
         row += [
             f"{system.corpus[key].value:.1f}" if key in system.corpus else "–"
@@ -141,8 +157,10 @@ def csv_rows(batch: BatchResult) -> list[dict[str, str]]:
         }
         flags.update({summary.name: summary.flags for summary in result.summaries})
         kinds = {system.name: "translation" for system in result.translations}
+        own = {system.name: "+".join(system.self_scored) for system in result.translations}
         for name, values in numbers.items():
             row = {
+                f"{METRIC_KEY}_self_scored": own.get(name, ""),
                 "document_id": result.input.document_id or result.input.path,
                 "system": name,
                 "kind": kinds.get(name, "summary"),

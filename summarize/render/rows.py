@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from summarize.metrics import registry
+from summarize.metrics.likelihood import METRIC_KEY, SELF_SCORED_MARK, mark_self_scored
 from summarize.metrics.registry import get, label
 from summarize.result import RunResult, SegmentResult, SummaryResult, TranslationResult
 
@@ -137,13 +140,14 @@ def segment_table(system: TranslationResult) -> tuple[list[str], list[list[str]]
                 segment.reference,
                 f"{segment.chrf:.1f}",
                 f"{segment.embedding_cosine:.2f}",
-                leg_cell(segment),
+                leg_cell(segment, system.self_scored),
                 flag_text(segment.flags),
             ]
             for segment in system.segments
         ]
     else:
-        header, body = SEGMENT_HEADER, [segment_row(segment) for segment in system.segments]
+        own = system.self_scored
+        header, body = SEGMENT_HEADER, [segment_row(segment, own) for segment in system.segments]
     if any(segment.logprob for segment in system.segments):
         return header, body
     # Not scored (``--scorer none``, or a result saved before the leg score): no empty column.
@@ -162,7 +166,7 @@ def flag_messages(flags) -> str:
     return "\n".join(f"{flag.step}:{flag.code}: {flag.message}" for flag in flags)
 
 
-def segment_row(segment: SegmentResult) -> list[str]:
+def segment_row(segment: SegmentResult, self_scored: Sequence[str] = ()) -> list[str]:
     return [
         str(segment.index + 1),
         segment.source,
@@ -170,14 +174,21 @@ def segment_row(segment: SegmentResult) -> list[str]:
         segment.output,
         f"{segment.chrf:.1f}",
         f"{segment.embedding_cosine:.2f}",
-        leg_cell(segment),
+        leg_cell(segment, self_scored),
         flag_text(segment.flags),
     ]
 
 
-def leg_cell(segment: SegmentResult) -> str:
-    """Each scored leg's value, in leg order: ``-0.52 / -0.31`` (pivot / back)."""
-    return " / ".join(get("logprob").format(value) for value in segment.logprob.values())
+def leg_cell(segment: SegmentResult, self_scored: Sequence[str] = ()) -> str:
+    """Each scored leg's value, in leg order: ``-0.52 / -0.31`` (pivot / back), marked when
+    the model that made a leg scored it: ``-0.52 / -0.31 †`` (every leg), ``-0.52 / -0.31
+    †pivot`` (that leg only)."""
+    text = " / ".join(get(METRIC_KEY).format(value) for value in segment.logprob.values())
+    own = [step for step in segment.logprob if step in self_scored]
+    if not own:
+        return text
+    which = "" if len(own) == len(segment.logprob) else "+".join(own)
+    return f"{text} {SELF_SCORED_MARK}{which}"
 
 
 def _cells(scores, keys: list[str]) -> list[str]:
@@ -189,6 +200,9 @@ def _cells(scores, keys: list[str]) -> list[str]:
 def translation_score_row(system: TranslationResult, keys: list[str]) -> list[str]:
     flags = system.segment_flags()
     cells = _cells(system.scores, keys)
+    if METRIC_KEY in keys:
+        column = keys.index(METRIC_KEY)
+        cells[column] = mark_self_scored(cells[column], bool(system.self_scored))
     return [system.name, *cells, f"{flags.flagged}/{flags.outputs}", flags.codes()]
 
 

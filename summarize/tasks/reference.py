@@ -82,4 +82,5 @@ def score_reference(
         backward_model=None,
         segments=results,
         scores=scores,
+        self_scored=list(legs.self_scored) if legs else [],
     )

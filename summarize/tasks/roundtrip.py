@@ -78,4 +78,5 @@ def score_round_trip(
         backward_model=backward.to_dict(),
         segments=results,
         scores=scores,
+        self_scored=list(legs.self_scored) if legs else [],
     )

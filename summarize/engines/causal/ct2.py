@@ -124,15 +124,15 @@ class Ct2CausalGenerator:
         return outputs
 
     def score_batch(self, sequences: list[list[int]], scored: list[int]) -> list[list[float]]:
-        # One sequence at a time: no padding, and logits (a vocabulary-wide row per token) for
-        # one sequence only; measured faster than batches of 2-17 on the seed's legs.
-        results = self.model.score_batch(
-            [self.tokenizer.convert_ids_to_tokens(ids) for ids in sequences],
-            max_batch_size=1,
-            max_input_length=0,  # never truncate: the engine scores whole outputs
-        )
-        # ``log_probs`` are those of tokens[1:], each given the tokens before it.
-        return [
-            list(result.log_probs[len(result.log_probs) - count :])
-            for result, count in zip(results, scored, strict=True)
-        ]
+        # One sequence per call: no padding (so a score does not depend on its batch), and
+        # logits (a vocabulary-wide row per token) for one sequence only; measured faster than
+        # batches of 2-17 on the seed's legs.
+        found = []
+        for ids, count in zip(sequences, scored, strict=True):
+            (result,) = self.model.score_batch(
+                [self.tokenizer.convert_ids_to_tokens(ids)],
+                max_input_length=0,  # never truncate: the engine scores whole outputs
+            )
+            # ``log_probs`` are those of tokens[1:], each given the tokens before it.
+            found.append(list(result.log_probs[len(result.log_probs) - count :]))
+        return found

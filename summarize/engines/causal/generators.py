@@ -152,20 +152,15 @@ class HfCausalGenerator:
     def score_batch(self, sequences: list[list[int]], scored: list[int]) -> list[list[float]]:
         import torch
 
-        pad = self.tokenizer.pad_token_id or 0
-        width = max(len(ids) for ids in sequences)
-        # Right padding: every real token keeps the positions it has alone.
-        input_ids = torch.tensor([ids + [pad] * (width - len(ids)) for ids in sequences])
-        mask = torch.tensor([[1] * len(ids) + [0] * (width - len(ids)) for ids in sequences])
-        with torch.inference_mode():
-            logits = self.model(
-                input_ids=input_ids.to(self.device), attention_mask=mask.to(self.device)
-            ).logits.float()
         found = []
-        for row, (ids, count) in enumerate(zip(sequences, scored, strict=True)):
+        # One sequence per forward pass: a padded batch gives other floats, so a score would
+        # depend on what else is scored with it (``run`` against ``batch``).
+        for ids, count in zip(sequences, scored, strict=True):
+            with torch.inference_mode():
+                logits = self.model(input_ids=torch.tensor([ids], device=self.device)).logits
             # Token t is predicted by the logits at t - 1.
             positions = torch.arange(len(ids) - count - 1, len(ids) - 1)
-            log_probs = torch.log_softmax(logits[row, positions], dim=-1)
+            log_probs = torch.log_softmax(logits[0, positions].float(), dim=-1)
             targets = torch.tensor(ids[len(ids) - count :])
             found.append(log_probs[torch.arange(count), targets].tolist())
         return found

@@ -155,20 +155,18 @@ class Ct2Seq2SeqGenerator:
         self, requests: list[Seq2SeqRequest], targets: list[list[int]]
     ) -> list[list[float]]:
         tokenizer = self.setup.tokenizer
-        prefixes = [self._target_prefix(request) for request in requests]
-        # CTranslate2 adds the end token itself and scores it; the prefix is not scored.
-        results = self.translator.score_batch(
-            [tokenizer.convert_ids_to_tokens(request.ids) for request in requests],
-            [
-                prefix + tokenizer.convert_ids_to_tokens(target[:-1])
-                for prefix, target in zip(prefixes, targets, strict=True)
-            ],
-            max_input_length=0,
-        )
-        return [
-            list(result.log_probs[len(result.log_probs) - len(target) :])
-            for result, target in zip(results, targets, strict=True)
-        ]
+        found = []
+        # One pair per call: a padded batch gives other floats on some processors, so a score
+        # would depend on what else is scored with it (``run`` against ``batch``).
+        for request, target in zip(requests, targets, strict=True):
+            # CTranslate2 adds the end token itself and scores it; the prefix is not scored.
+            (result,) = self.translator.score_batch(
+                [tokenizer.convert_ids_to_tokens(request.ids)],
+                [self._target_prefix(request) + tokenizer.convert_ids_to_tokens(target[:-1])],
+                max_input_length=0,
+            )
+            found.append(list(result.log_probs[len(result.log_probs) - len(target) :]))
+        return found
 
 
 def load_ct2_seq2seq(
