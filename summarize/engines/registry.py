@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from summarize.engines.base import AbstractiveSummarizer, Embedder, Translator
+from summarize.engines.embeddings import MULTILINGUAL_EXAMPLE
 from summarize.engines.families import (
     SENTENCE_TRANSFORMERS,
     Loader,
@@ -294,3 +295,23 @@ class EngineRegistry:
                 summary_limit=preset.summary_max_new_tokens,
             )
         return family_loader(model.family, f"model {name!r}")(model, self.loader)
+
+
+def embedder_languages(name: str) -> tuple[str, ...]:
+    """The languages the embedder ``name`` covers, as its preset says (``("en",)`` for
+    ``minilm``; ``("*",)``: many). A model named by Hub id or directory, or a preset that does
+    not say, gives ``("*",)``: naming it is the user's statement that it fits the text."""
+    preset = presets().get(name)
+    return preset.languages if preset is not None and preset.languages else ("*",)
+
+
+def embedder_not_applicable(name: str, language: str | None) -> str | None:
+    """Why the embedder ``name`` cannot judge text in ``language`` (None: it can, or the
+    language is not known)."""
+    languages = embedder_languages(name)
+    if language is None or "*" in languages or language in languages:
+        return None
+    return (
+        f"the embedder {name!r} knows only {', '.join(languages)}, not {language!r}; name a "
+        f"multilingual one with ⟨embedder⟩ (e.g. {MULTILINGUAL_EXAMPLE} or LaBSE)"
+    )

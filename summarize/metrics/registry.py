@@ -301,13 +301,13 @@ def _embedding(kind: str) -> Callable[[MetricInputs], Any]:
     never loaded."""
 
     def build(inputs: MetricInputs) -> Any:
-        from summarize.engines.embeddings import not_applicable
+        from summarize.engines.registry import embedder_not_applicable
         from summarize.metrics import similarity
 
         language = inputs.target_language
         if language is None and inputs.identify_language is not None:
             language = inputs.identify_language()
-        reason = not_applicable(inputs.embedder_name, language)
+        reason = embedder_not_applicable(inputs.embedder_name, language)
         if reason is not None:
             metric = getattr(similarity, kind).name
             signature = f"{metric}|emb:{inputs.embedder_name}|lang:{language}|not-applicable"
