@@ -5,7 +5,7 @@ The seed's result is a saved one (tests/data/seed-result.json: the seed through 
 1.5B, CTranslate2 int8, on the machine of docs/performance.md): rendering it needs no model and
 gives the same lines on every machine. tests/data/seed-details.txt and
 tests/data/seed-batch-details.txt are the whole views the renderers printed for it before the
-first screen existed.
+first screen existed (rewritten only where a metric's or flag's legend line changed since).
 """
 
 from __future__ import annotations

@@ -514,9 +514,8 @@ for _spec in (
         "its input (forced decoding with the prompt it translates with; one --scorer for every "
         "system, default the first translator; --scorer cometkiwi: CometKiwi's 0-1 estimate "
         "instead); per leg in the sentence tables (pivot / back), their mean here; † the model "
-        "that made the output scored it (self-scored: a model rates its own text above "
-        "others'; Qwen2.5-Coder 1.5B ranks its own WMT21 ru-en and ja-en translations first by "
-        "this score and last by chrF, see docs/scoring.md)",
+        "that made the output scored it, and a model rates its own text above others' "
+        "(docs/scoring.md)",
         aliases=("lp", "likelihood"),
         short="LP",
         translation=outputs.leg_logprob,
