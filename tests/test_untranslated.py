@@ -222,3 +222,30 @@ def test_summaries_are_not_checked() -> None:
         OutputKind.BACK,
         OutputKind.TRANSLATION,
     }
+
+
+def test_a_chinese_pivot_names_the_english_left_in_it_not_the_whole_clause() -> None:
+    """Chinese has no spaces: the "word" around an English leftover is a whole clause, so the
+    message names the English parts, with "…" where Chinese was left out; a word written with
+    spaces around it is named whole."""
+    source = (
+        "Russian military transport aviation aircraft are transferring part of the Russian "
+        "peacekeeping contingent to the territory of the Republic of Kazakhstan."
+    )
+    text = (
+        "俄罗斯军事运输航空飞机正在将俄罗斯部分和平keeping, contingent转移到"
+        + "哈萨克斯坦共和国的领土。"
+    )
+    output = Output(OutputKind.PIVOT, text, source=source, language=ZH, source_language=EN)
+    messages = [flag.message for flag in flags_of(output) if flag.code == "untranslated"]
+    assert messages == ["left in the input's script: …keeping, contingent…"]
+    russian = Output(
+        OutputKind.PIVOT,
+        "Наши секретariat работают.",
+        source="Our secretariat works.",
+        language=RU,
+        source_language=EN,
+    )
+    assert [f.message for f in flags_of(russian) if f.code == "untranslated"] == [
+        "left in the input's script: секретariat"
+    ]

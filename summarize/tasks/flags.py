@@ -30,6 +30,7 @@ from summarize.tasks.text_checks import (
     length_ratio,
     length_ratio_range,
     not_in_language,
+    shown_untranslated,
     untranslated_words,
 )
 
@@ -189,7 +190,9 @@ def _untranslated(output: Output) -> str | None:
     )
     if not found:
         return None
-    listed = ", ".join(found[:_MAX_LISTED])
+    listed = ", ".join(
+        shown_untranslated(word, language, source_language) for word in found[:_MAX_LISTED]
+    )
     more = len(found) - _MAX_LISTED
     return f"left in the input's script: {listed}" + (f" (and {more} more)" if more > 0 else "")
 

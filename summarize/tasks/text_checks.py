@@ -10,6 +10,7 @@ raises, on which outputs and with what message, is the flag registry's
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections.abc import Iterator
 from functools import cache
@@ -208,6 +209,26 @@ def untranslated_words(
             continue
         found.append(word)
     return found
+
+
+# A word with more wide (Chinese, Japanese, Korean) characters than this around its
+# untranslated parts is shown by those parts: in a language written without spaces a "word" is
+# a whole clause ("...部分和平keeping,").
+_CONTEXT_SHOWN = 8
+
+
+def shown_untranslated(word: str, language: Language, source_language: Language) -> str:
+    """``word`` as the untranslated flag names it: whole ("секретariat"), or, when the parts in
+    the input's script sit in a longer run of other letters (Chinese or Japanese text), those
+    parts, with "…" where letters are left out ("…keeping", "contingent…")."""
+    core = word.strip(string.punctuation + "，。、！？：；")
+    parts = _script_parts(core, source_language.script, language.script)
+    wide = sum(unicodedata.east_asian_width(char) in "WF" for char in core)
+    if not parts or wide <= _CONTEXT_SHOWN:
+        return word
+    start = "" if core.startswith(parts[0]) else "…"
+    end = "" if core.endswith(parts[-1]) else "…"
+    return start + "…".join(parts) + end
 
 
 def length_ratio(output: str, source: str) -> float:
