@@ -265,7 +265,7 @@ def test_two_translators_are_scored_by_one_scorer_and_its_own_scores_are_marked(
     judge, other = short_marian["ru-en"], short_marian["en-ru"]  # distinct ids
     args = ["batch", str(test_set), "--out", str(out), "--summarizer", "none"]
     args += ["--translator", str(judge), "--translator", str(other), "--with-wmt-systems"]
-    cli = CliRunner().invoke(app, args)
+    cli = CliRunner().invoke(app, [*args, "--details"])  # the closing summary with its legend
     assert cli.exit_code == 0, cli.output
     first = json.loads((out / "results.jsonl").read_text().splitlines()[0])
     systems = first["translations"]
@@ -311,7 +311,8 @@ def test_a_round_trips_legs_scored_by_their_authors_are_marked_in_the_run_views(
     from summarize.metrics.likelihood import SELF_SCORED_MARK
 
     markdown = tmp_path / "run.md"
-    result = round_trip(short_marian, tmp_path, "--out", str(markdown))
+    # --details: the sentence table and the legend are in the terminal's whole view
+    result = round_trip(short_marian, tmp_path, "--out", str(markdown), "--details")
     assert result.exit_code == 0, result.output
     system = json.loads(round_trip(short_marian, tmp_path, "--json").stdout)["translations"][0]
     assert system["self_scored"] == ["pivot", "back"]
@@ -331,7 +332,7 @@ def test_a_round_trips_legs_scored_by_their_authors_are_marked_in_the_run_views(
         system = json.loads(judged.stdout)["translations"][0]
         assert system["self_scored"] == own
         first = system["segments"][0]["logprob"]
-        terminal = round_trip(short_marian, tmp_path, "--scorer", str(scorer))
+        terminal = round_trip(short_marian, tmp_path, "--scorer", str(scorer), "--details")
         assert terminal.exit_code == 0, terminal.output
         cell = f"{first['pivot']:.2f} / {first['back']:.2f}"
         assert (f"{cell} {SELF_SCORED_MARK}pivot" in terminal.stdout) == bool(own)

@@ -84,7 +84,7 @@ def test_a_registered_metric_shows_everywhere(
     lead = next(s for s in data["summaries"] if s["method"] == "lead")
     assert lead["scores"][KEY]["value"] == pytest.approx(_ratio(lead["text"], ARTICLES["first"]))
 
-    terminal = runner.invoke(app, base)
+    terminal = runner.invoke(app, [*base, "--details"])  # the whole view has the legend
     assert terminal.exit_code == 0 and legend in terminal.output
     assert "length ratio" in terminal.output  # a column of both score tables
     markdown = tmp_path / "report.md"

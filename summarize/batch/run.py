@@ -34,6 +34,7 @@ from summarize.batch.folder import (
     locked,
     write_results,
 )
+from summarize.engines.embeddings import DEFAULT_EMBEDDER
 from summarize.errors import UserError
 from summarize.input.documents import BatchInput, DocumentError
 from summarize.input.segment import DEFAULT_MAX_SEGMENT_CHARS
@@ -94,6 +95,8 @@ def settings_key(options: RunOptions) -> str:
         del payload["wmt_systems"]  # the same key as before the option existed
     if not options.pivot_references:
         del payload["pivot_references"]  # likewise
+    if options.embedder == DEFAULT_EMBEDDER:
+        del payload["embedder"]  # likewise
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -513,9 +513,9 @@ for _spec in (
         "reference-free: the scoring model's mean log-probability per token of each output given "
         "its input (forced decoding with the prompt it translates with; one --scorer for every "
         "system, default the first translator; --scorer cometkiwi: CometKiwi's 0-1 estimate "
-        "instead); per leg in the sentence tables (pivot / back), their mean here; † the model "
-        "that made the output scored it, and a model rates its own text above others' "
-        "(docs/scoring.md)",
+        "instead); per leg in the sentence tables (pivot / back), their mean here; † "
+        "self-scored: the model that made the output scored it, and a model rates its own text "
+        "above others' (docs/scoring.md)",
         aliases=("lp", "likelihood"),
         short="LP",
         translation=outputs.leg_logprob,
